@@ -1,0 +1,43 @@
+"""One exception root for newsetl.
+
+``TerminalError`` marks bad data: the record goes to quarantine and is never retried.
+``TransientError`` marks I/O that may heal (a network blip, a file being written): the step is retried.
+Every message names the input and, where there is one, the fix.
+"""
+
+from __future__ import annotations
+
+
+class NewsetlError(Exception):
+    """Root of every error newsetl raises on purpose."""
+
+
+class ConfigError(NewsetlError):
+    """The configuration file or a command-line option is invalid."""
+
+
+class TerminalError(NewsetlError):
+    """A record cannot be processed; it is quarantined with ``reason`` and never retried."""
+
+    def __init__(self, reason: str, detail: str, source_uri: str | None = None) -> None:
+        self.reason = reason
+        self.detail = detail
+        self.source_uri = source_uri
+        where = f"{source_uri}: " if source_uri else ""
+        super().__init__(f"{where}{reason}: {detail}")
+
+
+class TransientError(NewsetlError):
+    """I/O that may succeed when tried again (retried by the flow)."""
+
+
+class WarehouseError(NewsetlError):
+    """The warehouse cannot be read or written."""
+
+
+class WarehouseLockedError(WarehouseError):
+    """Another run holds the warehouse lock."""
+
+
+class ValidationFailed(NewsetlError):
+    """A batch-level expectation failed: the run stops and the warehouse keeps its previous state."""

@@ -1,0 +1,100 @@
+"""Typed configuration, validated at the edge.
+
+The one place that reads the environment and the optional YAML config file (``--config`` or
+``NEWSETL_CONFIG``). Every other module receives a ``Settings`` (or a part of it) as an argument.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from newsetl.errors import ConfigError
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_WAREHOUSE = "warehouse-data"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class IngestConfig(_Model):
+    """How source files are read."""
+
+    max_file_bytes: int = Field(200 * 1024 * 1024, gt=0, description="larger files are quarantined")
+    max_decompressed_bytes: int = Field(256 * 1024 * 1024, gt=0, description="gzip bomb guard")
+    follow_symlinks_outside_root: bool = False
+    # user mapping of structured-input field names: canonical key -> list of source field names
+    field_map: dict[str, list[str]] = Field(default_factory=dict)
+    include_hidden: bool = False
+
+
+class DedupConfig(_Model):
+    """Near-duplicate detection parameters (MinHash + LSH banding)."""
+
+    shingle_size: int = Field(5, ge=1, le=12)
+    num_perm: int = Field(128, ge=16, le=1024)
+    bands: int = Field(32, ge=1)
+    threshold: float = Field(0.7, gt=0.0, le=1.0, description="Jaccard to call two articles one story")
+    containment_threshold: float = Field(0.85, gt=0.0, le=1.0, description="share of the shorter text found in the longer")
+    min_words: int = Field(30, ge=1, description="shorter bodies are only deduplicated exactly")
+    seed: int = 1
+
+    @model_validator(mode="after")
+    def _bands_divide(self) -> "DedupConfig":
+        if self.num_perm % self.bands:
+            raise ValueError(f"dedup.bands ({self.bands}) must divide dedup.num_perm ({self.num_perm})")
+        return self
+
+
+class EnrichConfig(_Model):
+    taxonomy: Path = REPO_ROOT / "config" / "sectors.yaml"
+    entities: Path = REPO_ROOT / "config" / "entities.yaml"
+    embeddings: bool = Field(False, description="second classifier with a packaged embedding model")
+
+
+class Settings(_Model):
+    """Everything a run needs to know besides its sources."""
+
+    warehouse: str = DEFAULT_WAREHOUSE
+    batch_size: int = Field(2000, ge=1, description="articles per batch (bounded memory)")
+    workers: int = Field(1, ge=1, description="processes for the CPU-bound steps")
+    ingest: IngestConfig = IngestConfig()
+    dedup: DedupConfig = DedupConfig()
+    enrich: EnrichConfig = EnrichConfig()
+    validate_data_docs: bool = True
+
+    def with_overrides(self, **kw: Any) -> "Settings":
+        data = self.model_dump()
+        data.update({k: v for k, v in kw.items() if v is not None})
+        return Settings.model_validate(data)
+
+
+def load_settings(config_path: str | os.PathLike[str] | None = None, **overrides: Any) -> Settings:
+    """Read the YAML config (if any), then apply command-line overrides; raise ConfigError with the fix."""
+    path = config_path or os.environ.get("NEWSETL_CONFIG")
+    data: dict[str, Any] = {}
+    if path:
+        p = Path(path)
+        if not p.is_file():
+            raise ConfigError(f"config file {p} does not exist: pass an existing YAML file to --config")
+        try:
+            loaded = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"config file {p} is not valid YAML: {exc}") from exc
+        if not isinstance(loaded, dict):
+            raise ConfigError(f"config file {p} must hold a mapping of settings, not {type(loaded).__name__}")
+        data.update(loaded)
+    if "NEWSETL_WAREHOUSE" in os.environ and "warehouse" not in overrides:
+        data.setdefault("warehouse", os.environ["NEWSETL_WAREHOUSE"])
+    data.update({k: v for k, v in overrides.items() if v is not None})
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        where = f"config file {path}" if path else "settings"
+        raise ConfigError(f"invalid {where}:\n{exc}") from exc
