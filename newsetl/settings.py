@@ -46,7 +46,7 @@ class DedupConfig(_Model):
     seed: int = 1
 
     @model_validator(mode="after")
-    def _bands_divide(self) -> "DedupConfig":
+    def _bands_divide(self) -> DedupConfig:
         if self.num_perm % self.bands:
             raise ValueError(f"dedup.bands ({self.bands}) must divide dedup.num_perm ({self.num_perm})")
         return self
@@ -69,7 +69,7 @@ class Settings(_Model):
     enrich: EnrichConfig = EnrichConfig()
     validate_data_docs: bool = True
 
-    def with_overrides(self, **kw: Any) -> "Settings":
+    def with_overrides(self, **kw: Any) -> Settings:
         data = self.model_dump()
         data.update({k: v for k, v in kw.items() if v is not None})
         return Settings.model_validate(data)
@@ -98,3 +98,21 @@ def load_settings(config_path: str | os.PathLike[str] | None = None, **overrides
     except ValidationError as exc:
         where = f"config file {path}" if path else "settings"
         raise ConfigError(f"invalid {where}:\n{exc}") from exc
+
+
+QUIET_DEFAULTS = {
+    # no phoning home, no banners; a user's own settings win (setdefault)
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "DO_NOT_TRACK": "1",
+    "GX_ANALYTICS_ENABLED": "false",
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
+    "PREFECT_LOGGING_LEVEL": "WARNING",
+    "PREFECT_UI_ENABLED": "false",
+    "TQDM_DISABLE": "1",
+}
+
+
+def quiet_environment() -> None:
+    """Set the environment defaults newsetl runs with (telemetry off, quiet logs)."""
+    for k, v in QUIET_DEFAULTS.items():
+        os.environ.setdefault(k, v)

@@ -45,8 +45,8 @@ __all__ = [
     "TABLES",
     "UNKNOWN_PARTITION",
     "TableSpec",
-    "empty_table",
     "column_docs",
+    "empty_table",
 ]
 
 

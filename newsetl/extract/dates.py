@@ -1,13 +1,48 @@
-"""Date parsing with a fast path (ISO and common formats) and dateparser only as a fallback.
+"""Date parsing: a fast path (ISO and common written forms) first, dateparser only as a fallback.
 
-(Initial version; the text-extraction work owns and extends this module.)
+``parse_date`` answers "which day does this stated date string name?" and refuses anything that is not a
+plausible publication date (before 1900, in the future). It never guesses: relative expressions
+("2 hours ago", "yesterday") are not dates of record and are rejected.
+
+Numeric day/month ambiguity (``03/04/2018``): day-first unless the first number cannot be a day
+(``> 31``) or the second cannot be a month (``> 12``). The corpora are Pakistani/British news, which write
+day-first.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from typing import Any
 
 MIN_DATE = dt.date(1900, 1, 1)
+
+MONTHS: dict[str, int] = {
+    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4,
+    "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8, "sep": 9, "sept": 9,
+    "september": 9, "oct": 10, "october": 10, "nov": 11, "november": 11, "dec": 12, "december": 12,
+}  # fmt: skip
+
+_MONTH = r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
+_TIME = (
+    r"(?:\s*,?\s*(?:at\s+)?(?P<h>\d{1,2})[:.](?P<mi>\d{2})(?::(?P<s>\d{2}))?\s*(?P<ampm>[ap]\.?m\.?)?"
+    r"\s*(?P<tz>utc|gmt|z|[+-]\d{2}:?\d{2}|pkt|pst)?)?"
+)
+_TZ_OFFSETS = {"utc": 0, "gmt": 0, "z": 0, "pkt": 5 * 60}
+
+# "March 15, 2018", "Monday December 05, 2022", "Mar. 15 2018 10:30 am"
+_MDY = re.compile(_WEEKDAY + _MONTH + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})" + _TIME, re.I)
+# "15 March 2018", "Friday, 15th Mar, 2018"
+_DMY = re.compile(_WEEKDAY + r"(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r",?\s+(?P<y>\d{4})" + _TIME, re.I)
+# "2018/03/15", "2018.03.15"
+_YMD = re.compile(r"(?P<y>\d{4})[/.](?P<m>\d{1,2})[/.](?P<d>\d{1,2})" + _TIME, re.I)
+# "15.03.2018", "15/03/2018", "15-03-2018"
+_NUM_DMY = re.compile(r"(?P<a>\d{1,2})[/.-](?P<b>\d{1,2})[/.-](?P<y>\d{4})" + _TIME, re.I)
+_EPOCH = re.compile(r"\d{9,10}|\d{12,13}")
+_RELATIVE = re.compile(r"\b(?:ago|yesterday|today|tomorrow|last|next|this)\b", re.I)
+
+_LINE_LABEL = re.compile(r"^(?:published|posted|updated|date|dated|last updated)(?:\s+on)?\s*:?\s*", re.I)
 
 
 def is_plausible(d: dt.date, today: dt.date | None = None) -> bool:
@@ -16,29 +51,129 @@ def is_plausible(d: dt.date, today: dt.date | None = None) -> bool:
     return MIN_DATE <= d <= today + dt.timedelta(days=1)
 
 
-def parse_date(value: str, *, today: dt.date | None = None) -> tuple[dt.date, dt.datetime | None] | None:
+def _mk(y: int, m: int, d: int, g: dict[str, Any] | None = None) -> tuple[dt.date, dt.datetime | None] | None:
+    try:
+        day = dt.date(y, m, d)
+    except ValueError:
+        return None
+    when = None
+    if g and g.get("h") is not None and g.get("tz"):
+        tz = g["tz"].lower()
+        if tz in _TZ_OFFSETS:
+            off = _TZ_OFFSETS[tz]
+        elif tz[0] in "+-":
+            digits = tz[1:].replace(":", "")
+            off = (int(digits[:2]) * 60 + int(digits[2:])) * (1 if tz[0] == "+" else -1)
+        else:
+            off = None
+        hour = int(g["h"])
+        ampm = (g.get("ampm") or "").lower().replace(".", "")
+        if ampm == "pm" and hour < 12:
+            hour += 12
+        elif ampm == "am" and hour == 12:
+            hour = 0
+        if off is not None and hour < 24 and int(g["mi"]) < 60:
+            local = dt.datetime(y, m, d, hour, int(g["mi"]), int(g.get("s") or 0),
+                                tzinfo=dt.timezone(dt.timedelta(minutes=off)))  # fmt: skip
+            when = local.astimezone(dt.UTC)
+    return day, when
+
+
+def parse_date_fast(value: str) -> tuple[dt.date, dt.datetime | None] | None:
+    """Fast path only (no dateparser, no plausibility check): ISO, written and numeric forms, epochs."""
+    s = value.strip()
+    if not s or len(s) > 80:
+        return None
+    if s[0].isdigit() and len(s) >= 8:
+        if s[4:5] == "-":
+            try:
+                parsed = dt.datetime.fromisoformat(s.replace("Z", "+00:00").replace("z", "+00:00"))
+            except ValueError:
+                parsed = None
+            if parsed is not None:
+                when = parsed.astimezone(dt.UTC) if parsed.tzinfo is not None else None
+                return parsed.date(), when
+        if _EPOCH.fullmatch(s):
+            n = int(s)
+            secs = n / 1000 if len(s) >= 12 else n
+            when = dt.datetime.fromtimestamp(secs, dt.UTC)
+            return when.date(), when
+    m = _MDY.fullmatch(s) or _DMY.fullmatch(s)
+    if m:
+        g = m.groupdict()
+        return _mk(int(g["y"]), MONTHS[g["mon"].lower().rstrip(".")], int(g["d"]), g)
+    m = _YMD.fullmatch(s)
+    if m:
+        g = m.groupdict()
+        return _mk(int(g["y"]), int(g["m"]), int(g["d"]), g)
+    m = _NUM_DMY.fullmatch(s)
+    if m:
+        g = m.groupdict()
+        a, b = int(g["a"]), int(g["b"])
+        day, mon = (b, a) if b > 12 and a <= 12 else (a, b)
+        return _mk(int(g["y"]), mon, day, g)
+    return None
+
+
+def parse_date(
+    value: str, *, today: dt.date | None = None, languages: list[str] | None = None, fallback: bool = True
+) -> tuple[dt.date, dt.datetime | None] | None:
     """Parse a stated date (``2021-04-07``, ``2021-04-07T10:00:00+05:00``, ``March 15, 2018`` ...).
 
-    Returns (date, aware datetime in UTC when a time was stated) or None when the string is not a
-    plausible date.
+    Returns (date, aware datetime in UTC when a time and zone were stated) or None when the string is
+    not a plausible date. dateparser (strict: day, month and year required; absolute dates only) runs
+    only when the fast path fails and the string looks like it could hold a date.
     """
     s = value.strip()
     if not s:
         return None
-    try:
-        parsed = dt.datetime.fromisoformat(s.replace("Z", "+00:00"))
-    except ValueError:
-        parsed = None
-    if parsed is None:
+    res = parse_date_fast(s)
+    if res is None and fallback and 6 <= len(s) <= 80 and any(c.isdigit() for c in s) and not _RELATIVE.search(s):
         import dateparser
 
-        parsed = dateparser.parse(s, settings={"STRICT_PARSING": True, "PREFER_DAY_OF_MONTH": "first"})
-    if parsed is None:
+        try:
+            parsed = dateparser.parse(
+                s,
+                languages=languages or ["en"],
+                settings={
+                    "STRICT_PARSING": True,
+                    "PREFER_DAY_OF_MONTH": "first",
+                    "DATE_ORDER": "DMY",
+                    "PARSERS": ["timestamp", "custom-formats", "absolute-time"],
+                },
+            )
+        except Exception:  # dateparser raises assorted errors on odd input; a non-date is not an error
+            parsed = None
+        if parsed is not None:
+            when = parsed.astimezone(dt.UTC) if parsed.tzinfo is not None else None
+            res = (parsed.date(), when)
+    if res is None or not is_plausible(res[0], today):
         return None
-    d = parsed.date()
-    if not is_plausible(d, today):
+    return res
+
+
+def resolve_month_day(month: int, day: int, ref: dt.date) -> dt.date | None:
+    """The latest date with this month and day on or before ``ref`` (a dateline "Jun 16" read against a
+    known date, e.g. the date the page was saved)."""
+    for year in (ref.year, ref.year - 1):
+        try:
+            d = dt.date(year, month, day)
+        except ValueError:
+            continue
+        if d <= ref:
+            return d
+    return None
+
+
+def month_number(name: str) -> int | None:
+    return MONTHS.get(name.lower().rstrip("."))
+
+
+def parse_date_line(line: str) -> tuple[dt.date, dt.datetime | None] | None:
+    """A line that is nothing but a date ("March 15, 2018", "Published: 15 Mar 2018"); fast path only."""
+    s = line.strip()
+    if not s or len(s) > 60 or not any(c.isdigit() for c in s):
         return None
-    when = None
-    if parsed.tzinfo is not None:
-        when = parsed.astimezone(dt.UTC)
-    return d, when
+    if s[0] in "PpUuDd":
+        s = _LINE_LABEL.sub("", s, count=1)
+    return parse_date_fast(s)

@@ -1,0 +1,165 @@
+"""Prefect 3 flows: they sequence the pure steps of ``newsetl.pipeline``, retry I/O and report.
+
+No step logic lives here. Tasks take and return small values (paths, counts); the data stays in
+Parquet files, so Prefect parameters and results never carry article text.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Literal
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
+from pydantic import BaseModel, Field
+
+from newsetl import pipeline
+from newsetl.errors import TransientError
+from newsetl.settings import Settings, load_settings, quiet_environment
+from newsetl.store import Warehouse, new_run_id
+
+quiet_environment()
+
+Runner = Literal["thread", "process", "dask"]
+
+
+def _transient_only(task: Any, task_run: Any, state: Any) -> bool:
+    """Retry only I/O that may heal; bad data is quarantined, never retried."""
+    try:
+        state.result()
+    except (TransientError, OSError, TimeoutError):
+        return True
+    except Exception:
+        return False
+    return False
+
+
+class PipelineParams(BaseModel):
+    """Typed, validated parameters of the pipeline flow and its deployments."""
+
+    sources: list[str] = Field(..., min_length=1, description="folders, files or fsspec URLs to ingest")
+    warehouse: str | None = Field(None, description="warehouse folder or URL (default: settings)")
+    config: str | None = Field(None, description="YAML config file")
+    workers: int | None = Field(None, ge=1, le=64)
+    runner: Runner | None = None
+    dask_address: str | None = Field(None, description="scheduler address of an existing Dask cluster")
+    batch_size: int | None = Field(None, ge=1)
+    retry_quarantined: bool = False
+    wait_seconds: float = Field(0.0, ge=0)
+
+
+@task(name="plan", retries=2, retry_delay_seconds=[2, 10], retry_condition_fn=_transient_only)
+def plan_task(sources: list[str], settings: Settings, run_id: str, retry_quarantined: bool) -> pipeline.Plan:
+    """List the sources and cut new or changed files into batches."""
+    return pipeline.plan(sources, settings, Warehouse(settings.warehouse), run_id, retry_quarantined)
+
+
+@task(name="process-batch", retries=2, retry_delay_seconds=[2, 10], retry_condition_fn=_transient_only,
+      persist_result=False)
+def process_batch_task(batch_no: int, files: list[pipeline.FileRef], settings: Settings, work_root: str,
+                       known_hashes: dict[str, str]) -> pipeline.BatchSummary:
+    """Read, clean, extract, sign, enrich and validate one batch."""
+    return pipeline.process_batch(batch_no, files, settings, work_root, known_hashes)
+
+
+@task(name="dedup", persist_result=False)
+def dedup_task(batch_dirs: list[str], settings: Settings, replaced: set[str]) -> dict[str, int]:
+    """Exact and near duplicates, batch after batch, against the warehouse history."""
+    return pipeline.dedup_batches(batch_dirs, Warehouse(settings.warehouse), settings, replaced=replaced)
+
+
+@task(name="commit", retries=1, retry_delay_seconds=5, retry_condition_fn=_transient_only, persist_result=False)
+def commit_task(plan_: pipeline.Plan, summaries: list[pipeline.BatchSummary], settings: Settings,
+                started: Any, stage_seconds: dict[str, float], duplicates: int) -> pipeline.RunResult:
+    """Finalize the batches and publish one snapshot (marts checked before it goes live)."""
+    return pipeline.finish_run(Warehouse(settings.warehouse), plan_, summaries, settings, started,
+                               stage_seconds, duplicates)
+
+
+def _report(res: pipeline.RunResult) -> None:
+    rows = "\n".join(f"| {k.strip()} | {v:.2f} |" for k, v in res.stage_seconds.items())
+    reasons = "\n".join(f"| {k} | {v} |" for k, v in sorted(res.quarantine_reasons.items())) or "| - | 0 |"
+    md = f"""# newsetl run {res.run_id}
+
+| files seen | files read | unchanged skipped | articles loaded | duplicates | quarantined | superseded |
+|---|---|---|---|---|---|---|
+| {res.files_seen} | {res.files_read} | {res.files_skipped} | {res.articles_loaded} | {res.duplicates} | {res.quarantined} | {res.superseded} |
+
+## Quarantine by reason
+| reason | rows |
+|---|---|
+{reasons}
+
+## Seconds per stage
+| stage | seconds |
+|---|---|
+{rows}
+
+Warehouse: `{res.warehouse}` (snapshot {res.snapshot_id}); DuckDB file `newsetl.duckdb`; Data Docs in `data_docs/`.
+"""
+    create_markdown_artifact(markdown=md, key="newsetl-run-summary", description=f"newsetl run {res.run_id}")
+
+
+@flow(name="newsetl-load", log_prints=True)
+def load_flow(params: PipelineParams) -> pipeline.RunResult:
+    """Subflow: plan, process batches (on the chosen task runner), dedupe and commit under the lock."""
+    logger = get_run_logger()
+    settings = load_settings(params.config, warehouse=params.warehouse, workers=params.workers,
+                             batch_size=params.batch_size)
+    wh = Warehouse(settings.warehouse)
+    run_id = new_run_id()
+    started = pipeline._now()
+    secs: dict[str, float] = {}
+    with wh.lock(run_id, params.wait_seconds):
+        t0 = time.perf_counter()
+        p = plan_task(params.sources, settings, run_id, params.retry_quarantined)
+        secs["plan"] = time.perf_counter() - t0
+        logger.info("run %s: %d files to read in %d batches (%d unchanged)", run_id, p.files_to_read,
+                    len(p.batches), p.skipped)
+        t0 = time.perf_counter()
+        root = str(pipeline.work_root(wh))
+        futures = [process_batch_task.submit(i, b, settings, root, p.known_hashes) for i, b in enumerate(p.batches)]
+        summaries = [f.result() for f in futures]
+        secs["process"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        d = dedup_task([s.dir for s in summaries], settings, pipeline.replaced_sources(p, summaries))
+        secs["dedup"] = time.perf_counter() - t0
+        return commit_task(p, summaries, settings, started, secs, d["duplicates"])
+
+
+def task_runner_for(runner: Runner | None, workers: int, dask_address: str | None = None) -> Any:
+    """The Prefect task runner for the batch tasks: threads, processes or Dask."""
+    if runner == "dask" or dask_address:
+        from prefect_dask import DaskTaskRunner
+
+        if dask_address:
+            return DaskTaskRunner(address=dask_address)
+        return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True,
+                                              "dashboard_address": None})
+    if runner == "process" or (runner is None and workers > 1):
+        return ProcessPoolTaskRunner(max_workers=workers)
+    return ThreadPoolTaskRunner(max_workers=1)
+
+
+@flow(name="newsetl-pipeline", log_prints=True, validate_parameters=True)
+def newsetl_pipeline(
+    sources: list[str],
+    warehouse: str | None = None,
+    config: str | None = None,
+    workers: int | None = None,
+    runner: Runner | None = None,
+    dask_address: str | None = None,
+    batch_size: int | None = None,
+    retry_quarantined: bool = False,
+    wait_seconds: float = 0.0,
+) -> dict[str, Any]:
+    """Ingest, clean, dedupe, enrich, validate and load the sources into the warehouse."""
+    params = PipelineParams(sources=sources, warehouse=warehouse, config=config, workers=workers, runner=runner,
+                            dask_address=dask_address, batch_size=batch_size,
+                            retry_quarantined=retry_quarantined, wait_seconds=wait_seconds)
+    settings = load_settings(config, warehouse=warehouse, workers=workers)
+    tr = task_runner_for(runner, settings.workers, dask_address)
+    res = load_flow.with_options(task_runner=tr)(params)
+    _report(res)
+    return res.__dict__

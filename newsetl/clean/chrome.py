@@ -1,0 +1,185 @@
+"""Recognisers for page chrome in text scraped from forums (XenForo, vBulletin, phpBB), comment widgets
+(Disqus, WordPress) and news pages pasted as text.
+
+All recognisers work on one stripped line. Chrome lines are short, so every regex sits behind a length
+test (and most behind a first-character or substring test); prose lines cost one ``len``.
+"""
+
+from __future__ import annotations
+
+import re
+
+# --- forum user block (the author panel printed above or beside each post) -------------------------
+_RANK = re.compile(
+    r"(?:(?:full|senior|elite|new|junior|regular|well[- ]known|active|registered|premium|valued|retired|"
+    r"veteran|staff|super|global|senior|think\s+tank|military|top|trusted|verified|honou?red|platinum|gold|"
+    r"silver|bronze|probationary|restricted)\s+)+"
+    r"(?:member|analyst|moderator|mod|administrator|admin|user|professional|contributor|poster|writer)"
+    r"|member|moderator|administrator|banned|staff member|guest|new member|suspended",
+    re.I,
+)
+_LABELS = (
+    r"joined|join date|member since|messages|posts|threads|reaction score|likes received|likes|"
+    r"trophy points|points|country|location|gender|age|reputation|rep power|credits|solutions|ratings|"
+    r"best answers|thanks|thanked|lives in|from|occupation|website|nationality|flag|"
+    r"thanks given|thanks received|thanks \(given\)|thanks \(received\)"
+)
+_LABEL = re.compile(r"(?:[-•*·]\s*)?(?:" + _LABELS + r")\s*(?::\s*(?P<value>.{0,40}))?", re.I)
+_DASH_VALUE = re.compile(r"[-•*·]\s*\S(?:\S*\s?){0,4}")
+
+# --- other forum chrome (post headers, quote markers, reaction and share bars) ------------------------
+_FORUM_LINE = re.compile(
+    r"click to expand\.{0,3}|…?click to expand…?|"
+    r"reactions?\s*:.*|"  # XenForo "Reactions: A, B and 3 others"
+    r"(?:.{0,40}\s)?#\d{1,6}|"  # "Apr 7, 2021 #1", "#12"
+    r"add bookmark|thread starter\b.*|start date\b.*|last edited(?: by .{1,40})?:?.*|"
+    r"originally posted by .{1,60}|quote:?|reply with quote|multi-quote this message|"
+    r"post by .{1,60}».*|re:\s.{1,150}|top|back to top|"
+    r"(?!(?:he|she|they|it|we|i|you|the|a|an|his|her|this|that|spokes\w+|officials?|ministers?)\b)"
+    r"[^\s:][^:]{0,30} said:|"  # "Vanguard One said:"
+    r"(?:you must )?log in or register to reply here\.?|not open for further replies\.?|"
+    r"(?:\d+\s+)?(?:users?|members?|guests?) (?:are )?viewing this thread.*|"
+    r"similar threads|share this page|share:|tags(?::.*)?|status:?\s*not open.*|"
+    r"\d+ (?:users?|people) (?:liked|like|thanked) this.*|.{1,40} likes? this\.?|"
+    r"the following \d+ users? (?:say thank you|thanked).*",
+    re.I,
+)
+_BAR_TOKENS = frozenset(
+    "like likes unlike reply replies quote quotes report share shared tweet retweet facebook twitter x "
+    "whatsapp email e-mail print linkedin reddit pinterest tumblr telegram vk link copy save bookmark "
+    "upvote downvote vote follow permalink thanks thank agree disagree love haha wow sad angry funny "
+    "winner informative useful react more options menu comment comments flag block mute embed "
+    "subscribe messenger sms mail on this · • | / - – — > » › +".split()
+)
+_BAR_SPLIT = re.compile(r"[\s,:;()]+")
+
+# --- news page chrome ----------------------------------------------------------------------------------
+_PAGE_LINE = re.compile(
+    r"advertisement|advertisements|sponsored(?: content)?|story continues below(?: advertisement)?|"
+    r"continue reading(?: below)?|scroll (?:down|to continue).*|"
+    r"(?:share|share this|share this (?:article|story|post)|share on \w+|follow us on .{1,60})[:.]?|"
+    r"(?:read more|also read|related|see also|recommended|more on this|related news|related stories)\s*:.{0,200}|"
+    r"(?:read more|also read|related articles?|related stories|related news|you may also like|"
+    r"recommended for you|more from .{1,40}|most read|trending now|latest news)\.?|"
+    r"(?:subscribe|sign up)(?: to| for)? (?:our|the) (?:newsletter|channel).*|"
+    r"(?:copyright\s*)?©.{0,120}|copyright \d{4}.{0,120}|all rights reserved\.?|"
+    r"(?:click|tap) here to .{1,100}|"
+    r"powered by disqus|sort by (?:best|newest|oldest)|log in with|or sign up with disqus.*|"
+    r"be the first to comment\.?|join the discussion…?\.{0,3}|do not sell my data|"
+    r"load more comments|show more replies|view \d+ more repl(?:y|ies)|hide replies|"
+    r"(?:\d+ )?(?:minutes?|hours?|days?|weeks?|months?|years?) ago|"
+    r"(?:[\w .'-]{1,40} )?•\s*\d+\s*(?:minutes?|hours?|days?|weeks?|months?|years?) ago.*",
+    re.I,
+)
+
+# a line that opens the readers' comment section: what follows is comments, not body
+COMMENT_HEADER = re.compile(
+    r"(?:\d+\s+)?(?:comments?|responses?|replies|reader comments|readers'? comments|"
+    r"leave a (?:reply|comment)|post a comment|add (?:a|your) comment|join the discussion…?|"
+    r"comments?\s*\(\d+\)|show comments|view comments|what do you think\??|have your say|"
+    r"\d+ thoughts? on .{1,200}|\d+ responses? to .{1,200}|discussion)\s*:?",
+    re.I,
+)
+
+# wire credits at the end of agency copy: "(Reporting by X; Editing by Y)"
+_WIRE_CREDIT = re.compile(
+    r"\(?(?:reporting|additional reporting|writing|editing|compiled|translated) by\b[^()]{1,200}\)?\.?|"
+    r"\((?:with )?(?:inputs? from )?(?:reuters|afp|ap|app|pti|ians|ani|agencies|dpa|efe|xinhua|tass)"
+    r"(?: ?[/,&] ?\w+)*\)\.?",
+    re.I,
+)
+
+
+def rank_line(line: str) -> bool:
+    return len(line) <= 40 and _RANK.fullmatch(line) is not None
+
+
+def label_line(line: str) -> bool:
+    return len(line) <= 60 and _LABEL.fullmatch(line) is not None
+
+
+def dash_value_line(line: str) -> bool:
+    return len(line) <= 40 and line[:1] in "-•*·" and _DASH_VALUE.fullmatch(line) is not None
+
+
+def forum_chrome(line: str) -> bool:
+    n = len(line)
+    if n > 200 or n == 0:
+        return False
+    if n > 60 and not line[:1] in "RrTtSs":  # only Reactions:/Thread starter/Start date/Re: are long
+        return False
+    return _FORUM_LINE.fullmatch(line) is not None
+
+
+def share_bar(line: str) -> bool:
+    """A line made only of social/reaction buttons ("Like Reply Share", "Facebook Twitter WhatsApp")."""
+    if len(line) > 120:
+        return False
+    toks = [t for t in _BAR_SPLIT.split(line.casefold()) if t]
+    return bool(toks) and all(t in _BAR_TOKENS or t.isdigit() for t in toks) and any(t.isalpha() for t in toks)
+
+
+def page_chrome(line: str) -> bool:
+    n = len(line)
+    if n == 0 or n > 220:
+        return False
+    return _PAGE_LINE.fullmatch(line) is not None
+
+
+def comment_header(line: str) -> bool:
+    return 0 < len(line) <= 220 and COMMENT_HEADER.fullmatch(line) is not None
+
+
+def wire_credit(line: str) -> bool:
+    return 0 < len(line) <= 260 and line[:1] in "(RrAaWwEeCcTt" and _WIRE_CREDIT.fullmatch(line) is not None
+
+
+def username_like(line: str) -> bool:
+    """A short line that can be a forum user name (no sentence punctuation, at most 4 tokens)."""
+    return (
+        0 < len(line) <= 40
+        and len(line.split()) <= 4
+        and line[-1] not in ".!?:;,\"”’)"
+        and not line[:1] in "-•*·"
+    )
+
+
+def find_user_blocks(lines: list[str]) -> list[tuple[int, int]]:
+    """Spans [start, end) of forum author panels: rank lines, "Joined"/"Messages"/... labels and their
+    "- value" lines, plus the user-name line just above. Blank lines inside a panel are included.
+    A span needs a rank line or two labels, so a lone "Location: Lahore" in prose is not chrome."""
+    spans: list[tuple[int, int]] = []
+    i, n = 0, len(lines)
+    while i < n:
+        line = lines[i]
+        if not line or len(line) > 60 or not (rank_line(line) or label_line(line)):
+            i += 1
+            continue
+        start = j = i
+        ranks = labels = 0
+        last = i
+        while j < n:
+            cur = lines[j]
+            if not cur:
+                j += 1
+                continue
+            if rank_line(cur):
+                ranks += 1
+            elif label_line(cur):
+                labels += 1
+            elif labels and dash_value_line(cur):
+                pass
+            else:
+                break
+            last = j
+            j += 1
+        if ranks or labels >= 2:
+            # user name line above the panel
+            k = start - 1
+            while k >= 0 and not lines[k]:
+                k -= 1
+            if k >= 0 and username_like(lines[k]) and (not spans or spans[-1][1] <= k):
+                start = k
+            spans.append((start, last + 1))
+        i = last + 1
+    return spans

@@ -1,0 +1,96 @@
+"""Character-level normalisation: entities, invisible characters, mojibake, Unicode NFC, whitespace.
+
+Every rule is guarded by a cheap test (substring or one compiled ``search``) so the common clean document
+pays only for the guards. The rules never add characters except by decoding what the input encodes
+(HTML entities, mojibake, NFC composition); typographic quotes are kept as they are (no "uncurling").
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+Ledger = dict[str, tuple[int, int]]
+
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+# C0/C1 controls except \t \n \r \f; \f is handled as a line break below
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+# zero-width space/joiners, word joiner, BOM, soft hyphen, bidi marks/embeddings/isolates
+_ZERO_WIDTH = re.compile(r"[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_ZW_CHARS = frozenset("\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                      "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff")  # fmt: skip
+# UTF-8 read as cp1252/latin-1: a lead byte char followed by a continuation-byte char
+_MOJIBAKE = re.compile(
+    r"[\u00c2-\u00c3\u00c5\u00ce\u00cf\u00d0\u00d1\u00d8\u00d9\u00e2][\u0080-\u00bf\u0152\u0153\u0160\u0161"
+    r"\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a"
+    r"\u20ac\u2122]"
+)
+_MOJI_LEADS = frozenset("\u00c2\u00c3\u00c5\u00ce\u00cf\u00d0\u00d1\u00d8\u00d9\u00e2")
+_NBSP = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+_LINE_BREAKS = re.compile(r"\r\n?|[\f\v\u0085\u2028\u2029]")
+_SPACES = re.compile(r"[ \t]{2,}|\t")
+_TRAILING = re.compile(r"[ \t]+\n[ \t]*|\n[ \t]+")
+_BLANKS = re.compile(r"\n{3,}")
+
+
+def _count(ledger: Ledger, rule: str, hits: int, removed: int) -> None:
+    if hits:
+        h, r = ledger.get(rule, (0, 0))
+        ledger[rule] = (h + hits, r + removed)
+
+
+def normalize_text(text: str) -> tuple[str, Ledger]:
+    """Normalise characters and whitespace; return the text and ledger entries rule -> (hits, chars_removed).
+
+    Lines are kept (``\\n``), at most one blank line separates blocks, lines carry no leading/trailing
+    blanks, runs of spaces become one space. Idempotent.
+    """
+    ledger: Ledger = {}
+    if "&" in text and _ENTITY.search(text):
+        # double-escaped input ("&amp;lt;") is decoded to a fixed point so that cleaning is idempotent
+        hits = 0
+        before = len(text)
+        while True:
+            new = html.unescape(text)
+            if new == text:
+                break
+            hits += 1
+            text = new
+            if not ("&" in text and _ENTITY.search(text)):
+                break
+        _count(ledger, "html_entities", hits, before - len(text))
+    if not text.isascii():
+        if not _ZW_CHARS.isdisjoint(text):
+            text, n = _ZERO_WIDTH.subn("", text)
+            _count(ledger, "zero_width", n, n)
+        if not _MOJI_LEADS.isdisjoint(text) and _MOJIBAKE.search(text):
+            import ftfy
+
+            before = len(text)
+            fixed = ftfy.fix_encoding(text)
+            if fixed != text:
+                _count(ledger, "mojibake", 1, before - len(fixed))
+                text = fixed
+        if _CONTROL.search(text):
+            text, n = _CONTROL.subn("", text)
+            _count(ledger, "control_chars", n, n)
+        if not unicodedata.is_normalized("NFC", text):
+            before = len(text)
+            text = unicodedata.normalize("NFC", text)
+            _count(ledger, "unicode_nfc", 1, before - len(text))
+        text, n = _NBSP.subn(" ", text)
+        _count(ledger, "nbsp", n, 0)
+    elif _CONTROL.search(text):
+        text, n = _CONTROL.subn("", text)
+        _count(ledger, "control_chars", n, n)
+    if "\r" in text or "\f" in text or "\v" in text or not text.isascii():
+        text, n = _LINE_BREAKS.subn("\n", text)
+        _count(ledger, "line_breaks", n, 0)
+    # whitespace: collapse runs, strip lines, at most one blank line
+    before = len(text)
+    text = _SPACES.sub(" ", text)
+    text = _TRAILING.sub("\n", text)
+    text = _BLANKS.sub("\n\n", text).strip()
+    _count(ledger, "whitespace", 1 if len(text) != before else 0, before - len(text))
+    return text, ledger

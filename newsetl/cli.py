@@ -1,0 +1,229 @@
+"""The ``newsetl`` command line: thin; parses arguments and calls the flows or the library.
+
+    newsetl run SOURCE [SOURCE ...] [--warehouse DIR]      run the pipeline (a Prefect flow)
+    newsetl sql [--warehouse DIR] [--format table|csv|json] "QUERY"
+    newsetl report [--warehouse DIR] [--out report.html]
+    newsetl quarantine [list|explain|retry] [--warehouse DIR]
+    newsetl tables [--warehouse DIR]                      tables, views and their columns
+
+Exit status: 0 on success, 1 when the run or query fails (with a message naming the fix), 2 on usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import decimal
+import json
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from newsetl.errors import NewsetlError
+from newsetl.settings import DEFAULT_WAREHOUSE, quiet_environment
+
+
+def _default_warehouse() -> str:
+    return os.environ.get("NEWSETL_WAREHOUSE", DEFAULT_WAREHOUSE)
+
+
+def _add_warehouse(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--warehouse", "-w", default=None,
+                   help=f"warehouse folder or URL (default: $NEWSETL_WAREHOUSE or ./{DEFAULT_WAREHOUSE})")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="newsetl", description="Messy news articles -> clean Parquet warehouse.")
+    ap.add_argument("--version", action="version", version="newsetl 0.1.0")
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    r = sub.add_parser("run", help="run the pipeline on folders, files or URLs")
+    r.add_argument("sources", nargs="+", help="folders, files or fsspec URLs (s3://bucket/prefix)")
+    _add_warehouse(r)
+    r.add_argument("--config", "-c", default=None, help="YAML config file (see config/newsetl.example.yaml)")
+    r.add_argument("--workers", type=int, default=None, help="processes for the CPU-bound steps")
+    r.add_argument("--runner", choices=["thread", "process", "dask"], default=None,
+                   help="Prefect task runner for the batch tasks (default: process when --workers > 1)")
+    r.add_argument("--dask-address", default=None, help="scheduler address of an existing Dask cluster")
+    r.add_argument("--batch-size", type=int, default=None, help="files per batch (bounds memory)")
+    r.add_argument("--wait", type=float, default=0.0, help="seconds to wait for another run's lock")
+    r.add_argument("--retry-quarantined", action="store_true", help="read again files quarantined before")
+    r.add_argument("--no-prefect", action="store_true", help="run the same steps without Prefect")
+    r.add_argument("--json", action="store_true", help="print the run summary as JSON")
+
+    q = sub.add_parser("sql", help="query the warehouse with DuckDB SQL")
+    _add_warehouse(q)
+    q.add_argument("--format", "-f", choices=["table", "csv", "json"], default="table")
+    q.add_argument("query", help="SQL over the views articles, article_sectors, duplicates, quarantine, "
+                                 "sector_daily, sector_monthly, ...")
+
+    rep = sub.add_parser("report", help="write a self-contained HTML report (+ PNG charts)")
+    _add_warehouse(rep)
+    rep.add_argument("--out", default=None, help="output HTML file (default: <warehouse>/report/report.html)")
+
+    qu = sub.add_parser("quarantine", help="list, explain or retry quarantined records")
+    qu.add_argument("action", nargs="?", choices=["list", "explain", "retry"], default="list")
+    _add_warehouse(qu)
+    qu.add_argument("--reason", default=None, help="only rows with this reason")
+    qu.add_argument("--limit", type=int, default=50)
+    qu.add_argument("--config", "-c", default=None)
+    qu.add_argument("--format", "-f", choices=["table", "csv", "json"], default="table")
+
+    t = sub.add_parser("tables", help="list the warehouse's views and their columns")
+    _add_warehouse(t)
+    return ap
+
+
+# -- output ---------------------------------------------------------------------------------------------
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, dt.datetime | dt.date | dt.time):
+        return v.isoformat()
+    if isinstance(v, decimal.Decimal):
+        return float(v)
+    if isinstance(v, bytes):
+        return v.decode("utf-8", "replace")
+    if isinstance(v, list | tuple):
+        return [_jsonable(x) for x in v]
+    if isinstance(v, dict):
+        return {str(k): _jsonable(x) for k, x in v.items()}
+    return v
+
+
+def print_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str) -> None:
+    out = sys.stdout
+    if fmt == "json":
+        json.dump([{c: _jsonable(v) for c, v in zip(columns, r, strict=True)} for r in rows], out,
+                  ensure_ascii=False, indent=1)
+        out.write("\n")
+    elif fmt == "csv":
+        w = csv.writer(out, lineterminator="\n")
+        w.writerow(columns)
+        for r in rows:
+            w.writerow(["" if v is None else _jsonable(v) for v in r])
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(show_lines=False, header_style="bold")
+        for c in columns:
+            table.add_column(c, overflow="fold")
+        for r in rows:
+            table.add_row(*["NULL" if v is None else str(_jsonable(v)) for v in r])
+        Console(file=out, width=max(100, min(220, os.get_terminal_size().columns if out.isatty() else 160))).print(table)
+        out.write(f"({len(rows)} row{'s' if len(rows) != 1 else ''})\n")
+
+
+# -- commands -------------------------------------------------------------------------------------------
+def cmd_run(a: argparse.Namespace) -> int:
+    from newsetl.settings import load_settings
+
+    warehouse = a.warehouse or _default_warehouse()
+    load_settings(a.config, warehouse=warehouse)  # validate the config before anything starts
+    if a.no_prefect:
+        from newsetl.pipeline import run_pipeline
+
+        settings = load_settings(a.config, warehouse=warehouse, workers=a.workers, batch_size=a.batch_size)
+        res = run_pipeline(a.sources, settings, wait_seconds=a.wait, retry_quarantined=a.retry_quarantined)
+        result: dict[str, Any] = res.__dict__
+        text = res.summary()
+    else:
+        from flows.pipeline import newsetl_pipeline
+
+        result = newsetl_pipeline(sources=list(a.sources), warehouse=warehouse, config=a.config,
+                                  workers=a.workers, runner=a.runner, dask_address=a.dask_address,
+                                  batch_size=a.batch_size, retry_quarantined=a.retry_quarantined,
+                                  wait_seconds=a.wait)
+        from newsetl.pipeline import RunResult
+
+        text = RunResult(**result).summary()
+    if a.json:
+        print(json.dumps(_jsonable(result), indent=1))
+    else:
+        print(text)
+    return 0
+
+
+def _open(warehouse: str | None) -> Any:
+    from newsetl import sql as wsql
+    from newsetl.store import Warehouse
+
+    wh = Warehouse(warehouse or _default_warehouse())
+    if not wh.exists():
+        raise NewsetlError(
+            f"no warehouse at {wh.uri}: run `newsetl run SOURCE --warehouse {warehouse or _default_warehouse()}` "
+            f"first, or pass --warehouse DIR"
+        )
+    snap = wh.snapshot()
+    con = wsql.connect(fs=wh.fs if wh.remote else None)
+    files = {k: [wh.url(f) for f in v] for k, v in snap.tables.items() if not k.startswith("mart:")}
+    marts = {k[5:]: wh.url(v[0]) for k, v in snap.tables.items() if k.startswith("mart:")}
+    wsql.create_views(con, files, marts)
+    return con
+
+
+def cmd_sql(a: argparse.Namespace) -> int:
+    import duckdb
+
+    con = _open(a.warehouse)
+    try:
+        rel = con.sql(a.query)
+    except duckdb.Error as exc:
+        raise NewsetlError(f"query failed: {exc}\n(views: run `newsetl tables` to list them and their columns)") from exc
+    if rel is None:
+        return 0
+    print_rows(rel.columns, rel.fetchall(), a.format)
+    return 0
+
+
+def cmd_tables(a: argparse.Namespace) -> int:
+    con = _open(a.warehouse)
+    rows = con.sql(
+        "select table_name as view, string_agg(column_name || ' ' || lower(data_type), ', ' order by ordinal_position) "
+        "as columns from information_schema.columns group by table_name order by table_name"
+    ).fetchall()
+    print_rows(["view", "columns"], rows, "table")
+    return 0
+
+
+def cmd_report(a: argparse.Namespace) -> int:
+    from newsetl.report import write_report
+
+    path = write_report(a.warehouse or _default_warehouse(), a.out)
+    print(f"report written to {path}")
+    return 0
+
+
+def cmd_quarantine(a: argparse.Namespace) -> int:
+    from newsetl import quarantine
+
+    warehouse = a.warehouse or _default_warehouse()
+    if a.action == "retry":
+        res = quarantine.retry(warehouse, a.config, reason=a.reason)
+        print(res)
+        return 0
+    con = _open(warehouse)
+    cols, rows = quarantine.listing(con, explain=a.action == "explain", reason=a.reason, limit=a.limit)
+    print_rows(cols, rows, a.format)
+    return 0
+
+
+COMMANDS = {"run": cmd_run, "sql": cmd_sql, "report": cmd_report, "quarantine": cmd_quarantine, "tables": cmd_tables}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    quiet_environment()
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except NewsetlError as exc:
+        print(f"newsetl {args.command}: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("newsetl: interrupted; the warehouse keeps its last committed state", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,191 @@
+"""Vectorised shingling, MinHash signatures and LSH band keys.
+
+A document is the set of hashed word shingles (``cfg.shingle_size`` consecutive tokens of the normalised
+token stream, see :mod:`newsetl.dedup.text`). Shingles that contain a number are counted
+``NUMBER_WEIGHT`` times (as salted copies), so two templated reports that differ only in their numbers
+stay apart while a copy with typos, added chrome or a dropped paragraph is unaffected.
+
+Everything is batch-at-once numpy:
+
+* tokens are hashed once (xxh3-64), shingle hashes are a mix of ``k`` shifted token-hash arrays;
+* distinct (document, shingle) pairs come from one ``np.unique`` over ``doc << 32 | hash``;
+* the MinHash of permutation ``i`` is ``min((a_i * x + b_i) mod 2**64) >> 32`` -- Dietzfelbinger's
+  multiply-add-shift universal family for 32-bit keys (no modulo needed; the shift is monotone so it is
+  applied after the minimum) -- evaluated as a broadcast ``[rows, num_perm]`` block per chunk of rows and
+  reduced per document with ``np.minimum.reduceat``. There is no per-document loop over permutations.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import xxhash
+
+from newsetl.dedup.text import normalize_text
+from newsetl.settings import DedupConfig
+
+NUMBER_WEIGHT = 4
+"""Copies of each shingle holding a digit (1 = plain set)."""
+
+CONTAINMENT_ROWS = 2
+"""Rows per band of the fine band scheme that finds abridged copies (Jaccard ~ 1/3) as candidates."""
+
+EMPTY = np.uint32(0xFFFFFFFF)
+"""Signature value of a document without shingles."""
+
+_CHUNK_ELEMENTS = 1 << 20  # rows * num_perm per broadcast block (8 MiB of uint64)
+_U64 = np.uint64
+_MIX1 = _U64(0xFF51AFD7ED558CCD)
+_MIX2 = _U64(0xC4CEB9FE1A85EC53)
+_GOLDEN = _U64(0x9E3779B97F4A7C15)
+# odd multipliers for the k token positions of a shingle
+_POS = np.array(
+    [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93, 0xFF51AFD7ED558CCD,
+     0xC4CEB9FE1A85EC53, 0x2545F4914F6CDD1D, 0x94D049BB133111EB, 0xBF58476D1CE4E5B9, 0x87C37B91114253D5,
+     0x4CF5AD432745937F, 0x52DCE729DA3ED1CB],
+    dtype=np.uint64,
+)
+
+
+def fmix64(x: np.ndarray) -> np.ndarray:
+    """MurmurHash3 finaliser (bijective avalanche) on a uint64 array, returned as a new array."""
+    x = x ^ (x >> _U64(33))
+    x *= _MIX1
+    x ^= x >> _U64(33)
+    x *= _MIX2
+    x ^= x >> _U64(33)
+    return x
+
+
+_SALTS = fmix64(np.arange(1, 64, dtype=np.uint64))
+_SALTS = np.r_[_U64(0), _SALTS]
+
+
+def permutations(cfg: DedupConfig) -> tuple[np.ndarray, np.ndarray]:
+    """The ``(a, b)`` uint64 parameters of the ``cfg.num_perm`` hash functions (``a`` odd)."""
+    rng = np.random.default_rng(cfg.seed)
+    a = rng.integers(0, 2**64, size=cfg.num_perm, dtype=np.uint64, endpoint=False) | _U64(1)
+    b = rng.integers(0, 2**64, size=cfg.num_perm, dtype=np.uint64, endpoint=False)
+    return a, b
+
+
+def _token_arrays(bodies: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(token hashes uint64 [N], token-has-digit bool [N], per-document token offsets int64 [n+1])."""
+    toks: list[str] = []
+    raw: list[bytes] = []
+    counts = np.zeros(len(bodies), dtype=np.int64)
+    for i, body in enumerate(bodies):
+        norm = normalize_text(body)
+        t = norm.split()
+        counts[i] = len(t)
+        toks.extend(t)
+        raw.extend(norm.encode("utf-8").split())
+    offsets = np.zeros(len(bodies) + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    n = len(toks)
+    th = np.fromiter(map(xxhash.xxh3_64_intdigest, raw), dtype=np.uint64, count=n)
+    alpha = np.fromiter(map(str.isalpha, toks), dtype=bool, count=n)
+    return th, ~alpha, offsets
+
+
+def shingle_hashes(bodies: list[str], cfg: DedupConfig) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct 32-bit shingle hashes of every document: (doc index int64 [M], hash uint64 [M]), sorted.
+
+    Shingles containing a digit get ``NUMBER_WEIGHT - 1`` extra salted copies. A document shorter than
+    ``k`` tokens has one shingle made of all its tokens; an empty document has none.
+    """
+    k = cfg.shingle_size
+    th, digit, offsets = _token_arrays(bodies)
+    n_tok = th.size
+    n_docs = len(bodies)
+    if n_tok == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.uint64)
+    lengths = np.diff(offsets)
+    doc_of = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
+    end = offsets[1:][doc_of]  # end offset of the token's document, per token position
+    pos = np.arange(n_tok, dtype=np.int64)
+    pad_h = np.concatenate([th, np.zeros(k, np.uint64)])
+    pad_d = np.concatenate([digit, np.zeros(k, bool)])
+    acc = np.zeros(n_tok, np.uint64)
+    has_digit = np.zeros(n_tok, bool)
+    for i in range(k):  # k shifted views, masked at document ends
+        inside = pos + i < end
+        acc += np.where(inside, pad_h[i : i + n_tok], _U64(0)) * _POS[i % _POS.size]
+        has_digit |= inside & pad_d[i : i + n_tok]
+    start = offsets[:-1][doc_of]
+    valid = (pos + k <= end) | ((lengths[doc_of] < k) & (pos == start))
+    acc = acc[valid]
+    docs = doc_of[valid]
+    has_digit = has_digit[valid]
+    parts_h = [acc]
+    parts_d = [docs]
+    if NUMBER_WEIGHT > 1 and has_digit.any():
+        dh = acc[has_digit]
+        dd = docs[has_digit]
+        for t in range(1, NUMBER_WEIGHT):
+            parts_h.append(dh ^ _SALTS[t])
+            parts_d.append(dd)
+    h32 = fmix64(np.concatenate(parts_h)) >> _U64(32)
+    key = np.sort((np.concatenate(parts_d).astype(np.uint64) << _U64(32)) | h32)
+    key = key[np.r_[True, key[1:] != key[:-1]]]
+    return (key >> _U64(32)).astype(np.int64), key & _U64(0xFFFFFFFF)
+
+
+def minhash_from_shingles(
+    docs: np.ndarray, hashes: np.ndarray, n_docs: int, cfg: DedupConfig
+) -> np.ndarray:
+    """MinHash signatures uint32 [n_docs, num_perm] of sorted (doc, 32-bit hash) rows."""
+    a, b = permutations(cfg)
+    out = np.full((n_docs, cfg.num_perm), _U64(0xFFFFFFFFFFFFFFFF), dtype=np.uint64)
+    m = hashes.size
+    step = max(1, _CHUNK_ELEMENTS // cfg.num_perm)
+    for r0 in range(0, m, step):
+        r1 = min(m, r0 + step)
+        d = docs[r0:r1]
+        seg = np.flatnonzero(np.r_[True, d[1:] != d[:-1]])  # first row of each document in the chunk
+        block = hashes[r0:r1, None] * a[None, :]
+        block += b[None, :]
+        mins = np.minimum.reduceat(block, seg, axis=0)
+        ids = d[seg]
+        out[ids] = np.minimum(out[ids], mins)
+    return (out >> _U64(32)).astype(np.uint32)
+
+
+def compute_signatures(bodies: list[str], cfg: DedupConfig) -> tuple[np.ndarray, np.ndarray]:
+    """(MinHash uint32 [n, cfg.num_perm], number of distinct (weighted) shingles int32 [n]) of ``bodies``."""
+    docs, hashes = shingle_hashes(bodies, cfg)
+    n = len(bodies)
+    sig = minhash_from_shingles(docs, hashes, n, cfg)
+    n_sh = np.bincount(docs, minlength=n).astype(np.int32)
+    return sig, n_sh
+
+
+def band_keys(sig: np.ndarray, rows: int, salt: int = 0) -> np.ndarray:
+    """LSH band keys int64 [n, num_perm // rows]: a 64-bit hash of each band's values and its position."""
+    n, num_perm = sig.shape
+    nb = num_perm // rows
+    v = sig[:, : nb * rows].reshape(n, nb, rows).astype(np.uint64)
+    acc = np.broadcast_to(
+        fmix64(np.arange(nb, dtype=np.uint64) + _U64(salt * 1000 + rows) * _GOLDEN), (n, nb)
+    ).copy()
+    for r in range(rows):
+        acc ^= v[:, :, r]
+        acc = fmix64(acc + _POS[r % _POS.size])
+    return acc.view(np.int64)
+
+
+def band_schemes(cfg: DedupConfig) -> list[int]:
+    """Rows per band of the band schemes that make candidates.
+
+    The near-duplicate scheme has ``cfg.bands`` bands; the fine scheme (``CONTAINMENT_ROWS`` rows per band)
+    finds abridged copies whose Jaccard is about their share of the original. When the near scheme's rows
+    are a multiple of the fine rows, its candidates are a subset of the fine scheme's and it is not stored.
+    """
+    rows = cfg.num_perm // cfg.bands
+    if rows % CONTAINMENT_ROWS == 0:
+        return [CONTAINMENT_ROWS]
+    return sorted({rows, CONTAINMENT_ROWS})
+
+
+def all_band_keys(sig: np.ndarray, cfg: DedupConfig) -> np.ndarray:
+    """Every candidate key of every document: int64 [n, total bands over all schemes]."""
+    return np.concatenate([band_keys(sig, r, salt=j) for j, r in enumerate(band_schemes(cfg))], axis=1)

@@ -1,0 +1,153 @@
+"""Word-bounded phrase matching with one Aho-Corasick automaton (shared by sectors and entities).
+
+How a text is matched (``PhraseIndex.find``):
+
+1. ``fold(text)``: casefold, then every non-word character (punctuation, hyphens, apostrophes,
+   newlines) becomes one space. The mapping is 1:1, so an offset in the folded text is an offset in
+   the original text (a rare character whose casefold is longer, e.g. German sharp s, falls back to a
+   per-character fold that keeps the length).
+2. The folded text is padded with one space on each side and the automaton (patterns ``" term "``,
+   or ``" stem"`` for a prefix term written ``stem*``) runs once over it. Because every pattern starts
+   with a space and exact patterns also end with one, a hit always starts and ends on a word
+   boundary: "trade" never fires inside "tradesman", "un" never inside "under". No per-character
+   Python work; Python only sees real word-bounded hits.
+3. Case-exact phrases (acronyms written in capitals such as ``UN``, ``SCO``, ``US``; or phrases
+   marked exact) are confirmed against the original text's case.
+
+Phrase syntax (both config files): ``counter-terrorism`` matches "counter-terrorism",
+"counter terrorism" (hyphens and spaces are the same); ``militar*`` matches words starting with
+"militar" (military, militarily); the span and surface form then extend to the end of the word.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass
+
+import ahocorasick
+
+# Non-word characters become spaces. Arabic-script vowel marks stay (they sit inside Urdu words).
+_NON_WORD = re.compile(r"[^\w\u064b-\u065f\u0670\u06d6-\u06ed]|_")
+_WORD_TAIL = re.compile(r"[\w\u064b-\u065f\u0670]*")
+
+
+def fold(text: str) -> str:
+    """Casefold ``text`` and turn non-word characters into spaces, keeping its length."""
+    folded = text.casefold()
+    if len(folded) != len(text):  # rare: a character whose casefold has several characters
+        folded = "".join(c.casefold()[:1] or " " for c in text)
+    return _NON_WORD.sub(" ", folded)
+
+
+def fold_keep_case(text: str) -> str:
+    """Like ``fold`` without the casefold (used to confirm case-exact phrases)."""
+    return _NON_WORD.sub(" ", text)
+
+
+def normalise_phrase(phrase: str) -> str:
+    """The canonical folded form of a configured phrase: words joined by single spaces."""
+    return " ".join(fold(phrase).split())
+
+
+def is_acronym(phrase: str) -> bool:
+    """A phrase written only in capitals and digits (``UN``, ``G20``, ``SCO``) matches case-exactly."""
+    letters = [c for c in phrase if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    """One configured phrase: what it folds to and what a hit on it means (``payload``)."""
+
+    folded: str  # normalise_phrase(phrase), without the trailing '*'
+    prefix: bool  # written 'stem*': the end of the hit may fall inside a word
+    exact: str | None  # case-exact form (fold_keep_case, single spaces), or None for any case
+    payload: Hashable
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    start: int  # offsets in the original text, [start, end)
+    end: int
+    surface: str  # the hit's text, casefolded, whitespace collapsed (whole word for prefix patterns)
+    payload: Hashable
+
+
+def make_pattern(phrase: str, payload: Hashable, exact: bool | None = None) -> Pattern:
+    """Parse one configured phrase (``stem*`` = prefix); ``exact=None`` means 'exact when an acronym'."""
+    raw = phrase.strip()
+    prefix = raw.endswith("*")
+    if prefix:
+        raw = raw[:-1]
+    folded = normalise_phrase(raw)
+    if not folded:
+        raise ValueError(f"phrase {phrase!r} has no letters or digits")
+    is_exact = is_acronym(raw) if exact is None else exact
+    exact_form = " ".join(fold_keep_case(raw).split()) if is_exact else None
+    return Pattern(folded=folded, prefix=prefix, exact=exact_form, payload=payload)
+
+
+def plural_variants(phrase: str) -> list[str]:
+    """The phrase plus the regular plural of its last word (-s, -es, consonant+y -> -ies)."""
+    raw = phrase.strip()
+    if raw.endswith("*") or not raw or not raw[-1].isalpha() or is_acronym(raw):
+        return [raw]
+    low = raw.casefold()
+    if low.endswith(("s", "x", "z", "ch", "sh")):
+        return [raw, raw + "es"] if not low.endswith("s") else [raw]
+    if low.endswith("y") and len(low) > 1 and low[-2] not in "aeiou":
+        return [raw, raw[:-1] + "ies"]
+    return [raw, raw + "s"]
+
+
+class PhraseIndex:
+    """One Aho-Corasick automaton over many patterns; ``find`` returns word-bounded hits."""
+
+    def __init__(self, patterns: Iterable[Pattern]) -> None:
+        by_key: dict[str, list[Pattern]] = {}
+        for p in patterns:
+            key = " " + p.folded + ("" if p.prefix else " ")
+            by_key.setdefault(key, []).append(p)
+        self._automaton = ahocorasick.Automaton()
+        for key, plist in by_key.items():
+            self._automaton.add_word(key, (len(key), tuple(plist)))
+        self.size = len(by_key)
+        if by_key:
+            self._automaton.make_automaton()
+
+    def find(self, text: str) -> list[Hit]:
+        """All word-bounded hits of all patterns in ``text`` (overlapping hits included)."""
+        if not self.size or not text:
+            return []
+        folded = fold(text)
+        padded = " " + folded + " "
+        hits: list[Hit] = []
+        keep_case: str | None = None
+        for end_idx, (klen, plist) in self._automaton.iter(padded):
+            # padded[end_idx - klen + 1] is the leading space, i.e. original offset end_idx - klen + 1
+            start = end_idx - klen + 1
+            for p in plist:
+                end = start + len(p.folded)
+                if p.prefix:
+                    m = _WORD_TAIL.match(folded, end)
+                    end = m.end() if m else end
+                if p.exact is not None:
+                    if keep_case is None:
+                        keep_case = fold_keep_case(text)
+                    if " ".join(keep_case[start : start + len(p.folded)].split()) != p.exact:
+                        continue
+                hits.append(Hit(start, end, " ".join(text[start:end].casefold().split()), p.payload))
+        return hits
+
+
+def leftmost_longest(hits: list[Hit]) -> list[Hit]:
+    """Non-overlapping hits, preferring the earliest start, then the longest span."""
+    hits = sorted(hits, key=lambda h: (h.start, h.start - h.end))
+    kept: list[Hit] = []
+    last_end = -1
+    for h in hits:
+        if h.start >= last_end:
+            kept.append(h)
+            last_end = h.end
+    return kept

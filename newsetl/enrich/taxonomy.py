@@ -1,0 +1,136 @@
+"""The sector taxonomy (``config/sectors.yaml``): a pydantic-validated model and its loader.
+
+The file format is documented at the top of ``config/sectors.yaml``. ``load_taxonomy`` raises
+``ConfigError`` naming the file and the sector at fault, e.g.::
+
+    config/sectors.yaml: sector #3 'energy': terms -> 'oil': weight must be > 0 (got 0)
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from newsetl.enrich._phrases import normalise_phrase
+from newsetl.errors import ConfigError
+
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Scoring(_Model):
+    """Parameters of the sector score (see ``newsetl.enrich.sectors`` for the formula)."""
+
+    ref_words: int = Field(400, gt=0, description="documents up to this length are not length-penalised")
+    length_exponent: float = Field(0.5, ge=0.0, le=1.0, description="mass is divided by (words/ref_words)**exp")
+    title_bonus: float = Field(1.0, ge=0.0, description="extra weight of a term found in the title")
+    spread_bonus: float = Field(0.1, ge=0.0, description="bonus per extra paragraph with a hit")
+    spread_cap: int = Field(4, ge=0, description="paragraphs beyond 1 + cap earn no more bonus")
+    scale: float = Field(1.0, gt=0.0, description="score = 1 - exp(-evidence / scale)")
+    default_threshold: float = Field(0.5, gt=0.0, le=1.0)
+
+
+class Sector(_Model):
+    id: str
+    label: str = Field(min_length=1)
+    description: str = ""
+    threshold: float | None = Field(None, gt=0.0, le=1.0)
+    terms: dict[str, float] = Field(min_length=1, description="phrase -> weight (> 0)")
+    exclusions: list[str] = Field(default_factory=list, description="phrases that void hits they contain")
+
+    @field_validator("id")
+    @classmethod
+    def _id_ok(cls, v: str) -> str:
+        if not _ID.match(v):
+            raise ValueError(f"id {v!r} must be lower_snake_case (letters, digits, underscores)")
+        return v
+
+    @field_validator("terms")
+    @classmethod
+    def _terms_ok(cls, v: dict[str, float]) -> dict[str, float]:
+        for term, weight in v.items():
+            if not isinstance(term, str) or not normalise_phrase(term.rstrip("*")):
+                raise ValueError(f"term {term!r} is empty: write a word or phrase")
+            if not isinstance(weight, int | float) or isinstance(weight, bool) or weight <= 0:
+                raise ValueError(f"term {term!r}: weight must be a number > 0 (got {weight!r})")
+            if term.strip().startswith("*"):
+                raise ValueError(f"term {term!r}: '*' is only allowed at the end (stem*)")
+        return v
+
+    @field_validator("exclusions")
+    @classmethod
+    def _exclusions_ok(cls, v: list[str]) -> list[str]:
+        for phrase in v:
+            if not isinstance(phrase, str) or not normalise_phrase(phrase.rstrip("*")):
+                raise ValueError(f"exclusion {phrase!r} is empty: write a word or phrase")
+        return v
+
+
+class Taxonomy(_Model):
+    """The validated taxonomy: scoring parameters and the sectors (unique ids)."""
+
+    version: int = 1
+    scoring: Scoring = Scoring()
+    sectors: list[Sector] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Taxonomy:
+        seen: set[str] = set()
+        for s in self.sectors:
+            if s.id in seen:
+                raise ValueError(f"sector id {s.id!r} appears more than once: ids must be unique")
+            seen.add(s.id)
+        return self
+
+    def threshold(self, sector: Sector) -> float:
+        return sector.threshold if sector.threshold is not None else self.scoring.default_threshold
+
+    @property
+    def ids(self) -> list[str]:
+        return [s.id for s in self.sectors]
+
+
+def _where(loc: tuple[Any, ...], raw: dict[str, Any]) -> str:
+    """Human name of the place a validation error points at (``sector #3 'energy': terms``)."""
+    if len(loc) >= 2 and loc[0] == "sectors" and isinstance(loc[1], int):
+        idx = loc[1]
+        sectors = raw.get("sectors") or []
+        sid = sectors[idx].get("id", "?") if idx < len(sectors) and isinstance(sectors[idx], dict) else "?"
+        rest = " -> ".join(str(p) for p in loc[2:])
+        return f"sector #{idx + 1} {sid!r}" + (f": {rest}" if rest else "")
+    return " -> ".join(str(p) for p in loc) or "file"
+
+
+def parse_taxonomy(raw: Any, source: str = "<taxonomy>") -> Taxonomy:
+    """Validate an already-parsed YAML document; ``source`` names it in error messages."""
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{source}: must be a mapping with a 'sectors' list, not {type(raw).__name__}")
+    try:
+        return Taxonomy.model_validate(raw)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            msg = str(err["msg"]).removeprefix("Value error, ")
+            problems.append(f"{source}: {_where(tuple(err['loc']), raw)}: {msg}")
+        raise ConfigError("invalid sector taxonomy:\n" + "\n".join(problems)) from exc
+
+
+def load_taxonomy(path: Path) -> Taxonomy:
+    """Read and validate ``config/sectors.yaml``; raise ``ConfigError`` naming the file and sector."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"sector taxonomy {path} cannot be read ({exc}): check enrich.taxonomy") from exc
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"sector taxonomy {path} is not valid YAML: {exc}") from exc
+    return parse_taxonomy(raw, str(path))

@@ -1,0 +1,683 @@
+"""HTML article extraction: main text via trafilatura, metadata via our own lxml pass.
+
+One entry point, :func:`extract_html`. The page is parsed once with a hardened lxml HTML parser
+(no network, no huge trees, comments and processing instructions dropped, so an HTTrack
+"Mirrored from ... <crawl date>" comment can never become the article date); the same tree feeds
+our metadata reader, trafilatura (which works on its own copy) and, only when nothing stated a
+date, htmldate.
+
+Pages that hold no article (section indexes, feeds saved as .html, saved scripts/stylesheets,
+redirect stubs, link lists, too little text) raise ``TerminalError("no_article", ...)``; input that
+is not markup raises ``TerminalError("not_html", ...)``; any library failure is wrapped into
+``TerminalError("html_parse_error", ...)``. Nothing else escapes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import lxml.html
+from lxml import etree
+
+from newsetl.errors import TerminalError
+from newsetl.extract.dates import is_plausible, parse_date
+
+__all__ = ["MIN_ARTICLE_WORDS", "HtmlExtract", "extract_html"]
+
+# trafilatura and htmldate log extraction misses at WARNING/ERROR; they are expected here.
+for _name in ("trafilatura", "htmldate", "courlan", "readability", "justext"):
+    logging.getLogger(_name).setLevel(logging.CRITICAL)
+
+MIN_ARTICLE_WORDS = 40
+MAX_LINK_SHARE = 0.6  # share of extracted words that are anchor texts of the page -> a link list
+MAX_INPUT_CHARS = 20_000_000
+
+# no network, no huge trees; the libxml2 HTML parser never expands DTD entities
+_PARSER = lxml.html.HTMLParser(
+    encoding="utf-8",
+    remove_comments=True,
+    remove_pis=True,
+    no_network=True,
+    huge_tree=False,
+    collect_ids=False,
+    default_doctype=False,
+)
+
+_WS = re.compile(r"\s+")
+_WORD = re.compile(r"\w+")
+_TAG = re.compile(
+    r"<\s*(?:!doctype|html|head|body|meta|title|div|p|article|span|a|table|br|section|main|h[1-6]|ul|li|img|link|script|rss|feed|\?xml)\b",
+    re.I,
+)
+_FEED_ROOT = re.compile(r"<\s*(?:rss|feed|rdf:RDF)\b", re.I)
+_JS_HINT = re.compile(
+    r"^\s*(?:/\*|//|\(function|!function|function\s|var\s|let\s|const\s|window\.|document\.|jQuery|\$\(|\"use strict\"|'use strict'|[@.#]?[\w-]+\s*\{|@(?:media|import|charset|font-face))"
+)
+_SAVED_FROM = re.compile(
+    r"(?:saved from url=\(\d+\)(\S+?)\s*-->|Mirrored from (\S+?) by HTTrack)", re.I
+)
+_URL_DATE = re.compile(
+    r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:[/_.-]|$)"
+)
+_LANG = re.compile(r"^([a-zA-Z]{2})(?:[-_][a-zA-Z0-9]+)*$")
+_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|»|«|·|•|/|~)\s+|\s*(?:\||::|»)\s*|:\s+")
+_NON_ALNUM = re.compile(r"[\W_]+")
+
+_META_DATE_KEYS = (
+    "article:published_time",
+    "og:published_time",
+    "og:article:published_time",
+    "datepublished",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "date",
+    "dc.date",
+    "dc.date.issued",
+    "dc.date.created",
+    "dcterms.date",
+    "dcterms.issued",
+    "dcterms.created",
+    "sailthru.date",
+    "parsely-pub-date",
+    "article.published",
+    "published-date",
+    "original-publish-date",
+    "cxenseparse:recs:publishtime",
+)
+_META_AUTHOR_KEYS = (
+    "author",
+    "article:author",
+    "dc.creator",
+    "dcterms.creator",
+    "parsely-author",
+    "sailthru.author",
+    "byl",
+    "twitter:creator",
+)
+_ARTICLE_TYPES = {
+    "article",
+    "newsarticle",
+    "reportagenewsarticle",
+    "analysisnewsarticle",
+    "opinionnewsarticle",
+    "backgroundnewsarticle",
+    "reviewnewsarticle",
+    "blogposting",
+    "socialmediaposting",
+    "liveblogposting",
+    "report",
+    "scholarlyarticle",
+    "techarticle",
+    "webpage",
+}
+
+
+@dataclass(slots=True)
+class HtmlExtract:
+    text: str  # main article text, paragraphs separated by "\n\n"
+    title: str | None
+    title_source: str | None  # "og:title", "jsonld:headline", "twitter:title", "h1", "title"
+    date: dt.date | None
+    published_at: dt.datetime | None  # aware, UTC, when a time is stated
+    date_source: str | None  # "html:jsonld", "html:meta", "html:time", "url", "html:text"
+    site_name: str | None
+    domain: str | None  # registered domain of the canonical URL
+    canonical_url: str | None
+    byline: str | None
+    language: str | None  # ISO 639-1
+
+
+# --------------------------------------------------------------------------------------------
+# small helpers
+
+
+def _norm(s: str | None) -> str:
+    return _WS.sub(" ", s).strip() if s else ""
+
+
+def _key(s: str) -> str:
+    """Comparison key: lowercase alphanumerics only."""
+    return _NON_ALNUM.sub("", s.lower())
+
+
+def _words(s: str) -> int:
+    return len(_WORD.findall(s))
+
+
+def _precheck(html: str) -> None:
+    """Reject input that is not markup or obviously not an article page, before parsing."""
+    if not isinstance(html, str):
+        raise TerminalError("not_html", f"expected str, got {type(html).__name__}")
+    head = html[:4096].lstrip("\ufeff \t\r\n")
+    if not head:
+        raise TerminalError("not_html", "empty document")
+    if "\x00" in head:
+        raise TerminalError("not_html", "binary content (NUL bytes)")
+    if len(html) > MAX_INPUT_CHARS:
+        raise TerminalError("no_article", f"document too large ({len(html)} chars)")
+    if _FEED_ROOT.search(head[:600]) and not re.search(r"<\s*html\b", head[:600], re.I):
+        raise TerminalError("no_article", "RSS/Atom feed, not an article page")
+    if not _TAG.search(html[:65536]):
+        if _JS_HINT.match(head):
+            raise TerminalError("no_article", "saved JavaScript/CSS, not an article page")
+        raise TerminalError("not_html", "no HTML markup found")
+    if head[0] != "<" and _JS_HINT.match(head):
+        raise TerminalError("no_article", "saved JavaScript/CSS, not an article page")
+
+
+def _parse(html: str) -> lxml.html.HtmlElement:
+    try:
+        root = lxml.html.document_fromstring(html.encode("utf-8", "replace"), parser=_PARSER)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as err:
+        raise TerminalError("html_parse_error", f"lxml could not parse the document: {err}") from err
+    if root is None:
+        raise TerminalError("not_html", "parser returned no document")
+    return root
+
+
+def _iter_jsonld(root: lxml.html.HtmlElement) -> Iterator[dict[str, Any]]:
+    """Every JSON object in ld+json scripts, @graph members and lists flattened (not deeper)."""
+    for script in root.xpath('//script[contains(translate(@type,"LDJSON","ldjson"),"ld+json")]'):
+        raw = (script.text or "").strip()
+        if not raw or len(raw) > 500_000:
+            continue
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            try:  # common breakage: raw newlines/tabs inside strings
+                data = json.loads(_WS.sub(" ", raw))
+            except ValueError:
+                continue
+        stack = data if isinstance(data, list) else [data]
+        for item in stack[:50]:
+            if not isinstance(item, dict):
+                continue
+            graph = item.get("@graph")
+            if isinstance(graph, list):
+                yield from (g for g in graph[:50] if isinstance(g, dict))
+            yield item
+
+
+def _types(obj: dict[str, Any]) -> set[str]:
+    t = obj.get("@type")
+    if isinstance(t, str):
+        return {t.lower()}
+    if isinstance(t, list):
+        return {x.lower() for x in t if isinstance(x, str)}
+    return set()
+
+
+def _names(value: Any) -> list[str]:
+    """Names out of a JSON-LD author/publisher value (str, dict, or list of those)."""
+    out: list[str] = []
+    items = value if isinstance(value, list) else [value]
+    for it in items[:10]:
+        if isinstance(it, str):
+            name = it
+        elif isinstance(it, dict):
+            name = it.get("name") if isinstance(it.get("name"), str) else ""
+        else:
+            continue
+        name = _norm(name)
+        if name and not name.startswith("http") and len(name) <= 100:
+            out.append(name)
+    return out
+
+
+@dataclass(slots=True)
+class _Meta:
+    meta: dict[str, str]
+    jsonld: dict[str, Any]
+    title_tag: str
+    h1s: list[str]
+    canonical: str | None
+    lang: str | None
+    time_values: list[str]
+    html_tag_lang: str | None
+
+
+def _read_meta(root: lxml.html.HtmlElement) -> _Meta:
+    meta: dict[str, str] = {}
+    for el in root.iter("meta"):
+        content = el.get("content")
+        if content is None:
+            continue
+        content = _norm(content)
+        if not content:
+            continue
+        for attr in ("property", "name", "itemprop", "http-equiv"):
+            val = el.get(attr)
+            if val:
+                for k in val.lower().split():  # space-separated properties
+                    meta.setdefault(k, content)
+    # JSON-LD: keep the first article-like object's fields, plus a publisher name from anywhere
+    jsonld: dict[str, Any] = {}
+    for obj in _iter_jsonld(root):
+        types = _types(obj)
+        if types & _ARTICLE_TYPES or "headline" in obj or "datePublished" in obj:
+            is_page = types == {"webpage"}
+            for field in ("headline", "name", "datePublished", "dateCreated", "author", "publisher", "url"):
+                if field in obj and field not in jsonld and not (is_page and field in ("name",)):
+                    jsonld[field] = obj[field]
+        elif "organization" in types or "newsmediaorganization" in types:
+            jsonld.setdefault("_org", obj.get("name"))
+    title_el = root.find(".//title")
+    title_tag = _norm(title_el.text_content()) if title_el is not None else ""
+    h1s = [t for t in (_norm(h.text_content()) for h in root.iter("h1")) if t][:5]
+    canonical = None
+    for link in root.iter("link"):
+        rel = (link.get("rel") or "").lower().split()
+        if "canonical" in rel and link.get("href"):
+            canonical = link.get("href", "").strip()
+            break
+    lang = root.get("lang") or root.get("xml:lang")
+    time_values = _article_times(root)
+    return _Meta(meta, jsonld, title_tag, h1s, canonical, lang, time_values, lang)
+
+
+_BAD_TIME_CONTEXT = re.compile(r"comment|related|sidebar|widget|footer|recommend|trending|popular|modif|updat", re.I)
+
+
+def _article_times(root: lxml.html.HtmlElement) -> list[str]:
+    """datetime values of <time> elements that date the article itself, best first."""
+    out: list[str] = []
+    for el in root.xpath('//*[@itemprop="datePublished"][@datetime or @content]'):
+        out.append(el.get("datetime") or el.get("content") or "")
+    scopes = root.xpath("//article|//main|//*[@role='main']") or [root]
+    for scope in scopes[:3]:
+        for el in scope.iter("time"):
+            value = el.get("datetime")
+            if not value:
+                continue
+            bad = False
+            node = el
+            for _ in range(6):  # the element and a few ancestors
+                if node is None:
+                    break
+                cls = f"{node.get('class', '')} {node.get('id', '')} {node.get('itemprop', '')}"
+                if node.tag in ("aside", "nav", "footer") or _BAD_TIME_CONTEXT.search(cls):
+                    bad = True
+                    break
+                node = node.getparent()
+            if not bad:
+                out.append(value)
+        if out:
+            break
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# fields
+
+
+def _resolve_url(value: str | None, base: str | None) -> str | None:
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        absolute = urljoin(base, value) if base else value
+        parts = urlsplit(absolute)
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return absolute
+
+
+def _registered_domain(url: str | None) -> str | None:
+    if not url:
+        return None
+    try:
+        host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    except ValueError:
+        return None
+    if not host or "." not in host:
+        return None
+    try:
+        from tld import get_fld
+
+        fld = get_fld(host, fix_protocol=True, fail_silently=True)
+    except Exception:
+        fld = None
+    if isinstance(fld, str) and fld:
+        return fld
+    labels = host.split(".")
+    return ".".join(labels[-2:])
+
+
+def _canonical(m: _Meta, url: str | None, html: str) -> str | None:
+    page_url = url
+    if not page_url and "rom" in html:
+        found = _SAVED_FROM.search(html[:8192]) or _SAVED_FROM.search(html[-8192:])
+        if found:
+            raw = found.group(1) or found.group(2)
+            page_url = raw if "://" in raw else f"http://{raw}"
+    for candidate in (m.canonical, m.meta.get("og:url"), m.meta.get("twitter:url")):
+        resolved = _resolve_url(candidate, page_url)
+        if resolved:
+            # a canonical pointing at the site root while the page is deeper is a CMS default
+            if urlsplit(resolved).path in ("", "/") and page_url and urlsplit(page_url).path not in ("", "/"):
+                continue
+            return resolved
+    return _resolve_url(page_url, None)
+
+
+def _language(m: _Meta) -> str | None:
+    for raw in (m.html_tag_lang, m.meta.get("og:locale"), m.meta.get("content-language"), m.meta.get("language")):
+        if raw:
+            found = _LANG.match(raw.strip().split(",")[0].strip())
+            if found:
+                return found.group(1).lower()
+    return None
+
+
+def _site_name(m: _Meta, domain: str | None) -> str | None:
+    for raw in (
+        m.meta.get("og:site_name"),
+        *(_names(m.jsonld.get("publisher"))[:1]),
+        m.jsonld.get("_org") if isinstance(m.jsonld.get("_org"), str) else None,
+        m.meta.get("application-name"),
+    ):
+        name = _norm(raw)
+        if name and len(name) <= 80:
+            return name
+    return domain
+
+
+def _byline(m: _Meta, root: lxml.html.HtmlElement) -> str | None:
+    names = _names(m.jsonld.get("author"))
+    if names:
+        return ", ".join(dict.fromkeys(names))
+    for key in _META_AUTHOR_KEYS:
+        val = m.meta.get(key)
+        if val and not val.startswith(("http", "@")) and len(val) <= 100:
+            return val
+    try:
+        from trafilatura.metadata import extract_author
+
+        author = extract_author(root)
+    except Exception:
+        author = None
+    return _norm(author) or None
+
+
+def _strip_site(title: str, site_keys: set[str]) -> str:
+    """Remove leading/trailing separator-delimited segments naming the site."""
+    parts = [p for p in _SEPARATORS.split(title)]
+    if len(parts) < 2:
+        return title
+    seps = _SEPARATORS.findall(title)
+
+    def is_site(seg: str) -> bool:
+        k = _key(seg)
+        if not k:
+            return True
+        return any(k == s or (len(k) >= 4 and (k in s or s in k) and _words(seg) <= 5) for s in site_keys)
+
+    lo, hi = 0, len(parts)
+    changed = True
+    while changed and hi - lo > 1:
+        changed = False
+        if is_site(parts[hi - 1]):
+            hi -= 1
+            changed = True
+        elif is_site(parts[lo]):
+            lo += 1
+            changed = True
+    if (lo, hi) == (0, len(parts)):
+        return title
+    # rebuild with the original separators
+    out = parts[lo]
+    for i in range(lo + 1, hi):
+        out += seps[i - 1] + parts[i]
+    return out.strip()
+
+
+_STRONG_SEP = re.compile(r"\s+(?:\||-|–|—|::|»|/)\s+|\s*(?:\||»)\s*")
+
+
+def _unsuffix(title: str) -> str:
+    """A <title> whose site part was not recognised: drop the last separated segment, Readability-style."""
+    seps = list(_STRONG_SEP.finditer(title))
+    if not seps:
+        return title
+    before_last = title[: seps[-1].start()].strip()
+    if _words(before_last) >= 3:
+        return before_last
+    after_first = title[seps[0].end() :].strip()
+    if _words(after_first) >= 3:
+        return after_first
+    return title
+
+
+def _title(m: _Meta, site: str | None, domain: str | None) -> tuple[str | None, str | None]:
+    site_keys = {k for k in (_key(site or ""), _key(domain or "")) if k}
+    if domain:
+        site_keys.add(_key(domain.split(".")[0]))
+    pub = _names(m.jsonld.get("publisher"))
+    site_keys.update(_key(p) for p in pub if _key(p))
+    title_tag = m.title_tag
+    tag_clean = _strip_site(title_tag, site_keys) if title_tag else ""
+    tag_key = _key(tag_clean)
+    full_key = _key(title_tag)
+
+    headline = m.jsonld.get("headline")
+    candidates: list[tuple[str, str]] = []
+    for source, raw in (
+        ("jsonld:headline", headline if isinstance(headline, str) else None),
+        ("og:title", m.meta.get("og:title")),
+        ("twitter:title", m.meta.get("twitter:title")),
+    ):
+        t = _norm(raw)
+        if t:
+            candidates.append((source, _strip_site(t, site_keys)))
+    h1 = m.h1s[0] if m.h1s else ""
+    # an h1 that is the <title> minus its suffix is the best evidence of the headline
+    for h in m.h1s:
+        hk = _key(h)
+        if hk and (hk == tag_key or (full_key.startswith(hk) and len(hk) >= 0.4 * len(full_key))):
+            for source, t in candidates:
+                if _key(t) == hk:
+                    return t, source
+            return h, "h1"
+    for source, t in candidates:
+        tk = _key(t)
+        if tk and len(t) <= 300:
+            return t, source
+    if tag_clean and len(tag_clean) <= 300:
+        if tag_clean == title_tag:
+            tag_clean = _unsuffix(title_tag)
+        return tag_clean, "title"
+    if h1:
+        return h1, "h1"
+    return None, None
+
+
+def _date(
+    m: _Meta, canonical: str | None, url: str | None, today: dt.date
+) -> tuple[dt.date, dt.datetime | None, str] | None:
+    def attempt(value: Any) -> tuple[dt.date, dt.datetime | None] | None:
+        if not isinstance(value, str) or not value.strip() or len(value) > 80:
+            return None
+        try:
+            return parse_date(value, today=today)
+        except Exception:
+            return None
+
+    for field in ("datePublished", "dateCreated"):
+        got = attempt(m.jsonld.get(field))
+        if got:
+            return got[0], got[1], "html:jsonld"
+    for key in _META_DATE_KEYS:
+        got = attempt(m.meta.get(key))
+        if got:
+            return got[0], got[1], "html:meta"
+    for value in m.time_values[:3]:
+        got = attempt(value)
+        if got:
+            return got[0], got[1], "html:time"
+    for u in (canonical, url):
+        if u:
+            found = _URL_DATE.search(urlsplit(u).path)
+            if found:
+                try:
+                    d = dt.date(int(found.group(1)), int(found.group(2)), int(found.group(3)))
+                except ValueError:
+                    continue
+                if is_plausible(d, today):
+                    return d, None, "url"
+    return None
+
+
+def _htmldate(root: lxml.html.HtmlElement, canonical: str | None, today: dt.date, extensive: bool) -> dt.date | None:
+    try:
+        from htmldate import find_date
+
+        found = find_date(
+            root,
+            extensive_search=extensive,
+            original_date=True,
+            url=canonical,
+            max_date=today.isoformat(),
+        )
+    except Exception:
+        return None
+    if not found:
+        return None
+    try:
+        d = dt.date.fromisoformat(found)
+    except ValueError:
+        return None
+    return d if is_plausible(d, today) else None
+
+
+# --------------------------------------------------------------------------------------------
+# body
+
+
+_BLOCK_SPLIT = re.compile(r"\n+")
+
+
+def _body_text(document: Any) -> str:
+    text = getattr(document, "text", None) or ""
+    paras = (_norm(p) for p in _BLOCK_SPLIT.split(text))
+    return "\n\n".join(p for p in paras if p)
+
+
+def _link_share(root: lxml.html.HtmlElement, text: str) -> float:
+    """Share of the text's words that sit in paragraphs equal to an anchor text of the page."""
+    anchors = {_key(a.text_content()) for a in root.iter("a")}
+    anchors.discard("")
+    if not anchors:
+        return 0.0
+    total = linked = 0
+    for para in text.split("\n\n"):
+        n = _words(para)
+        total += n
+        if _key(para) in anchors:
+            linked += n
+    return linked / total if total else 0.0
+
+
+_PRUNE_HIDDEN = [
+    "//*[@hidden]",
+    "//*[contains(translate(@style,' ',''),'display:none')]",
+    "//*[contains(translate(@style,' ',''),'visibility:hidden')]",
+]
+
+
+def _main_text(root: lxml.html.HtmlElement, url: str | None) -> str:
+    import trafilatura
+
+    document = trafilatura.bare_extraction(
+        root,
+        url=url,
+        favor_recall=True,
+        include_comments=False,
+        include_tables=True,
+        with_metadata=False,
+        prune_xpath=_PRUNE_HIDDEN,
+    )
+    return _body_text(document) if document is not None else ""
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def extract_html(html: str, url: str | None = None, *, today: dt.date | None = None) -> HtmlExtract:
+    """Extract the article text and metadata from one HTML page.
+
+    Raises ``TerminalError`` with reason ``not_html``, ``no_article`` or ``html_parse_error``;
+    never any other exception.
+    """
+    try:
+        return _extract(html, url, today or dt.date.today())
+    except TerminalError:
+        raise
+    except RecursionError as err:
+        raise TerminalError("html_parse_error", "document nested too deeply") from err
+    except Exception as err:  # library failure on odd input: quarantine, never crash the batch
+        raise TerminalError("html_parse_error", f"{type(err).__name__}: {err}"[:500]) from err
+
+
+def _extract(html: str, url: str | None, today: dt.date) -> HtmlExtract:
+    _precheck(html)
+    root = _parse(html)
+    body = root.find("body")
+    if body is None or len(body) == 0 and not _norm(body.text):
+        if root.xpath('//meta[translate(@http-equiv,"REFSH","refsh")="refresh"]'):
+            raise TerminalError("no_article", "redirect stub (meta refresh, empty body)")
+        raise TerminalError("no_article", "empty body")
+
+    m = _read_meta(root)
+    canonical = _canonical(m, url, html)
+    domain = _registered_domain(canonical)
+
+    text = _main_text(root, canonical or url)
+    n_words = _words(text)
+    if n_words < MIN_ARTICLE_WORDS:
+        if root.xpath('//meta[translate(@http-equiv,"REFSH","refsh")="refresh"]'):
+            raise TerminalError("no_article", f"redirect stub ({n_words} words of text)")
+        raise TerminalError("no_article", f"too little text ({n_words} words < {MIN_ARTICLE_WORDS})")
+    share = _link_share(root, text)
+    if share > MAX_LINK_SHARE:
+        raise TerminalError("no_article", f"mostly a link list ({share:.0%} of words are link texts)")
+
+    site = _site_name(m, domain)
+    title, title_source = _title(m, site, domain)
+    byline = _byline(m, root)
+    language = _language(m)
+
+    date: dt.date | None = None
+    published_at: dt.datetime | None = None
+    date_source: str | None = None
+    found = _date(m, canonical, url, today)
+    if found:
+        date, published_at, date_source = found
+    else:
+        d = _htmldate(root, canonical or url, today, extensive=False)
+        if d:
+            date, date_source = d, "html:text"
+
+    return HtmlExtract(
+        text=text,
+        title=title,
+        title_source=title_source,
+        date=date,
+        published_at=published_at,
+        date_source=date_source,
+        site_name=site,
+        domain=domain,
+        canonical_url=canonical,
+        byline=byline,
+        language=language,
+    )

@@ -1,0 +1,71 @@
+"""List, explain and retry quarantined records."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyarrow.parquet as pq
+
+from newsetl.store import Warehouse
+
+# what each reason means and how to fix it (reasons not listed fall back to their detail text)
+EXPLANATIONS: dict[str, str] = {
+    "empty_file": "the file has no bytes; re-export it from its source",
+    "binary_content": "the file is not text (an image, PDF or archive); remove it from the source folder",
+    "too_large": "the file exceeds ingest.max_file_bytes; split it or raise the limit in the config",
+    "decompression_limit": "the gzip file expands beyond ingest.max_decompressed_bytes (possible gzip bomb)",
+    "invalid_json": "the JSON is malformed or truncated; fix the file and run `newsetl quarantine retry`",
+    "no_records": "the file parsed but holds no article-like records; map its fields with ingest.field_map",
+    "no_text": "the record has no body text field; map it with ingest.field_map",
+    "no_article": "the HTML page holds no article (an index, a redirect or script); nothing to load",
+    "empty_body": "nothing was left after removing boilerplate",
+    "symlink_outside_root": "a symlink points outside the source folder; set ingest.follow_symlinks_outside_root",
+    "unreadable": "the file could not be read (it vanished or permissions); retry when it is back",
+    "internal_error": "newsetl failed on this record: please report it with the detail",
+}
+
+
+def quarantined_sources(wh: Warehouse, reason: str | None = None) -> set[str]:
+    files = wh.files("quarantine")
+    if not files:
+        return set()
+    t = pq.ParquetDataset(files, filesystem=wh.fs if wh.remote else None).read(columns=["source_uri", "reason"])
+    d = t.to_pydict()
+    return {u for u, r in zip(d["source_uri"], d["reason"], strict=True) if reason is None or r == reason}
+
+
+def listing(con: Any, *, explain: bool, reason: str | None, limit: int) -> tuple[list[str], list[tuple[Any, ...]]]:
+    where = "where reason = $reason" if reason else ""
+    params = {"reason": reason} if reason else {}
+    if explain:
+        rel = con.execute(
+            f"select reason, stage, count(*) as rows, any_value(detail) as example "
+            f"from quarantine {where} group by reason, stage order by rows desc limit {int(limit)}",
+            params,
+        )
+        cols = [c[0] for c in rel.description]
+        rows = [(*r, EXPLANATIONS.get(r[0], "see the detail")) for r in rel.fetchall()]
+        return [*cols, "fix"], rows
+    rel = con.execute(
+        f"select source_uri, article_id, stage, reason, detail, run_id from quarantine {where} "
+        f"order by quarantined_at desc, source_uri limit {int(limit)}",
+        params,
+    )
+    return [c[0] for c in rel.description], rel.fetchall()
+
+
+def retry(warehouse: str, config: str | None, reason: str | None = None) -> str:
+    """Run the pipeline again on the quarantined sources that still exist (after a fix)."""
+    import fsspec
+
+    from newsetl.pipeline import run_pipeline
+    from newsetl.settings import load_settings
+
+    wh = Warehouse(warehouse)
+    sources = sorted(quarantined_sources(wh, reason))
+    present = [s for s in sources if fsspec.core.url_to_fs(s)[0].exists(s)]
+    if not present:
+        return f"nothing to retry ({len(sources)} quarantined sources, none present)"
+    settings = load_settings(config, warehouse=warehouse)
+    res = run_pipeline(present, settings, retry_quarantined=True)
+    return res.summary()

@@ -1,0 +1,127 @@
+"""DuckDB over the warehouse: staging views, marts and data tests from the SQL files in ``warehouse/sql``.
+
+``{{ source('table') }}`` in a staging file becomes a ``read_parquet`` over the live snapshot's files of
+that table (or a typed empty relation, derived from ``schemas/``, when the table has no file yet).
+Marts select only from staging views. Data tests are queries that return failing rows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from schemas import PARTITION_COLUMN, TABLES
+
+SQL_DIR = Path(__file__).resolve().parents[1] / "warehouse" / "sql"
+_SOURCE_RE = re.compile(r"\{\{\s*source\('([a-z_]+)'\)\s*\}\}")
+
+
+def connect(threads: int | None = None, fs: object | None = None) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection tuned for many Parquet files (insertion order off: 94 s -> 2 s measured)."""
+    con = duckdb.connect(config={"preserve_insertion_order": False})
+    if threads:
+        con.execute(f"set threads = {int(threads)}")
+    if fs is not None:
+        con.register_filesystem(fs)
+    return con
+
+
+def duckdb_type(t: pa.DataType) -> str:
+    """The DuckDB type of a pyarrow type (for typed empty relations)."""
+    if pa.types.is_string(t) or pa.types.is_large_string(t):
+        return "varchar"
+    if pa.types.is_boolean(t):
+        return "boolean"
+    if pa.types.is_int32(t):
+        return "integer"
+    if pa.types.is_int64(t):
+        return "bigint"
+    if pa.types.is_uint32(t):
+        return "uinteger"
+    if pa.types.is_floating(t):
+        return "double"
+    if pa.types.is_date32(t):
+        return "date"
+    if pa.types.is_timestamp(t):
+        return "timestamptz" if t.tz else "timestamp"
+    if pa.types.is_list(t):
+        return duckdb_type(t.value_type) + "[]"
+    raise TypeError(f"no DuckDB type for {t}")
+
+
+def _sql_str(s: str) -> str:
+    return "'" + s.replace("'", "''") + "'"
+
+
+def source_relation(table: str, files: list[str]) -> str:
+    """SQL for the rows of ``table`` in ``files``."""
+    spec = TABLES[table]
+    if not files:
+        cols = [f"null::{duckdb_type(f.type)} as {f.name}" for f in spec.schema]
+        if spec.partitioned:
+            cols.append(f"null::varchar as {PARTITION_COLUMN}")
+        return f"(select {', '.join(cols)} where false)"
+    flist = "[" + ", ".join(_sql_str(f) for f in files) + "]"
+    if spec.partitioned:
+        return (
+            f"read_parquet({flist}, hive_partitioning = true, "
+            f"hive_types = {{'{PARTITION_COLUMN}': varchar}}, union_by_name = true)"
+        )
+    return f"read_parquet({flist}, union_by_name = true)"
+
+
+def render(sql: str, files: Mapping[str, list[str]]) -> str:
+    return _SOURCE_RE.sub(lambda m: source_relation(m.group(1), list(files.get(m.group(1), []))), sql)
+
+
+def staging_files() -> list[Path]:
+    return sorted((SQL_DIR / "staging").glob("*.sql"))
+
+
+def mart_files() -> list[Path]:
+    return sorted((SQL_DIR / "marts").glob("*.sql"))
+
+
+def test_files() -> list[Path]:
+    return sorted((SQL_DIR / "tests").glob("*.sql"))
+
+
+def mart_names() -> list[str]:
+    return [p.stem for p in mart_files()]
+
+
+def create_views(
+    con: duckdb.DuckDBPyConnection,
+    files: Mapping[str, list[str]],
+    mart_parquet: Mapping[str, str] | None = None,
+) -> None:
+    """Create the staging views, then the marts (as views over materialised Parquet when given)."""
+    for p in staging_files():
+        con.execute(f"create or replace view {p.stem} as\n{render(p.read_text(), files)}")
+    for p in mart_files():
+        if mart_parquet and p.stem in mart_parquet:
+            con.execute(f"create or replace view {p.stem} as select * from read_parquet({_sql_str(mart_parquet[p.stem])})")
+        else:
+            con.execute(f"create or replace view {p.stem} as\n{p.read_text()}")
+
+
+@dataclass
+class DataTestResult:
+    name: str
+    failing_rows: int
+    sample: list[tuple[object, ...]]
+
+
+def run_data_tests(con: duckdb.DuckDBPyConnection) -> list[DataTestResult]:
+    """Run every query in warehouse/sql/tests; each returns the rows that break its rule."""
+    out = []
+    for p in test_files():
+        rel = con.sql(p.read_text())
+        rows = rel.fetchall()
+        out.append(DataTestResult(p.stem, len(rows), rows[:5]))
+    return out

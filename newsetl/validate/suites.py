@@ -1,0 +1,316 @@
+"""Great Expectations suites for every validated table, generated from ``schemas/``.
+
+Every suite is derived from the pyarrow schema of its table (``schemas.TABLES``; the two marts are declared
+in :data:`MART_SCHEMAS` until they move into ``schemas/tables.py``):
+
+* batch level (the run fails, the warehouse is left untouched): the ordered column list and each column's
+  Arrow type (evaluated on the Arrow schema itself, exactly: ``int32`` is not ``int64``), the row count, and
+  every expectation of the marts and of ``quarantine`` (those rows cannot be quarantined themselves);
+* row level (failing rows go to quarantine, the others pass): not-null for every non-nullable field,
+  uniqueness of the key, value sets, ranges, length bounds and regexes that must not match a clean body.
+
+Each expectation carries ``meta.newsetl = {"level": "row"|"batch", "why": ...}``; GX's own ``severity`` is
+``warning`` for row-level and ``critical`` for batch-level expectations. The committed JSON files in
+``expectations/`` are written by :func:`export_suites` (``python -m newsetl.validate --export expectations/``)
+and a test checks they equal :func:`build_suites` output.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import great_expectations as gx
+import great_expectations.expectations as gxe
+import pyarrow as pa
+
+from schemas import TABLES
+
+ROW = "row"
+BATCH = "batch"
+
+#: Suite parameter holding the latest plausible date (today + 1 day), filled in at validation time.
+MAX_DATE_PARAMETER = "max_plausible_date"
+MIN_DATE = dt.date(1900, 1, 1)
+
+#: The marts (built by the warehouse step); kept here until they are added to ``schemas/tables.py``.
+SECTOR_DAILY = pa.schema(
+    [
+        pa.field("day", pa.date32(), nullable=False, metadata={"doc": "publication day"}),
+        pa.field("sector", pa.string(), nullable=False, metadata={"doc": "sector id from the taxonomy"}),
+        pa.field("articles", pa.int64(), nullable=False, metadata={"doc": "tagged articles, copies included"}),
+        pa.field("unique_stories", pa.int64(), nullable=False, metadata={"doc": "distinct story_id"}),
+        pa.field("mentions", pa.int64(), nullable=False, metadata={"doc": "sum of matched term occurrences"}),
+        pa.field("share", pa.float64(), nullable=False, metadata={"doc": "share in [0, 1] of the period's stories"}),
+    ]
+)
+SECTOR_MONTHLY = pa.schema([pa.field("month", pa.string(), nullable=False, metadata={"doc": "YYYY-MM"}),
+                            *list(SECTOR_DAILY)[1:]])
+MART_SCHEMAS: dict[str, pa.Schema] = {"sector_daily": SECTOR_DAILY, "sector_monthly": SECTOR_MONTHLY}
+
+#: Tables that get a suite, in this order.
+SUITE_TABLES: tuple[str, ...] = (
+    "raw_documents",
+    "articles",
+    "article_sectors",
+    "article_entities",
+    "duplicates",
+    "quarantine",
+    "sector_daily",
+    "sector_monthly",
+)
+#: Tables whose every expectation is batch-level (their rows cannot be quarantined).
+ALL_BATCH_LEVEL = frozenset({"quarantine", "sector_daily", "sector_monthly"})
+#: Tables that must hold at least one row in a validated batch.
+NON_EMPTY = frozenset({"raw_documents", "articles"})
+
+#: ISO 639-1 codes (all 184) plus 'und' (undetermined), the values of ``articles.language``.
+ISO_639_1 = tuple(
+    """aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv dz
+    ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id ie ig ii ik io
+    is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr
+    ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si
+    sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh
+    yi yo za zh zu""".split()
+)
+LANGUAGES = (*ISO_639_1, "und")
+
+#: ``articles.date_source`` is ``none`` or ``<prefix>`` / ``<prefix>:<detail>`` (e.g. ``json:date``,
+#: ``meta:article:published_time``, ``jsonld:datePublished``) with one of these prefixes.
+DATE_SOURCE_PREFIXES = (
+    "field",  # a structured input's mapped date field
+    "json",  # JSON / JSONL record key
+    "csv",  # CSV column
+    "feed",  # RSS/Atom entry date
+    "meta",  # HTML <meta> tag
+    "jsonld",  # schema.org JSON-LD
+    "time",  # HTML <time datetime>
+    "htmldate",  # htmldate's heuristics
+    "url",  # date in the article URL
+    "dateline",  # text dateline (ISLAMABAD, March 3: ...)
+    "text",  # a date stated in the body text
+    "filename",  # date in the file name
+)
+DATE_SOURCE_REGEX = r"^(?:none|(?:" + "|".join(DATE_SOURCE_PREFIXES) + r")(?::\S+)?)$"
+
+FORMATS = ("txt", "html", "json", "jsonl", "csv", "feed")  # schemas: raw_documents.format
+STAGES = ("ingest", "clean", "extract", "validate", "load")  # schemas: quarantine.stage
+ENTITY_TYPES = ("country", "person", "organisation")  # schemas: article_entities.entity_type
+DEDUP_METHODS = ("exact", "near", "containment")  # schemas: duplicates.method
+ARTICLE_ID_REGEX = r"^.+#[0-9]+$"  # `<source_uri>#<record_index>`
+SECTOR_ID_REGEX = r"^[a-z][a-z0-9_]*$"  # used when no taxonomy ids are given
+BODY_MIN_CHARS, BODY_MAX_CHARS = 1, 500_000
+TITLE_MAX_CHARS = 1_000
+
+#: Regexes that must not match a body after cleaning (pyarrow/RE2 and Python ``re`` compatible).
+BODY_FORBIDDEN: tuple[tuple[str, str], ...] = (
+    (r"(?m)^- ?(?:Joined|Messages|Reaction score)[ \t]*$", "forum chrome line (- Joined / - Messages / - Reaction score)"),
+    (r"Click to expand", "forum chrome 'Click to expand'"),
+    (r"\?{4,}", "run of 4+ '?' (characters lost to encoding before ingest)"),
+    (r"(?m)^[ \t]*(?:https?://|www\.)\S+[ \t]*$", "line holding only a URL"),
+)
+
+
+def _meta(level: str, why: str) -> dict[str, Any]:
+    return {"newsetl": {"level": level, "why": why}}
+
+
+class _Builder:
+    def __init__(self, table: str) -> None:
+        self.table = table
+        self.items: list[gxe.Expectation] = []
+
+    def add(self, cls: type[gxe.Expectation], level: str, why: str, **kwargs: Any) -> None:
+        if self.table in ALL_BATCH_LEVEL:
+            level = BATCH
+        sev = "critical" if level == BATCH else "warning"
+        self.items.append(cls(**kwargs, meta=_meta(level, why), severity=sev))
+
+    def suite(self) -> gx.ExpectationSuite:
+        return gx.ExpectationSuite(name=self.table, expectations=self.items, meta={"table": self.table})
+
+
+def _schema_for(table: str) -> pa.Schema:
+    return MART_SCHEMAS[table] if table in MART_SCHEMAS else TABLES[table].schema
+
+
+def _date_max(today: dt.date | None) -> Any:
+    if today is None:
+        return {"$PARAMETER": MAX_DATE_PARAMETER}
+    return today + dt.timedelta(days=1)
+
+
+def _sector(b: _Builder, sector_ids: Sequence[str] | None) -> None:
+    if sector_ids:
+        b.add(gxe.ExpectColumnValuesToBeInSet, ROW, "sector must be a taxonomy id", column="sector",
+              value_set=sorted(set(sector_ids)))
+    else:
+        b.add(gxe.ExpectColumnValuesToMatchRegex, ROW, "sector must look like a taxonomy id", column="sector",
+              regex=SECTOR_ID_REGEX)
+
+
+def _build_one(table: str, sector_ids: Sequence[str] | None, today: dt.date | None) -> gx.ExpectationSuite:
+    schema = _schema_for(table)
+    b = _Builder(table)
+    # batch level: shape of the table (evaluated on the Arrow schema, see newsetl.validate.runner)
+    b.add(gxe.ExpectTableColumnsToMatchOrderedList, BATCH, "column set and order of schemas/",
+          column_list=list(schema.names))
+    for f in schema:
+        b.add(gxe.ExpectColumnValuesToBeOfType, BATCH, "Arrow type of schemas/", column=f.name, type_=str(f.type))
+    if table in NON_EMPTY:
+        b.add(gxe.ExpectTableRowCountToBeBetween, BATCH, "a batch of this table is never empty", min_value=1)
+    else:
+        b.add(gxe.ExpectTableRowCountToBeBetween, BATCH, "row count (may be empty)", min_value=0)
+    # row level: not-null of every non-nullable field
+    for f in schema:
+        if not f.nullable:
+            b.add(gxe.ExpectColumnValuesToNotBeNull, ROW, "must not be null (non-nullable in schemas/)",
+                  column=f.name)
+    date_max = _date_max(today)
+    if table == "raw_documents":
+        b.add(gxe.ExpectColumnValuesToBeUnique, ROW, "article_id is the record's key", column="article_id")
+        b.add(gxe.ExpectColumnValuesToMatchRegex, ROW, "article_id is <source_uri>#<record_index>",
+              column="article_id", regex=ARTICLE_ID_REGEX)
+        b.add(gxe.ExpectColumnValuesToBeBetween, ROW, "record_index >= 0", column="record_index", min_value=0)
+        b.add(gxe.ExpectColumnValuesToBeInSet, ROW, "format must be a detected input format", column="format",
+              value_set=list(FORMATS))
+        b.add(gxe.ExpectColumnValuesToMatchRegex, ROW, "content_hash is an xxh3-128 hex digest",
+              column="content_hash", regex=r"^[0-9a-f]{32}$")
+        b.add(gxe.ExpectColumnValuesToBeBetween, ROW, "size_bytes >= 0", column="size_bytes", min_value=0)
+    elif table == "articles":
+        b.add(gxe.ExpectColumnValuesToBeUnique, ROW, "article_id is the article's key", column="article_id")
+        b.add(gxe.ExpectColumnValuesToMatchRegex, ROW, "article_id is <source_uri>#<record_index>",
+              column="article_id", regex=ARTICLE_ID_REGEX)
+        b.add(gxe.ExpectColumnValueLengthsToBeBetween, ROW,
+              f"body length in [{BODY_MIN_CHARS}, {BODY_MAX_CHARS}] characters", column="body",
+              min_value=BODY_MIN_CHARS, max_value=BODY_MAX_CHARS)
+        for regex, why in BODY_FORBIDDEN:
+            b.add(gxe.ExpectColumnValuesToNotMatchRegex, ROW, f"body still holds {why}", column="body", regex=regex)
+        b.add(gxe.ExpectColumnValueLengthsToBeBetween, ROW, f"title length in [1, {TITLE_MAX_CHARS}] when present",
+              column="title", min_value=1, max_value=TITLE_MAX_CHARS)
+        b.add(gxe.ExpectColumnValuesToBeBetween, ROW, "published_date between 1900-01-01 and today + 1 day",
+              column="published_date", min_value=MIN_DATE, max_value=date_max)
+        b.add(gxe.ExpectColumnValuesToMatchRegex, ROW,
+              "date_source is 'none' or one of the documented prefixes (DATE_SOURCE_PREFIXES)",
+              column="date_source", regex=DATE_SOURCE_REGEX)
+        b.add(gxe.ExpectColumnValuesToBeInSet, ROW, "language is ISO 639-1 or 'und'", column="language",
+              value_set=list(LANGUAGES))
+        b.add(gxe.ExpectColumnValuesToBeBetween, ROW, "word_count >= 1", column="word_count", min_value=1)
+        b.add(gxe.ExpectColumnValuesToBeBetween, ROW, "encoding_loss >= 0", column="encoding_loss", min_value=0)
+        b.add(gxe.ExpectColumnValuesToBeInSet, ROW, "format must be a detected input format", column="format",
+              value_set=list(FORMATS))
+        b.add(gxe.ExpectColumnValuesToMatchRegex, ROW, "story_id is an article_id",
+              column="story_id", regex=ARTICLE_ID_REGEX)
+    elif table == "article_sectors":
+        b.add(gxe.ExpectCompoundColumnsToBeUnique, ROW, "one row per (article_id, sector)",
+              column_list=["article_id", "sector"])
+        _sector(b, sector_ids)
+        b.add(gxe.ExpectColumnValuesToBeBetween, ROW, "score in [0, 1]", column="score", min_value=0.0,
+              max_value=1.0)
+        b.add(gxe.ExpectColumnValuesToBeBetween, ROW, "mentions >= 0", column="mentions", min_value=0)
+    elif table == "article_entities":
+        b.add(gxe.ExpectCompoundColumnsToBeUnique, ROW, "one row per (article_id, entity_type, entity_id)",
+              column_list=["article_id", "entity_type", "entity_id"])
+        b.add(gxe.ExpectColumnValuesToBeInSet, ROW, "entity_type is country, person or organisation",
+              column="entity_type", value_set=list(ENTITY_TYPES))
+        b.add(gxe.ExpectColumnValuesToBeBetween, ROW, "mentions >= 1", column="mentions", min_value=1)
+    elif table == "duplicates":
+        b.add(gxe.ExpectColumnValuesToBeUnique, ROW, "a copy has one canonical story", column="article_id")
+        b.add(gxe.ExpectColumnValuesToBeInSet, ROW, "method is exact, near or containment", column="method",
+              value_set=list(DEDUP_METHODS))
+        b.add(gxe.ExpectColumnValuesToBeBetween, ROW, "similarity in [0, 1]", column="similarity",
+              min_value=0.0, max_value=1.0)
+        b.add(gxe.ExpectColumnValuesToMatchRegex, ROW, "canonical_article_id is an article_id",
+              column="canonical_article_id", regex=ARTICLE_ID_REGEX)
+    elif table == "quarantine":
+        b.add(gxe.ExpectColumnValuesToBeInSet, BATCH, "stage is ingest, clean, extract, validate or load",
+              column="stage", value_set=list(STAGES))
+        b.add(gxe.ExpectColumnValuesToMatchRegex, BATCH, "reason is short and machine-readable",
+              column="reason", regex=r"^[a-z][a-z0-9_]{0,79}$")
+    elif table in MART_SCHEMAS:
+        period = "day" if table == "sector_daily" else "month"
+        b.add(gxe.ExpectCompoundColumnsToBeUnique, BATCH, f"one row per ({period}, sector)",
+              column_list=[period, "sector"])
+        if period == "day":
+            b.add(gxe.ExpectColumnValuesToBeBetween, BATCH, "day between 1900-01-01 and today + 1 day",
+                  column="day", min_value=MIN_DATE, max_value=date_max)
+        else:
+            b.add(gxe.ExpectColumnValuesToMatchRegex, BATCH, "month is YYYY-MM", column="month",
+                  regex=r"^(?:19|2[0-9])[0-9]{2}-(?:0[1-9]|1[0-2])$")
+        _sector(b, sector_ids)
+        b.add(gxe.ExpectColumnValuesToBeBetween, BATCH, "a mart row counts at least one article",
+              column="articles", min_value=1)
+        b.add(gxe.ExpectColumnValuesToBeBetween, BATCH, "unique_stories >= 1", column="unique_stories",
+              min_value=1)
+        b.add(gxe.ExpectColumnPairValuesAToBeGreaterThanB, BATCH, "articles >= unique_stories (copies included)",
+              column_A="articles", column_B="unique_stories", or_equal=True)
+        b.add(gxe.ExpectColumnValuesToBeBetween, BATCH, "mentions >= 0", column="mentions", min_value=0)
+        b.add(gxe.ExpectColumnValuesToBeBetween, BATCH, "share in [0, 1]", column="share", min_value=0.0,
+              max_value=1.0)
+    return b.suite()
+
+
+def build_suites(
+    sector_ids: list[str] | None = None, today: dt.date | None = None
+) -> dict[str, gx.ExpectationSuite]:
+    """One suite per table (see :data:`SUITE_TABLES`), built from ``schemas/``.
+
+    ``sector_ids``: the taxonomy's sector ids (value set of ``sector``); without them ``sector`` is only
+    checked against :data:`SECTOR_ID_REGEX`. ``today``: bakes ``today + 1 day`` into the date ranges; without
+    it the upper bound is the suite parameter ``$PARAMETER: max_plausible_date``, filled in at validation
+    time (that is the form committed to ``expectations/``).
+    """
+    return {t: _build_one(t, sector_ids, today) for t in SUITE_TABLES}
+
+
+def suite_json(suite: gx.ExpectationSuite) -> dict[str, Any]:
+    """The JSON form committed to ``expectations/`` (``suite.to_json_dict()`` minus volatile keys)."""
+    d = suite.to_json_dict()
+    d.pop("id", None)
+    d.get("meta", {}).pop("great_expectations_version", None)
+    for e in d.get("expectations", []):
+        e.pop("id", None)
+    return json.loads(json.dumps(d, default=str))
+
+
+def export_suites(out_dir: Path, suites: dict[str, gx.ExpectationSuite] | None = None) -> list[Path]:
+    """Write ``out_dir/<table>.json`` for every suite (default: :func:`build_suites` ``()``)."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    suites = suites if suites is not None else build_suites()
+    paths = []
+    for name, suite in suites.items():
+        p = out_dir / f"{name}.json"
+        p.write_text(json.dumps(suite_json(suite), indent=2, sort_keys=True, ensure_ascii=False) + "\n",
+                     encoding="utf-8")
+        paths.append(p)
+    return paths
+
+
+def level(expectation_json: dict[str, Any] | Any) -> str:
+    """``row`` or ``batch`` for an expectation (object or its JSON dict)."""
+    meta = expectation_json.get("meta") if isinstance(expectation_json, dict) else expectation_json.meta
+    return str(((meta or {}).get("newsetl") or {}).get("level", BATCH))
+
+
+def why(expectation: Any) -> str:
+    meta = expectation.get("meta") if isinstance(expectation, dict) else expectation.meta
+    return str(((meta or {}).get("newsetl") or {}).get("why", ""))
+
+
+#: Expectations evaluated on the Arrow schema rather than on the data.
+SCHEMA_TYPES = frozenset({"expect_table_columns_to_match_ordered_list", "expect_column_values_to_be_of_type"})
+
+
+def expectation_columns(type_: str, kwargs: dict[str, Any]) -> list[str]:
+    """The data columns an expectation reads (none for the schema and row-count expectations)."""
+    if type_ in SCHEMA_TYPES or type_.startswith("expect_table_"):
+        return []
+    if "column" in kwargs:
+        return [kwargs["column"]]
+    if "column_A" in kwargs:
+        return [kwargs["column_A"], kwargs["column_B"]]
+    return list(kwargs.get("column_list") or [])

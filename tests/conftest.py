@@ -1,0 +1,35 @@
+"""Shared fixtures: the bundled sample, the optional shared corpora, a quiet environment."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from newsetl.settings import quiet_environment
+
+quiet_environment()
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE_DIR = REPO / "data" / "sample"
+CORPORA = REPO.parent / "shared" / "corpora"
+
+
+@pytest.fixture(scope="session")
+def sample_dir() -> Path:
+    return SAMPLE_DIR
+
+
+@pytest.fixture(scope="session")
+def corpora() -> Path:
+    if not CORPORA.is_dir():
+        pytest.skip(f"shared corpora not present at {CORPORA}")
+    return CORPORA
+
+
+@pytest.fixture(autouse=True)
+def _no_user_config(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NEWSETL_CONFIG", raising=False)
+    monkeypatch.delenv("NEWSETL_WAREHOUSE", raising=False)
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")

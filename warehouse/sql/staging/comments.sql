@@ -1,0 +1,10 @@
+-- comments: see schemas/tables.py for the column documentation
+with source as (
+    select * from {{ source('comments') }}
+),
+
+final as (
+    select * from source
+)
+
+select * from final

@@ -1,0 +1,10 @@
+-- runs: see schemas/tables.py for the column documentation
+with source as (
+    select * from {{ source('runs') }}
+),
+
+final as (
+    select * from source
+)
+
+select * from final
