@@ -18,9 +18,8 @@ Everything is batch-at-once numpy:
 from __future__ import annotations
 
 import numpy as np
-import xxhash
 
-from newsetl.dedup.text import normalize_text
+from newsetl.dedup.text import normalize_bytes
 from newsetl.settings import DedupConfig
 
 NUMBER_WEIGHT = 4
@@ -33,6 +32,7 @@ EMPTY = np.uint32(0xFFFFFFFF)
 """Signature value of a document without shingles."""
 
 _CHUNK_ELEMENTS = 1 << 20  # rows * num_perm per broadcast block (8 MiB of uint64)
+_CHUNK_CHARS = 4_000_000  # characters of text tokenised at once
 _U64 = np.uint64
 _MIX1 = _U64(0xFF51AFD7ED558CCD)
 _MIX2 = _U64(0xC4CEB9FE1A85EC53)
@@ -68,23 +68,39 @@ def permutations(cfg: DedupConfig) -> tuple[np.ndarray, np.ndarray]:
     return a, b
 
 
+_BYTE_POS = np.random.default_rng(0x5EED).integers(0, 2**64, size=64, dtype=np.uint64, endpoint=False) | _U64(1)
+"""Random odd multiplier per byte position inside a token (positions wrap every 64 bytes)."""
+
+
 def _token_arrays(bodies: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(token hashes uint64 [N], token-has-digit bool [N], per-document token offsets int64 [n+1])."""
-    toks: list[str] = []
-    raw: list[bytes] = []
-    counts = np.zeros(len(bodies), dtype=np.int64)
-    for i, body in enumerate(bodies):
-        norm = normalize_text(body)
-        t = norm.split()
-        counts[i] = len(t)
-        toks.extend(t)
-        raw.extend(norm.encode("utf-8").split())
-    offsets = np.zeros(len(bodies) + 1, dtype=np.int64)
-    np.cumsum(counts, out=offsets[1:])
-    n = len(toks)
-    th = np.fromiter(map(xxhash.xxh3_64_intdigest, raw), dtype=np.uint64, count=n)
-    alpha = np.fromiter(map(str.isalpha, toks), dtype=bool, count=n)
-    return th, ~alpha, offsets
+    """(token hashes uint64 [N], token-has-digit bool [N], per-document token offsets int64 [n+1]).
+
+    Tokenises the whole batch at the byte level: the normalised documents are joined by spaces, token
+    boundaries are found with numpy, and a token's hash is ``sum((byte + 1) * R[position])`` mod 2**64
+    over its bytes (one ``np.add.reduceat``), plus its length, avalanched with ``fmix64``.
+    """
+    parts = [normalize_bytes(b) for b in bodies]
+    arr = np.frombuffer(b" ".join(parts) + b" ", dtype=np.uint8)
+    lens = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
+    doc_start = np.zeros(len(parts), dtype=np.int64)
+    np.cumsum(lens[:-1] + 1, out=doc_start[1:])
+    sp = arr == 32
+    word = ~sp
+    starts = np.flatnonzero(word & np.r_[True, sp[:-1]])
+    tok_doc = np.searchsorted(doc_start, starts, side="right") - 1
+    offsets = np.zeros(len(parts) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(tok_doc, minlength=len(parts)), out=offsets[1:])
+    if starts.size == 0:
+        return np.zeros(0, np.uint64), np.zeros(0, bool), offsets
+    wb = arr[word]
+    tlen = np.flatnonzero(word & np.r_[sp[1:], True]) + 1 - starts
+    cstart = np.zeros(starts.size, dtype=np.int64)
+    np.cumsum(tlen[:-1], out=cstart[1:])
+    rel = np.arange(wb.size, dtype=np.int64) - np.repeat(cstart, tlen)
+    val = (wb.astype(np.uint64) + _U64(1)) * _BYTE_POS[rel & 63]
+    th = fmix64(np.add.reduceat(val, cstart) + tlen.astype(np.uint64) * _GOLDEN)
+    has_digit = np.logical_or.reduceat((wb >= 48) & (wb <= 57), cstart)
+    return th, has_digit, offsets
 
 
 def shingle_hashes(bodies: list[str], cfg: DedupConfig) -> tuple[np.ndarray, np.ndarray]:
@@ -133,29 +149,42 @@ def shingle_hashes(bodies: list[str], cfg: DedupConfig) -> tuple[np.ndarray, np.
 def minhash_from_shingles(
     docs: np.ndarray, hashes: np.ndarray, n_docs: int, cfg: DedupConfig
 ) -> np.ndarray:
-    """MinHash signatures uint32 [n_docs, num_perm] of sorted (doc, 32-bit hash) rows."""
+    """MinHash signatures uint32 [n_docs, num_perm] of (doc, 32-bit hash) rows sorted by doc.
+
+    Broadcasts a ``[num_perm, chunk]`` block ``a[:, None] * x[None, :] + b[:, None]`` per chunk of rows
+    and reduces it per document with ``np.minimum.reduceat`` along the contiguous axis.
+    """
     a, b = permutations(cfg)
-    out = np.full((n_docs, cfg.num_perm), _U64(0xFFFFFFFFFFFFFFFF), dtype=np.uint64)
+    out = np.full((cfg.num_perm, n_docs), _U64(0xFFFFFFFFFFFFFFFF), dtype=np.uint64)
     m = hashes.size
     step = max(1, _CHUNK_ELEMENTS // cfg.num_perm)
     for r0 in range(0, m, step):
         r1 = min(m, r0 + step)
         d = docs[r0:r1]
         seg = np.flatnonzero(np.r_[True, d[1:] != d[:-1]])  # first row of each document in the chunk
-        block = hashes[r0:r1, None] * a[None, :]
-        block += b[None, :]
-        mins = np.minimum.reduceat(block, seg, axis=0)
+        block = a[:, None] * hashes[None, r0:r1]
+        block += b[:, None]
+        mins = np.minimum.reduceat(block, seg, axis=1)
         ids = d[seg]
-        out[ids] = np.minimum(out[ids], mins)
-    return (out >> _U64(32)).astype(np.uint32)
+        out[:, ids] = np.minimum(out[:, ids], mins)
+    return np.ascontiguousarray((out >> _U64(32)).astype(np.uint32).T)
 
 
 def compute_signatures(bodies: list[str], cfg: DedupConfig) -> tuple[np.ndarray, np.ndarray]:
     """(MinHash uint32 [n, cfg.num_perm], number of distinct (weighted) shingles int32 [n]) of ``bodies``."""
-    docs, hashes = shingle_hashes(bodies, cfg)
     n = len(bodies)
-    sig = minhash_from_shingles(docs, hashes, n, cfg)
-    n_sh = np.bincount(docs, minlength=n).astype(np.int32)
+    sig = np.empty((n, cfg.num_perm), dtype=np.uint32)
+    n_sh = np.zeros(n, dtype=np.int32)
+    lo = 0
+    while lo < n:  # slices of about _CHUNK_CHARS characters bound the temporary arrays
+        hi, size = lo, 0
+        while hi < n and (hi == lo or size + len(bodies[hi]) <= _CHUNK_CHARS):
+            size += len(bodies[hi])
+            hi += 1
+        docs, hashes = shingle_hashes(bodies[lo:hi], cfg)
+        sig[lo:hi] = minhash_from_shingles(docs, hashes, hi - lo, cfg)
+        n_sh[lo:hi] = np.bincount(docs, minlength=hi - lo)
+        lo = hi
     return sig, n_sh
 
 

@@ -3,6 +3,9 @@
 One normal form: Unicode NFKC, casefold, every run of punctuation, symbols, underscores and whitespace
 folded to one space. Letters and DIGITS are kept: folding digits merges templated daily reports that
 differ only in their numbers (different stories).
+
+Fast path: ASCII folding is one ``bytes.translate``; the regex only runs on non-ASCII text and only
+matches non-ASCII punctuation/space (few matches), so the cost is one C-level scan per document.
 """
 
 from __future__ import annotations
@@ -12,17 +15,27 @@ import unicodedata
 
 import xxhash
 
-# \W is "not a letter, digit or underscore" (Unicode aware); the underscore is folded as well.
-_FOLD = re.compile(r"[\W_]+")
+# byte table: ASCII letters/digits kept (lower-cased), every other ASCII byte -> space, bytes >= 0x80 kept
+_ASCII_FOLD = bytes(
+    (b if chr(b).isalnum() else 32) if b < 0x41 or b > 0x5A else b + 32 for b in range(128)
+) + bytes(range(128, 256))
+# non-ASCII characters that are neither letters nor digits (punctuation, symbols, exotic spaces)
+_NON_ASCII_FOLD = re.compile(r"[^\w\x00-\x7f]+")
+
+
+def normalize_bytes(text: str | None) -> bytes:
+    """UTF-8 bytes of ``text`` in the dedup normal form, separators not yet collapsed (split on spaces)."""
+    if not text:
+        return b""
+    if text.isascii():
+        return text.encode("ascii").translate(_ASCII_FOLD)
+    text = _NON_ASCII_FOLD.sub(" ", unicodedata.normalize("NFKC", text).casefold())
+    return text.encode("utf-8").translate(_ASCII_FOLD)
 
 
 def normalize_text(text: str | None) -> str:
     """Return ``text`` in the dedup normal form (tokens separated by single spaces)."""
-    if not text:
-        return ""
-    if not text.isascii():
-        text = unicodedata.normalize("NFKC", text)
-    return _FOLD.sub(" ", text.casefold()).strip()
+    return b" ".join(normalize_bytes(text).split()).decode("utf-8")
 
 
 def tokens(text: str | None) -> list[str]:
@@ -32,5 +45,5 @@ def tokens(text: str | None) -> list[str]:
 
 def normalized_text_hash(title: str | None, body: str) -> str:
     """Exact-duplicate key: xxh3-128 hex digest of the normalised title and body (digits kept)."""
-    key = normalize_text(title) + "\n" + normalize_text(body)
-    return xxhash.xxh3_128_hexdigest(key.encode("utf-8"))
+    key = b" ".join(normalize_bytes(title).split()) + b"\n" + b" ".join(normalize_bytes(body).split())
+    return xxhash.xxh3_128_hexdigest(key)

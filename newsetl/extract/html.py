@@ -15,9 +15,11 @@ is not markup raises ``TerminalError("not_html", ...)``; any library failure is 
 from __future__ import annotations
 
 import datetime as dt
+import html as htmllib
 import json
 import logging
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -144,6 +146,17 @@ def _norm(s: str | None) -> str:
     return _WS.sub(" ", s).strip() if s else ""
 
 
+_ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]{2,8});")
+
+
+def _clean_meta(s: str | None) -> str:
+    """Whitespace-normalised metadata text; double-escaped entities (``&#039;``) decoded."""
+    s = _norm(s)
+    if "&" in s and _ENTITY.search(s):
+        s = _norm(htmllib.unescape(s))
+    return s
+
+
 def _key(s: str) -> str:
     """Comparison key: lowercase alphanumerics only."""
     return _NON_ALNUM.sub("", s.lower())
@@ -227,7 +240,7 @@ def _names(value: Any) -> list[str]:
             name = it.get("name") if isinstance(it.get("name"), str) else ""
         else:
             continue
-        name = _norm(name)
+        name = _clean_meta(name)
         if name and not name.startswith("http") and len(name) <= 100:
             out.append(name)
     return out
@@ -251,7 +264,7 @@ def _read_meta(root: lxml.html.HtmlElement) -> _Meta:
         content = el.get("content")
         if content is None:
             continue
-        content = _norm(content)
+        content = _clean_meta(content)
         if not content:
             continue
         for attr in ("property", "name", "itemprop", "http-equiv"):
@@ -271,7 +284,7 @@ def _read_meta(root: lxml.html.HtmlElement) -> _Meta:
         elif "organization" in types or "newsmediaorganization" in types:
             jsonld.setdefault("_org", obj.get("name"))
     title_el = root.find(".//title")
-    title_tag = _norm(title_el.text_content()) if title_el is not None else ""
+    title_tag = _clean_meta(title_el.text_content()) if title_el is not None else ""
     h1s = [t for t in (_norm(h.text_content()) for h in root.iter("h1")) if t][:5]
     canonical = None
     for link in root.iter("link"):
@@ -477,7 +490,7 @@ def _title(m: _Meta, site: str | None, domain: str | None) -> tuple[str | None, 
         ("og:title", m.meta.get("og:title")),
         ("twitter:title", m.meta.get("twitter:title")),
     ):
-        t = _norm(raw)
+        t = _clean_meta(raw)
         if t:
             candidates.append((source, _strip_site(t, site_keys)))
     h1 = m.h1s[0] if m.h1s else ""
@@ -588,6 +601,31 @@ def _link_share(root: lxml.html.HtmlElement, text: str) -> float:
     return linked / total if total else 0.0
 
 
+_TEASER_END = re.compile(r"(?:\.\.\.|…|\[…\]|\[\.\.\.\]|\[&hellip;\])\s*$")
+_LISTING_BODY_CLASSES = {"archive", "category", "paged", "search", "search-results", "tag", "blog", "home", "date"}
+_SINGLE_BODY_CLASSES = {"single", "single-post", "singular", "page-template", "postid", "attachment"}
+
+
+def _listing_reason(body: lxml.html.HtmlElement, text: str) -> str | None:
+    """Why the page is a section index / archive listing of teasers, or None."""
+    # CMS body classes (WordPress body_class() and its imitators): archive/category/paged pages
+    classes = set((body.get("class") or "").lower().split())
+    if classes & _LISTING_BODY_CLASSES and not classes & _SINGLE_BODY_CLASSES:
+        if not any(c.startswith("postid-") for c in classes):
+            found = sorted(classes & _LISTING_BODY_CLASSES)
+            return f"section index (page marked as {'/'.join(found)})"
+    paras = text.split("\n\n")
+    long_paras = [p for p in paras if _words(p) >= 12]
+    teasers = sum(1 for p in long_paras if _TEASER_END.search(p))
+    if teasers >= 3 and 2 * teasers >= len(long_paras):
+        return f"section index ({teasers} of {len(long_paras)} paragraphs are truncated teasers)"
+    short = Counter(p.lower() for p in paras if _words(p) <= 4)
+    repeated = [p for p, n in short.items() if n >= 3]
+    if repeated and sum(short[p] for p in repeated) >= max(3, len(long_paras) // 2):
+        return f"section index (repeated {repeated[0]!r} links)"
+    return None
+
+
 _PRUNE_HIDDEN = [
     "//*[@hidden]",
     "//*[contains(translate(@style,' ',''),'display:none')]",
@@ -651,6 +689,9 @@ def _extract(html: str, url: str | None, today: dt.date) -> HtmlExtract:
     share = _link_share(root, text)
     if share > MAX_LINK_SHARE:
         raise TerminalError("no_article", f"mostly a link list ({share:.0%} of words are link texts)")
+    listing = _listing_reason(body, text)
+    if listing:
+        raise TerminalError("no_article", listing)
 
     site = _site_name(m, domain)
     title, title_source = _title(m, site, domain)

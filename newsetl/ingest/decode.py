@@ -260,4 +260,6 @@ def decode(data: bytes) -> tuple[str, str]:
         return str(best), best.encoding
     if western is not None:
         return western, "cp1252"
-    raise TerminalError("undecodable", "bytes are neither UTF-8 nor any encoding charset-normalizer recognises")
+    raise TerminalError(
+        "undecodable", "bytes are neither UTF-8 nor any encoding charset-normalizer recognises"
+    )

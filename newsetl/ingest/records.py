@@ -29,8 +29,16 @@ BODY_KEYS = _n("content", "text", "body", "article", "article_body", "articleBod
 META_KEYS: dict[str, tuple[str, ...]] = {
     "title": _n("title", "headline", "name", "subject"),
     "date": _n(
-        "date_published", "datePublished", "published_at", "published", "publication_date", "pubDate",
-        "date", "created_at", "timestamp", "time",
+        "date_published",
+        "datePublished",
+        "published_at",
+        "published",
+        "publication_date",
+        "pubDate",
+        "date",
+        "created_at",
+        "timestamp",
+        "time",
     ),
     "url": _n("url", "link", "canonical_url", "permalink"),
     "source": _n("source", "site", "site_name", "publisher", "source_name", "domain"),
@@ -42,7 +50,9 @@ CANONICAL_KEYS = tuple(META_KEYS)
 # keys whose object value is an entity (take its name), never a nested record to flatten
 _ENTITY_KEYS = frozenset(META_KEYS["source"] + META_KEYS["author"])
 # containers of records inside a top-level JSON object
-CONTAINER_KEYS = _n("articles", "items", "data", "results", "posts", "entries", "documents", "docs", "records")
+CONTAINER_KEYS = _n(
+    "articles", "items", "data", "results", "posts", "entries", "documents", "docs", "records"
+)
 # text-like CSV columns
 TEXT_COLUMNS = frozenset(BODY_KEYS + META_KEYS["description"])
 

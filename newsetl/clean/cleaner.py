@@ -1,0 +1,353 @@
+"""``clean_text``: from scraped plain text to an article body plus what was taken out of it.
+
+Pipeline (each step records ``rule -> (hits, chars_removed)`` in the ledger):
+
+1. ``normalize_text`` (characters and whitespace).
+2. ``lost_chars``: runs of 2+ ``?`` left where a non-encodable character (emoji, flags, other scripts)
+   was replaced before ingest. A run glued to a word ("really??") keeps one ``?``; the rest is counted
+   in ``encoding_loss``. A single ``?`` is never touched.
+3. Line rules: tweet/Instagram embeds -> ``embeds``; forum author panels (``forum_user_block``), other
+   forum chrome (``forum_chrome``: "Click to expand...", "Reactions: ...", "X said:", "#1" ...), share
+   bars, page chrome ("Advertisement", "Read more: ..."), wire credits, URL-only and hashtag-only lines.
+4. Paragraphs: blank lines separate paragraphs; a block of single-newline lines is one paragraph per
+   line, unless it is hard-wrapped (lines of near-equal width), in which case its lines are joined.
+5. Paragraph rules: link cards (headline + description + bare domain; the headline and domain go to
+   ``hints``), the readers' comment section (after a "Comments"/"Leave a reply" header in the second
+   half of the text), replies (text after a later forum author panel), short lines trailing a link
+   card, repeated paragraph blocks (kept once), and short lines sitting between a block and its
+   repeat (a comment pasted with each copy).
+
+The body is built only from input characters (after normalisation); ``clean_text`` is idempotent.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from newsetl.clean import chrome
+from newsetl.clean.embeds import find_embeds
+from newsetl.clean.normalize import Ledger, _count, normalize_text
+from newsetl.model import CleanText
+
+_QRUN = re.compile(r"\?{2,}")
+_URL_LINE = re.compile(
+    r"(?:(?:source|via|link|courtesy|read more|more|url|full story|details)\s*[:\-–]?\s*)?"
+    r"<?(?P<url>(?:https?://|www\.)\S+?)>?[.)]?",
+    re.I,
+)
+_TLDS = (
+    "com|net|org|info|news|gov|edu|int|mil|biz|tv|io|co|me|asia|today|online|site|live|press|media|world|"
+    "global|blog|agency|website|space|xyz|app|post|times|report|network|tech|ai"
+)
+_DOMAIN_LINE = re.compile(
+    r"(?:https?://)?(?P<host>(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:" + _TLDS + r"|[a-z]{2}))/?",
+    re.I,
+)
+_HASHTAG_LINE = re.compile(r"(?:[#@][\w]+[\s,.;:|/·•]*)+")
+_SENTENCE_END = ".!?:;"
+_WORD = re.compile(r"\w+")
+
+BODY, COMMENT, DROP = "body", "comment", "drop"
+POST, HEADER, DOMAIN = "post", "header", "domain"  # sentinels
+
+
+@dataclass(slots=True)
+class _Par:
+    text: str
+    kind: str = BODY
+    group: int = -1  # replies: paragraphs of one reply share a group
+    words: int = 0
+
+
+def _lost_chars(text: str, ledger: Ledger) -> tuple[str, int]:
+    lost = 0
+
+    def repl(m: re.Match[str]) -> str:
+        nonlocal lost
+        start = m.start()
+        glued = start > 0 and text[start - 1].isalnum()
+        n = len(m.group())
+        if glued:
+            lost += n - 1
+            return "?"
+        lost += n
+        return ""
+
+    new, hits = _QRUN.subn(repl, text)
+    if hits:
+        # removal may leave double spaces or blank-padded lines: re-normalise those
+        new = re.sub(r"[ \t]{2,}", " ", new)
+        new = re.sub(r"[ \t]*\n[ \t]*", "\n", new).strip()
+        _count(ledger, "lost_chars", hits, len(text) - len(new))
+    return new, lost
+
+
+def _is_wrapped(block: list[str]) -> bool:
+    """Hard-wrapped prose: 3+ lines, all but the last of near-equal width (40-100 chars), mostly ending
+    mid-sentence. Scraped paragraphs one per line have ragged widths and end with punctuation."""
+    if len(block) < 3:
+        return False
+    body = [len(x) for x in block[:-1]]
+    width = max(body)
+    if width < 40 or width > 100 or len(block[-1]) > width + 5:
+        return False
+    ends = sum(1 for x in block[:-1] if x[-1] in ".!?\"”’")
+    return (
+        min(body) >= 0.6 * width
+        and sum(1 for w in body if w >= 0.75 * width) >= 0.7 * len(body)
+        and ends * 2 < len(body)
+    )
+
+
+def _headline_like(p: _Par, max_words: int = 25) -> bool:
+    t = p.text
+    return p.kind == BODY and 2 <= p.words <= max_words and t[-1] not in ".,;:" and not t.endswith("...")
+
+
+def _key(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def clean_text(text: str) -> CleanText:
+    """Clean scraped plain text: see the module docstring for the rules."""
+    text, ledger = normalize_text(text)
+    loss = 0
+    if "??" in text:
+        text, loss = _lost_chars(text, ledger)
+    lines = text.split("\n")
+    n = len(lines)
+    rule: list[str | None] = [None] * n
+    hints: dict[str, str] = {}
+
+    def drop(i: int, name: str) -> None:
+        rule[i] = name
+        _count(ledger, name, 1, len(lines[i]) + 1)
+
+    # --- embeds -----------------------------------------------------------------------------------
+    embeds = []
+    if "(@" in text:
+        embeds, spans = find_embeds(lines)
+        for s, e in spans:
+            for i in range(s, e):
+                if lines[i]:
+                    drop(i, "tweet_embed" if "(@" in lines[e - 1] and "post shared by" not in lines[e - 1]
+                         else "social_embed")  # fmt: skip
+
+    # --- forum author panels ------------------------------------------------------------------------
+    post_starts: set[int] = set()
+    for s, e in chrome.find_user_blocks(lines):
+        before = any(rule[k] is None and len(lines[k]) > 60 for k in range(s))
+        for i in range(s, e):
+            if lines[i] and rule[i] is None:
+                drop(i, "forum_user_block")
+        if before:
+            post_starts.add(s)  # a later post: what follows is a reply
+
+    # --- other line rules ------------------------------------------------------------------------------
+    headers: set[int] = set()
+    domains: set[int] = set()
+    for i, line in enumerate(lines):
+        if not line or rule[i] is not None or len(line) > 500:
+            continue
+        c = line[0]
+        if len(line) <= 220:
+            if chrome.comment_header(line):
+                headers.add(i)
+                continue
+            if chrome.forum_chrome(line):
+                drop(i, "forum_chrome")
+                continue
+            if chrome.share_bar(line):
+                drop(i, "share_bar")
+                continue
+            if chrome.page_chrome(line):
+                drop(i, "page_chrome")
+                continue
+            if chrome.wire_credit(line):
+                drop(i, "wire_credit")
+                continue
+            if c in "#@" and _HASHTAG_LINE.fullmatch(line):
+                drop(i, "hashtag_only")
+                continue
+        if " " not in line and "." in line and len(line) <= 100 and _DOMAIN_LINE.fullmatch(line):
+            domains.add(i)
+            continue
+        if ("http" in line or "www." in line) and _URL_LINE.fullmatch(line):
+            drop(i, "url_only")
+
+    # --- paragraphs -------------------------------------------------------------------------------------
+    pars: list[_Par] = []
+    block: list[str] = []
+
+    def flush() -> None:
+        if not block:
+            return
+        if _is_wrapped(block):
+            pars.append(_Par(" ".join(block)))
+        else:
+            pars.extend(_Par(x) for x in block)
+        block.clear()
+
+    for i, line in enumerate(lines):
+        if i in post_starts:
+            flush()
+            pars.append(_Par("", POST))
+        if rule[i] is not None or not line:
+            flush()
+        elif i in headers:
+            flush()
+            pars.append(_Par(line, HEADER))
+        elif i in domains:
+            flush()
+            pars.append(_Par(line, DOMAIN))
+        else:
+            block.append(line)
+    flush()
+    for p in pars:
+        p.words = len(p.text.split())
+
+    _paragraph_rules(pars, ledger, hints)
+
+    body_pars = [" ".join(p.text.split()) for p in pars if p.kind == BODY]
+    comments: list[str] = []
+    seen: set[str] = set()
+    replies: dict[int, list[str]] = {}
+    entries: list[tuple[str, int]] = []
+    for p in pars:
+        if p.kind != COMMENT:
+            continue
+        if p.group >= 0:
+            if p.group not in replies:
+                replies[p.group] = []
+                entries.append(("", p.group))
+            replies[p.group].append(p.text)
+        else:
+            entries.append((p.text, -1))
+    for txt, g in entries:
+        if g >= 0:
+            txt = "\n".join(replies[g])
+        k = _key(txt)
+        if k and k not in seen:
+            seen.add(k)
+            comments.append(txt)
+    return CleanText(
+        body="\n\n".join(b for b in body_pars if b),
+        comments=comments,
+        embeds=embeds,
+        ledger=ledger,
+        encoding_loss=loss,
+        hints=hints,
+    )
+
+
+def _chars(pars: list[_Par], idxs: range | list[int]) -> int:
+    return sum(len(pars[i].text) for i in idxs if pars[i].kind == BODY)
+
+
+def _paragraph_rules(pars: list[_Par], ledger: Ledger, hints: dict[str, str]) -> None:
+    def mark(i: int, kind: str, name: str) -> None:
+        pars[i].kind = kind
+        _count(ledger, name, 1, len(pars[i].text))
+
+    # link cards ------------------------------------------------------------------------------------
+    last_card = -1
+    for d, p in enumerate(pars):
+        if p.kind != DOMAIN:
+            continue
+        host = p.text.split("//")[-1].rstrip("/").lower()
+        for prefix in ("www.", "www1.", "www2.", "m.", "amp."):
+            if host.startswith(prefix):
+                host = host[len(prefix):]
+                break
+        title_i = -1
+        if d >= 2 and _headline_like(pars[d - 2]) and pars[d - 1].kind == BODY and pars[d - 1].words <= 60:
+            title_i, card = d - 2, [d - 2, d - 1]
+        elif d >= 1 and _headline_like(pars[d - 1]):
+            title_i, card = d - 1, [d - 1]
+        else:
+            card = []
+        mark(d, DROP, "link_card" if card else "url_only")
+        if card:
+            for i in card:
+                mark(i, DROP, "link_card")
+            if "title" not in hints:
+                hints["title"] = " ".join(pars[title_i].text.split())
+                hints["source_domain"] = host
+            last_card = d
+
+    # readers' comment section ----------------------------------------------------------------------
+    for h, p in enumerate(pars):
+        if p.kind != HEADER:
+            continue
+        before = _chars(pars, range(h))
+        after = _chars(pars, range(h + 1, len(pars)))
+        if before >= after and before > 0:
+            mark(h, DROP, "comment_section")
+            for i in range(h + 1, len(pars)):
+                if pars[i].kind == BODY:
+                    mark(i, COMMENT, "comments")
+            break
+        p.kind = BODY  # an early "Comments" line is a heading or navigation: keep as text
+
+    # replies: text after a later author panel ---------------------------------------------------------
+    group = -1
+    for i, p in enumerate(pars):
+        if p.kind == POST:
+            group += 1
+        elif group >= 0 and p.kind == BODY:
+            mark(i, COMMENT, "comments")
+            p.group = group
+
+    # short lines trailing the last link card -----------------------------------------------------------
+    if last_card >= 0:
+        tail = [i for i in range(last_card + 1, len(pars)) if pars[i].kind == BODY]
+        if tail and all(pars[i].words <= 80 for i in tail) and (
+            _chars(pars, tail) * 2 < _chars(pars, range(last_card))
+        ):
+            for i in tail:
+                mark(i, COMMENT, "comments")
+
+    # repeated paragraphs --------------------------------------------------------------------------------
+    first: dict[str, int] = {}
+    comment_keys = {_key(p.text) for p in pars if p.kind == COMMENT}
+    body_idx = [i for i, p in enumerate(pars) if p.kind == BODY]
+    rep: list[bool] = []
+    for i in body_idx:
+        k = _key(pars[i].text)
+        if k in comment_keys:
+            mark(i, DROP, "comments")  # a comment pasted again (its first copy is already in comments)
+            rep.append(False)
+            continue
+        if k in first:
+            rep.append(True)
+        else:
+            first[k] = i
+            rep.append(False)
+    # runs of repeats over the body sequence
+    j = 0
+    while j < len(body_idx):
+        if not rep[j]:
+            j += 1
+            continue
+        k = j
+        while k < len(body_idx) and (rep[k] or pars[body_idx[k]].kind == DROP):
+            k += 1
+        run = [body_idx[x] for x in range(j, k) if rep[x]]
+        if len(run) >= 3:
+            for i in run:
+                mark(i, DROP, "repeated_block")
+            # short lines between the first copy and this repeat: a comment pasted with each copy
+            firsts = [first[_key(pars[i].text)] for i in run]
+            b = max(f for f in firsts if f < run[0])
+            gap = [i for i in range(b + 1, run[0]) if pars[i].kind == BODY]
+            if 1 <= len(gap) <= 4 and all(pars[i].words <= 60 for i in gap) and (
+                _chars(pars, gap) * 5 < _chars(pars, run)
+            ):
+                for i in gap:
+                    mark(i, COMMENT, "comments")
+        else:
+            for i in run:
+                if pars[i].words >= 8:
+                    mark(i, DROP, "repeated_block")
+        j = k
