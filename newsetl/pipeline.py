@@ -218,7 +218,7 @@ def _matchers(settings: Settings) -> tuple[Any, Any]:
 
     def build() -> tuple[Any, Any]:
         tax = taxonomy.load_taxonomy(Path(settings.enrich.taxonomy))
-        return sectors.SectorMatcher(tax), entities.load_entity_matcher(Path(settings.enrich.entities))
+        return sectors.SectorMatcher(tax), entities.EntityMatcher(entities.load_entities(Path(settings.enrich.entities)))
 
     key = f"matchers:{settings.enrich.taxonomy}:{settings.enrich.entities}"
     return _resource(key, build)

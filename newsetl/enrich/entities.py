@@ -114,9 +114,20 @@ def load_entities(path: Path) -> Gazetteer:
     except ValidationError as exc:
         lines = []
         for err in exc.errors():
-            loc = " -> ".join(str(p) for p in err["loc"])
+            loc = _where(tuple(err["loc"]), raw)
             lines.append(f"{path}: {loc}: {str(err['msg']).removeprefix('Value error, ')}")
         raise ConfigError("invalid entity gazetteer:\n" + "\n".join(lines)) from exc
+
+
+def _where(loc: tuple[Any, ...], raw: dict[str, Any]) -> str:
+    """Name the entry an error points at: ``countries #51 'Norway': id``."""
+    if len(loc) >= 2 and isinstance(loc[1], int):
+        entries = raw.get(str(loc[0])) or []
+        entry = entries[loc[1]] if loc[1] < len(entries) else None
+        name = entry.get("name", "?") if isinstance(entry, dict) else repr(entry)
+        rest = " -> ".join(str(p) for p in loc[2:])
+        return f"{loc[0]} #{loc[1] + 1} {name!r}" + (f": {rest}" if rest else "")
+    return " -> ".join(str(p) for p in loc) or "file"
 
 
 _IGNORE = ("ignore", "", "")

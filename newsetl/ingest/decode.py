@@ -161,6 +161,7 @@ _WESTERN_CHARS = frozenset(
     "£€¥¢©®™°§¶·•…–—‘’‚“”„«»‹›†‡‰¡¿´¨¸\u00a0\u00ad½¼¾×"
     "ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞßàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿŒœŠšŽžŸƒ"
 )
+_WESTERN_CODECS = frozenset({"cp1252", "latin_1", "iso8859_15", "iso8859_1", "mac_roman"})
 _ASCII_DELETE = {i: None for i in range(128)}
 _MIXED_HANDLER = "newsetl_utf8_cp1252"
 
@@ -255,9 +256,12 @@ def decode(data: bytes) -> tuple[str, str]:
             return western, "cp1252"
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
-    if best is not None and best.encoding:
-        return str(best), best.encoding
+    matches = [m for m in from_bytes(data) if m.encoding]
+    if western is not None:
+        # cp1252 read this as implausible characters (superscripts, ¤ ...): a Western guess is wrong too
+        matches = [m for m in matches if m.encoding not in _WESTERN_CODECS] or matches
+    if matches:
+        return str(matches[0]), matches[0].encoding
     if western is not None:
         return western, "cp1252"
     raise TerminalError(

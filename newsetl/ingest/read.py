@@ -244,6 +244,8 @@ def _json_error(e: json.JSONDecodeError, doc: str, line_offset: int = 0) -> str:
     where = f"line {e.lineno + line_offset} column {e.colno}: {e.msg}"
     if e.pos >= len(doc.rstrip()):
         where += " (the data ends there: truncated JSON?)"
+    elif e.msg.startswith("Unterminated string") and '"' not in doc[e.pos + 1 :]:
+        where += " (the data ends inside this string: truncated JSON?)"
     else:
         where += f" near {doc[max(0, e.pos - 20) : e.pos + 20]!r}"
     return where

@@ -43,7 +43,7 @@ META_KEYS: dict[str, tuple[str, ...]] = {
     "url": _n("url", "link", "canonical_url", "permalink"),
     "source": _n("source", "site", "site_name", "publisher", "source_name", "domain"),
     "author": _n("author", "byline", "authors"),
-    "language": _n("language", "lang"),
+    "language": _n("language", "lang", "inLanguage"),
     "description": _n("summary", "description", "excerpt"),
 }
 CANONICAL_KEYS = tuple(META_KEYS)
