@@ -76,11 +76,17 @@ def main() -> None:
         by_cat.setdefault(cat, []).append(t)
 
     sectors = matcher.taxonomy.ids
-    print(f"{n} articles, {len(by_cat)} categories; automaton of {matcher.n_patterns} patterns built in {build_s * 1000:.1f} ms\n")
+    print(
+        f"{n} articles, {len(by_cat)} categories; automaton of {matcher.n_patterns} patterns built in {build_s * 1000:.1f} ms\n"
+    )
     print("share of articles tagged with each sector (>= 3%):")
     for cat, ts in by_cat.items():
         c = Counter(s for t in ts for s in t)
-        shares = ", ".join(f"{s} {c[s] / len(ts):.0%}" for s in sorted(sectors, key=lambda s: -c[s]) if c[s] / len(ts) >= 0.03)
+        shares = ", ".join(
+            f"{s} {c[s] / len(ts):.0%}"
+            for s in sorted(sectors, key=lambda s: -c[s])
+            if c[s] / len(ts) >= 0.03
+        )
         print(f"  {cat:13s} n={len(ts):3d}  {shares}")
 
     print("\nexpected pairings:")
@@ -91,7 +97,9 @@ def main() -> None:
         hit = sum(1 for t in ts if exp & set(t)) / len(ts)
         all_tags = [s for t in ts for s in t]
         prec = sum(1 for s in all_tags if s in exp) / max(1, len(all_tags))
-        print(f"  {cat:13s} -> {'/'.join(sorted(exp))}: hit {hit:.1%}, precision {prec:.1%} ({len(all_tags)} tags)")
+        print(
+            f"  {cat:13s} -> {'/'.join(sorted(exp))}: hit {hit:.1%}, precision {prec:.1%} ({len(all_tags)} tags)"
+        )
     for cat in NO_SECTOR:
         ts = by_cat.get(cat, [])
         if ts:
@@ -103,9 +111,14 @@ def main() -> None:
         print(f"\ntagged {args.examples} articles:")
         for (cat, aid, title, _), r in zip(docs, results, strict=True):
             if cat == args.examples and r:
-                print(f"  {aid} {title[:50]!r}: " + " | ".join(f"{h.sector} {h.score:.2f} [{h.evidence[:60]}]" for h in r))
+                print(
+                    f"  {aid} {title[:50]!r}: "
+                    + " | ".join(f"{h.sector} {h.score:.2f} [{h.evidence[:60]}]" for h in r)
+                )
 
-    table = pa.table({"article_id": [d[1] for d in docs], "title": [d[2] for d in docs], "body": [d[3] for d in docs]})
+    table = pa.table(
+        {"article_id": [d[1] for d in docs], "title": [d[2] for d in docs], "body": [d[3] for d in docs]}
+    )
     t = time.perf_counter()
     out = tag_sectors(table, matcher)
     arrow_s = time.perf_counter() - t
@@ -114,9 +127,11 @@ def main() -> None:
     etab = extract_entities(table, ents)
     ent_s = time.perf_counter() - t
     chars = sum(len(d[2]) + len(d[3]) for d in docs)
-    print(f"\nthroughput (1 process): SectorMatcher.tag {n / best:,.0f} articles/s ({chars / best / 1e6:.1f} MB/s), "
-          f"tag_sectors {n / arrow_s:,.0f} articles/s ({out.num_rows} rows), "
-          f"extract_entities {n / ent_s:,.0f} articles/s ({etab.num_rows} rows)")
+    print(
+        f"\nthroughput (1 process): SectorMatcher.tag {n / best:,.0f} articles/s ({chars / best / 1e6:.1f} MB/s), "
+        f"tag_sectors {n / arrow_s:,.0f} articles/s ({out.num_rows} rows), "
+        f"extract_entities {n / ent_s:,.0f} articles/s ({etab.num_rows} rows)"
+    )
 
 
 if __name__ == "__main__":

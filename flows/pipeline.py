@@ -22,6 +22,8 @@ from newsetl.store import Warehouse, new_run_id
 quiet_environment()
 
 Runner = Literal["thread", "process", "dask"]
+ARTIFACT_KEY = "newsetl-run-summary"
+COMMIT_TAG = "newsetl-commit"  # optional tag concurrency limit: `prefect concurrency-limit create newsetl-commit 1`
 
 
 def _transient_only(task: Any, task_run: Any, state: Any) -> bool:
@@ -69,7 +71,8 @@ def dedup_task(batch_dirs: list[str], settings: Settings, replaced: set[str]) ->
     return pipeline.dedup_batches(batch_dirs, Warehouse(settings.warehouse), settings, replaced=replaced)
 
 
-@task(name="commit", retries=1, retry_delay_seconds=5, retry_condition_fn=_transient_only, persist_result=False)
+@task(name="commit", retries=1, retry_delay_seconds=5, retry_condition_fn=_transient_only, persist_result=False,
+      tags=[COMMIT_TAG])
 def commit_task(plan_: pipeline.Plan, summaries: list[pipeline.BatchSummary], settings: Settings,
                 started: Any, stage_seconds: dict[str, float], duplicates: int) -> pipeline.RunResult:
     """Finalize the batches and publish one snapshot (marts checked before it goes live)."""
@@ -77,28 +80,13 @@ def commit_task(plan_: pipeline.Plan, summaries: list[pipeline.BatchSummary], se
                                stage_seconds, duplicates)
 
 
-def _report(res: pipeline.RunResult) -> None:
-    rows = "\n".join(f"| {k.strip()} | {v:.2f} |" for k, v in res.stage_seconds.items())
-    reasons = "\n".join(f"| {k} | {v} |" for k, v in sorted(res.quarantine_reasons.items())) or "| - | 0 |"
-    md = f"""# newsetl run {res.run_id}
+def _report(res: pipeline.RunResult) -> str:
+    """Publish the run summary as a markdown artifact (key ``newsetl-run-summary``); returns the markdown."""
+    from flows.reporting import run_summary_markdown
 
-| files seen | files read | unchanged skipped | articles loaded | duplicates | quarantined | superseded |
-|---|---|---|---|---|---|---|
-| {res.files_seen} | {res.files_read} | {res.files_skipped} | {res.articles_loaded} | {res.duplicates} | {res.quarantined} | {res.superseded} |
-
-## Quarantine by reason
-| reason | rows |
-|---|---|
-{reasons}
-
-## Seconds per stage
-| stage | seconds |
-|---|---|
-{rows}
-
-Warehouse: `{res.warehouse}` (snapshot {res.snapshot_id}); DuckDB file `newsetl.duckdb`; Data Docs in `data_docs/`.
-"""
-    create_markdown_artifact(markdown=md, key="newsetl-run-summary", description=f"newsetl run {res.run_id}")
+    md = run_summary_markdown(res)
+    create_markdown_artifact(markdown=md, key=ARTIFACT_KEY, description=f"newsetl run {res.run_id}")
+    return md
 
 
 @flow(name="newsetl-load", log_prints=True)
@@ -122,6 +110,9 @@ def load_flow(params: PipelineParams) -> pipeline.RunResult:
         futures = [process_batch_task.submit(i, b, settings, root, p.known_hashes) for i, b in enumerate(p.batches)]
         summaries = [f.result() for f in futures]
         secs["process"] = time.perf_counter() - t0
+        cached = sum(s.cached for s in summaries)
+        if cached:
+            logger.info("re-used %d of %d batches processed by an earlier, failed run", cached, len(summaries))
         t0 = time.perf_counter()
         d = dedup_task([s.dir for s in summaries], settings, pipeline.replaced_sources(p, summaries))
         secs["dedup"] = time.perf_counter() - t0
@@ -158,7 +149,7 @@ def newsetl_pipeline(
     params = PipelineParams(sources=sources, warehouse=warehouse, config=config, workers=workers, runner=runner,
                             dask_address=dask_address, batch_size=batch_size,
                             retry_quarantined=retry_quarantined, wait_seconds=wait_seconds)
-    settings = load_settings(config, warehouse=warehouse, workers=workers)
+    settings = load_settings(config, warehouse=warehouse, workers=workers, batch_size=batch_size)
     tr = task_runner_for(runner, settings.workers, dask_address)
     res = load_flow.with_options(task_runner=tr)(params)
     _report(res)

@@ -113,15 +113,21 @@ class Warehouse:
         return d
 
     def exists(self) -> bool:
-        return bool(self.fs.exists(self.path(CURRENT)))
+        return self._current_id() is not None
+
+    def _current_id(self) -> str | None:
+        """The id in CURRENT, read directly (no existence check: object-store listings may be cached)."""
+        try:
+            return self.fs.cat_file(self.path(CURRENT)).decode().strip() or None
+        except FileNotFoundError:
+            return None
 
     # -- snapshots -----------------------------------------------------------------------------------
     def snapshot(self) -> Snapshot:
         """The live snapshot (an empty one before the first run)."""
-        cur = self.path(CURRENT)
-        if not self.fs.exists(cur):
+        sid = self._current_id()
+        if sid is None:
             return Snapshot.empty()
-        sid = self.fs.cat_file(cur).decode().strip()
         try:
             return Snapshot.from_json(self.fs.cat_file(self.path(f"{SNAPSHOT_DIR}/{sid}.json")).decode())
         except FileNotFoundError as exc:
@@ -171,29 +177,44 @@ class Warehouse:
             fh.close()
 
     def _remote_lock(self, run_id: str, wait_seconds: float) -> Iterator[None]:
+        """Writer lock on an object store: the ``_lock`` object, created only if absent.
+
+        S3 (and stores honouring ``If-None-Match: *``) make the create atomic (``pipe_file(mode="create")``
+        raises ``FileExistsError`` for the loser); other fsspec filesystems fall back to their own
+        create mode. A lock older than ``stale_after`` is taken to belong to a dead run and removed.
+        """
         lock = self.path(LOCK)
         deadline = time.monotonic() + wait_seconds
         stale_after = 6 * 3600
+        owner = f"run {run_id} (pid {os.getpid()}, {uuid.uuid4().hex[:8]})\n".encode()
         while True:
-            if self.fs.exists(lock):
+            try:
+                self.fs.pipe_file(lock, owner, mode="create")
+                break
+            except FileExistsError:
+                pass
+            try:
+                self.fs.invalidate_cache(lock)
                 info = self.fs.info(lock)
-                mtime = info.get("LastModified") or info.get("mtime")
-                age = None
-                if isinstance(mtime, dt.datetime):
-                    age = (dt.datetime.now(dt.UTC) - mtime).total_seconds()
-                if age is not None and age > stale_after:
-                    self.fs.rm(lock)
+                holder = self.fs.cat_file(lock).decode().strip()
+            except FileNotFoundError:
+                continue  # released meanwhile: try again at once
+            mtime = info.get("LastModified") or info.get("mtime") or info.get("created")
+            if isinstance(mtime, int | float):
+                mtime = dt.datetime.fromtimestamp(mtime, dt.UTC)
+            if isinstance(mtime, dt.datetime):
+                if mtime.tzinfo is None:
+                    mtime = mtime.replace(tzinfo=dt.UTC)
+                if (dt.datetime.now(dt.UTC) - mtime).total_seconds() > stale_after:
+                    with contextlib.suppress(FileNotFoundError):
+                        self.fs.rm(lock)
                     continue
-                if time.monotonic() >= deadline:
-                    holder = self.fs.cat_file(lock).decode().strip()
-                    raise WarehouseLockedError(
-                        f"warehouse {self.uri} is being written by {holder}; wait for it to finish, or "
-                        f"remove {lock} if that run is dead"
-                    )
-                time.sleep(0.5)
-                continue
-            self.fs.pipe_file(lock, f"run {run_id}\n".encode())
-            break
+            if time.monotonic() >= deadline:
+                raise WarehouseLockedError(
+                    f"warehouse {self.uri} is being written by {holder}; wait for it to finish (--wait "
+                    f"SECONDS), or remove {self.protocol}://{lock} if that run is dead"
+                )
+            time.sleep(0.5)
         try:
             yield
         finally:
@@ -232,6 +253,8 @@ class Warehouse:
     def garbage_collect(self, keep_snapshots: int = 1) -> int:
         """Remove table files no kept snapshot references (left by a crashed or superseded run)."""
         snaps_dir = self.path(SNAPSHOT_DIR)
+        if self.remote:
+            self.fs.invalidate_cache(self.root)  # list what is there now, not what a cache remembers
         if not self.fs.exists(snaps_dir):
             return 0
         snap_files = sorted(self.fs.ls(snaps_dir, detail=False), key=lambda p: int(Path(p).stem))
@@ -243,7 +266,8 @@ class Warehouse:
                 referenced.update(files)
         removed = 0
         for sf in snap_files[:-keep_snapshots]:
-            self.fs.rm(sf)
+            with contextlib.suppress(FileNotFoundError):
+                self.fs.rm(sf)
         for top in ("tables", "marts"):
             base = self.path(top)
             if not self.fs.exists(base):
@@ -251,8 +275,9 @@ class Warehouse:
             for p in self.fs.find(base):
                 rel = p[len(self.root) + 1 :] if p.startswith(self.root) else p
                 if rel not in referenced:
-                    self.fs.rm(p)
-                    removed += 1
+                    with contextlib.suppress(FileNotFoundError):
+                        self.fs.rm(p)
+                        removed += 1
         return removed
 
 

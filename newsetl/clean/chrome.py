@@ -45,11 +45,7 @@ _FORUM_LINE = re.compile(
     re.I,
 )
 _BAR_TOKENS = frozenset(
-    "like likes unlike reply replies quote quotes report share shared tweet retweet facebook twitter x "
-    "whatsapp email e-mail print linkedin reddit pinterest tumblr telegram vk link copy save bookmark "
-    "upvote downvote vote follow permalink thanks thank agree disagree love haha wow sad angry funny "
-    "winner informative useful react more options menu comment comments flag block mute embed "
-    "subscribe messenger sms mail on this · • | / - – — > » › +".split()
+    ["like", "likes", "unlike", "reply", "replies", "quote", "quotes", "report", "share", "shared", "tweet", "retweet", "facebook", "twitter", "x", "whatsapp", "email", "e-mail", "print", "linkedin", "reddit", "pinterest", "tumblr", "telegram", "vk", "link", "copy", "save", "bookmark", "upvote", "downvote", "vote", "follow", "permalink", "thanks", "thank", "agree", "disagree", "love", "haha", "wow", "sad", "angry", "funny", "winner", "informative", "useful", "react", "more", "options", "menu", "comment", "comments", "flag", "block", "mute", "embed", "subscribe", "messenger", "sms", "mail", "on", "this", "·", "•", "|", "/", "-", "–", "—", ">", "»", "›", "+"]
 )
 _BAR_SPLIT = re.compile(r"[\s,:;()]+")
 
@@ -106,7 +102,7 @@ def forum_chrome(line: str) -> bool:
     n = len(line)
     if n > 200 or n == 0:
         return False
-    if n > 60 and not line[:1] in "RrTtSs":  # only Reactions:/Thread starter/Start date/Re: are long
+    if n > 60 and line[:1] not in "RrTtSs":  # only Reactions:/Thread starter/Start date/Re: are long
         return False
     return _FORUM_LINE.fullmatch(line) is not None
 
@@ -140,7 +136,7 @@ def username_like(line: str) -> bool:
         0 < len(line) <= 40
         and len(line.split()) <= 4
         and line[-1] not in ".!?:;,\"”’)"
-        and not line[:1] in "-•*·"
+        and line[:1] not in "-•*·"
     )
 
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from newsetl.clean import chrome
 from newsetl.clean.embeds import find_embeds
 from newsetl.clean.normalize import Ledger, _count, normalize_text
-from newsetl.model import CleanText
+from newsetl.model import CleanText, EmbeddedPost
 
 _QRUN = re.compile(r"\?{2,}")
 _URL_LINE = re.compile(
@@ -109,8 +109,40 @@ def _key(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
+_CHAR_RULES = frozenset(
+    {"html_entities", "zero_width", "mojibake", "unicode_nfc", "nbsp", "line_breaks", "control_chars", "whitespace"}
+)
+MAX_PASSES = 4
+
+
 def clean_text(text: str) -> CleanText:
-    """Clean scraped plain text: see the module docstring for the rules."""
+    """Clean scraped plain text: see the module docstring for the rules.
+
+    Removing a line can expose another (two panel lines become adjacent, a card loses its last
+    paragraph...), so when a structural rule fired the cleaner runs again on its own output until
+    nothing changes; this makes ``clean_text`` idempotent. Clean documents take one pass.
+    """
+    result = _clean_once(text)
+    for _ in range(MAX_PASSES - 1):
+        if _CHAR_RULES.issuperset(result.ledger):
+            break
+        again = _clean_once(result.body)
+        if again.body == result.body:
+            break
+        for rule, (h, r) in again.ledger.items():
+            h0, r0 = result.ledger.get(rule, (0, 0))
+            result.ledger[rule] = (h0 + h, r0 + r)
+        seen = {_key(c) for c in result.comments}
+        result.comments.extend(c for c in again.comments if _key(c) not in seen)
+        result.embeds.extend(again.embeds)
+        result.encoding_loss += again.encoding_loss
+        for k, v in again.hints.items():
+            result.hints.setdefault(k, v)
+        result.body = again.body
+    return result
+
+
+def _clean_once(text: str) -> CleanText:
     text, ledger = normalize_text(text)
     loss = 0
     if "??" in text:
@@ -125,7 +157,7 @@ def clean_text(text: str) -> CleanText:
         _count(ledger, name, 1, len(lines[i]) + 1)
 
     # --- embeds -----------------------------------------------------------------------------------
-    embeds = []
+    embeds: list[EmbeddedPost] = []
     if "(@" in text:
         embeds, spans = find_embeds(lines)
         for s, e in spans:
@@ -133,16 +165,6 @@ def clean_text(text: str) -> CleanText:
                 if lines[i]:
                     drop(i, "tweet_embed" if "(@" in lines[e - 1] and "post shared by" not in lines[e - 1]
                          else "social_embed")  # fmt: skip
-
-    # --- forum author panels ------------------------------------------------------------------------
-    post_starts: set[int] = set()
-    for s, e in chrome.find_user_blocks(lines):
-        before = any(rule[k] is None and len(lines[k]) > 60 for k in range(s))
-        for i in range(s, e):
-            if lines[i] and rule[i] is None:
-                drop(i, "forum_user_block")
-        if before:
-            post_starts.add(s)  # a later post: what follows is a reply
 
     # --- other line rules ------------------------------------------------------------------------------
     headers: set[int] = set()
@@ -175,6 +197,18 @@ def clean_text(text: str) -> CleanText:
             continue
         if ("http" in line or "www." in line) and _URL_LINE.fullmatch(line):
             drop(i, "url_only")
+
+    # --- forum author panels ------------------------------------------------------------------------
+    post_starts: set[int] = set()
+    for s, e in chrome.find_user_blocks([x if rule[k] is None else "" for k, x in enumerate(lines)]):
+        before = any(rule[k] is None and len(lines[k]) > 60 for k in range(s))
+        for i in range(s, e):
+            if lines[i] and rule[i] is None:
+                drop(i, "forum_user_block")
+                headers.discard(i)
+                domains.discard(i)
+        if before:
+            post_starts.add(s)  # a later post: what follows is a reply
 
     # --- paragraphs -------------------------------------------------------------------------------------
     pars: list[_Par] = []
@@ -330,11 +364,12 @@ def _paragraph_rules(pars: list[_Par], ledger: Ledger, hints: dict[str, str]) ->
         if not rep[j]:
             j += 1
             continue
-        k = j
-        while k < len(body_idx) and (rep[k] or pars[body_idx[k]].kind == DROP):
-            k += 1
-        run = [body_idx[x] for x in range(j, k) if rep[x]]
+        end = j
+        while end < len(body_idx) and (rep[end] or pars[body_idx[end]].kind == DROP):
+            end += 1
+        run = [body_idx[x] for x in range(j, end) if rep[x]]
         if len(run) >= 3:
+            run_chars = _chars(pars, run)
             for i in run:
                 mark(i, DROP, "repeated_block")
             # short lines between the first copy and this repeat: a comment pasted with each copy
@@ -342,7 +377,7 @@ def _paragraph_rules(pars: list[_Par], ledger: Ledger, hints: dict[str, str]) ->
             b = max(f for f in firsts if f < run[0])
             gap = [i for i in range(b + 1, run[0]) if pars[i].kind == BODY]
             if 1 <= len(gap) <= 4 and all(pars[i].words <= 60 for i in gap) and (
-                _chars(pars, gap) * 5 < _chars(pars, run)
+                _chars(pars, gap) * 5 < run_chars
             ):
                 for i in gap:
                     mark(i, COMMENT, "comments")
@@ -350,4 +385,4 @@ def _paragraph_rules(pars: list[_Par], ledger: Ledger, hints: dict[str, str]) ->
             for i in run:
                 if pars[i].words >= 8:
                     mark(i, DROP, "repeated_block")
-        j = k
+        j = end

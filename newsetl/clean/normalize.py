@@ -16,6 +16,7 @@ Ledger = dict[str, tuple[int, int]]
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 # C0/C1 controls except \t \n \r \f; \f is handled as a line break below
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_C0 = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 # zero-width space/joiners, word joiner, BOM, soft hyphen, bidi marks/embeddings/isolates
 _ZERO_WIDTH = re.compile(r"[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 _ZW_CHARS = frozenset("\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
@@ -32,6 +33,28 @@ _LINE_BREAKS = re.compile(r"\r\n?|[\f\v\u0085\u2028\u2029]")
 _SPACES = re.compile(r"[ \t]{2,}|\t")
 _TRAILING = re.compile(r"[ \t]+\n[ \t]*|\n[ \t]+")
 _BLANKS = re.compile(r"\n{3,}")
+
+
+def _fix_mojibake(text: str, ledger: Ledger) -> str:
+    """ftfy line by line, so that a line's repair does not depend on the lines around it (which later
+    cleaning may remove): this keeps clean_text idempotent."""
+    import ftfy
+
+    before = len(text)
+    out = []
+    hits = 0
+    for line in text.split("\n"):
+        if _MOJIBAKE.search(line):
+            fixed = ftfy.fix_encoding(line)
+            if fixed != line:
+                hits += 1
+                line = fixed
+        out.append(line)
+    if not hits:
+        return text
+    text = "\n".join(out)
+    _count(ledger, "mojibake", hits, before - len(text))
+    return text
 
 
 def _count(ledger: Ledger, rule: str, hits: int, removed: int) -> None:
@@ -64,17 +87,18 @@ def normalize_text(text: str) -> tuple[str, Ledger]:
         if not _ZW_CHARS.isdisjoint(text):
             text, n = _ZERO_WIDTH.subn("", text)
             _count(ledger, "zero_width", n, n)
-        if not _MOJI_LEADS.isdisjoint(text) and _MOJIBAKE.search(text):
-            import ftfy
-
-            before = len(text)
-            fixed = ftfy.fix_encoding(text)
-            if fixed != text:
-                _count(ledger, "mojibake", 1, before - len(fixed))
-                text = fixed
-        if _CONTROL.search(text):
+        # C0 controls first; C1 controls (U+0080-U+009F) after the mojibake repair, which needs them
+        # ("â\x80\x99" is a latin-1-decoded right quote). Removing a control can expose new mojibake,
+        # so the pair runs until stable.
+        text, n = _C0.subn("", text)
+        _count(ledger, "control_chars", n, n)
+        for _ in range(3):
+            if not _MOJI_LEADS.isdisjoint(text) and _MOJIBAKE.search(text):
+                text = _fix_mojibake(text, ledger)
             text, n = _CONTROL.subn("", text)
             _count(ledger, "control_chars", n, n)
+            if not n:
+                break
         if not unicodedata.is_normalized("NFC", text):
             before = len(text)
             text = unicodedata.normalize("NFC", text)

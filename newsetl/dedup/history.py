@@ -125,9 +125,9 @@ class HistoryIndex:
         if not article_ids:
             return
         self.con.register("_dedup_rm", pa.table({"article_id": pa.array(article_ids, pa.string())}))
-        gone = self.con.execute(
+        gone = self.con.sql(
             f"SELECT doc FROM {self._docs} WHERE article_id IN (SELECT article_id FROM _dedup_rm)"
-        ).arrow()
+        ).to_arrow_table()
         self.con.unregister("_dedup_rm")
         if gone.num_rows == 0:
             return
@@ -150,10 +150,10 @@ class HistoryIndex:
             return np.zeros(0, np.int64), [], []
         q = pa.table({"row": np.arange(len(content_hashes), dtype=np.int64), "h": content_hashes})
         self.con.register("_dedup_q_exact", q)
-        res = self.con.execute(
+        res = self.con.sql(
             f"SELECT q.row, arg_min(d.story_id, d.doc) AS story_id, arg_min(d.article_id, d.doc) AS article_id"
             f" FROM _dedup_q_exact q JOIN {self._docs} d ON d.content_hash = q.h GROUP BY q.row ORDER BY q.row"
-        ).arrow()
+        ).to_arrow_table()
         self.con.unregister("_dedup_q_exact")
         return (
             res.column("row").to_numpy(),
@@ -171,13 +171,13 @@ class HistoryIndex:
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
         q = pa.table({"row": np.repeat(rows.astype(np.int64), keys.shape[1]), "k": keys.ravel()})
         self.con.register("_dedup_q_bands", q)
-        res = self.con.execute(
+        res = self.con.sql(
             f"""
             WITH j AS (SELECT q.row, q.k, b.doc FROM _dedup_q_bands q JOIN {self._bands} b ON q.k = b.k),
                  big AS (SELECT k FROM j GROUP BY k HAVING count(DISTINCT doc) > {BUCKET_CAP})
             SELECT DISTINCT row, doc FROM j WHERE k NOT IN (SELECT k FROM big)
             """
-        ).arrow()
+        ).to_arrow_table()
         self.con.unregister("_dedup_q_bands")
         return res.column("row").to_numpy(), res.column("doc").to_numpy()
 
@@ -185,10 +185,10 @@ class HistoryIndex:
         """(doc numbers, article_ids, story_ids, n_shingles, signatures) of the given history docs."""
         want = pa.table({"doc": np.unique(docs.astype(np.int64))})
         self.con.register("_dedup_q_docs", want)
-        res = self.con.execute(
+        res = self.con.sql(
             f"SELECT d.doc, d.article_id, d.story_id, d.n_shingles, d.minhash FROM {self._docs} d"
             " JOIN _dedup_q_docs w ON d.doc = w.doc ORDER BY d.doc"
-        ).arrow()
+        ).to_arrow_table()
         self.con.unregister("_dedup_q_docs")
         return (
             res.column("doc").to_numpy(),

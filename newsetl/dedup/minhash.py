@@ -1,14 +1,16 @@
 """Vectorised shingling, MinHash signatures and LSH band keys.
 
 A document is the set of hashed word shingles (``cfg.shingle_size`` consecutive tokens of the normalised
-token stream, see :mod:`newsetl.dedup.text`). Shingles that contain a number are counted
-``NUMBER_WEIGHT`` times (as salted copies), so two templated reports that differ only in their numbers
-stay apart while a copy with typos, added chrome or a dropped paragraph is unaffected.
+token stream, see :mod:`newsetl.dedup.text`). The signatures remember whether the minimum
+shingle of each permutation holds a digit, so verification can reject two templated reports that differ
+only in their numbers while a copy with typos, added chrome or a dropped paragraph is unaffected.
 
 Everything is batch-at-once numpy:
 
 * tokens are hashed once (xxh3-64), shingle hashes are a mix of ``k`` shifted token-hash arrays;
 * distinct (document, shingle) pairs come from one ``np.unique`` over ``doc << 32 | hash``;
+* bit 0 of every shingle hash and of every signature value flags "holds a digit" (see
+  :func:`minhash_from_shingles`);
 * the MinHash of permutation ``i`` is ``min((a_i * x + b_i) mod 2**64) >> 32`` -- Dietzfelbinger's
   multiply-add-shift universal family for 32-bit keys (no modulo needed; the shift is monotone so it is
   applied after the minimum) -- evaluated as a broadcast ``[rows, num_perm]`` block per chunk of rows and
@@ -22,8 +24,11 @@ import numpy as np
 from newsetl.dedup.text import normalize_bytes
 from newsetl.settings import DedupConfig
 
-NUMBER_WEIGHT = 4
-"""Copies of each shingle holding a digit (1 = plain set)."""
+NUMBER_WEIGHT = 1
+"""Copies of each shingle holding a digit (1 = plain set; >1 was measured and hurts recall)."""
+
+NUMBER_BIT = 1
+"""Bit of every signature value that is set when the minimum shingle holds a digit."""
 
 CONTAINMENT_ROWS = 2
 """Rows per band of the fine band scheme that finds abridged copies (Jaccard ~ 1/3) as candidates."""
@@ -34,6 +39,7 @@ EMPTY = np.uint32(0xFFFFFFFF)
 _CHUNK_ELEMENTS = 1 << 20  # rows * num_perm per broadcast block (8 MiB of uint64)
 _CHUNK_CHARS = 4_000_000  # characters of text tokenised at once
 _U64 = np.uint64
+_KEEP = _U64(0xFFFFFFFEFFFFFFFF)  # clears bit 32, the lowest bit of the 32 kept
 _MIX1 = _U64(0xFF51AFD7ED558CCD)
 _MIX2 = _U64(0xC4CEB9FE1A85EC53)
 _GOLDEN = _U64(0x9E3779B97F4A7C15)
@@ -106,7 +112,8 @@ def _token_arrays(bodies: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray
 def shingle_hashes(bodies: list[str], cfg: DedupConfig) -> tuple[np.ndarray, np.ndarray]:
     """Distinct 32-bit shingle hashes of every document: (doc index int64 [M], hash uint64 [M]), sorted.
 
-    Shingles containing a digit get ``NUMBER_WEIGHT - 1`` extra salted copies. A document shorter than
+    The lowest bit of a hash is 1 when the shingle holds a digit (``NUMBER_BIT``). With
+    ``NUMBER_WEIGHT > 1`` such shingles also get extra salted copies (off by default). A document shorter than
     ``k`` tokens has one shingle made of all its tokens; an empty document has none.
     """
     k = cfg.shingle_size
@@ -134,13 +141,17 @@ def shingle_hashes(bodies: list[str], cfg: DedupConfig) -> tuple[np.ndarray, np.
     has_digit = has_digit[valid]
     parts_h = [acc]
     parts_d = [docs]
+    parts_f = [has_digit]
     if NUMBER_WEIGHT > 1 and has_digit.any():
         dh = acc[has_digit]
         dd = docs[has_digit]
         for t in range(1, NUMBER_WEIGHT):
             parts_h.append(dh ^ _SALTS[t])
             parts_d.append(dd)
-    h32 = fmix64(np.concatenate(parts_h)) >> _U64(32)
+            parts_f.append(np.ones(dh.size, bool))
+    # 31 hash bits; the lowest bit says "this shingle holds a digit"
+    h32 = (fmix64(np.concatenate(parts_h)) >> _U64(32)) & _U64(0xFFFFFFFE)
+    h32 |= np.concatenate(parts_f).astype(np.uint64)
     key = np.sort((np.concatenate(parts_d).astype(np.uint64) << _U64(32)) | h32)
     key = key[np.r_[True, key[1:] != key[:-1]]]
     return (key >> _U64(32)).astype(np.int64), key & _U64(0xFFFFFFFF)
@@ -151,10 +162,13 @@ def minhash_from_shingles(
 ) -> np.ndarray:
     """MinHash signatures uint32 [n_docs, num_perm] of (doc, 32-bit hash) rows sorted by doc.
 
-    Broadcasts a ``[num_perm, chunk]`` block ``a[:, None] * x[None, :] + b[:, None]`` per chunk of rows
+    Bit 0 of each value is the digit flag of the shingle that reached the minimum (the permuted value's
+    bit 32 is replaced by it before the minimum), so verification can tell whether two documents differ
+    in their numbers. Broadcasts a ``[num_perm, chunk]`` block ``a[:, None] * x[None, :] + b[:, None]`` per chunk of rows
     and reduces it per document with ``np.minimum.reduceat`` along the contiguous axis.
     """
     a, b = permutations(cfg)
+    flags = (hashes & _U64(1)) << _U64(32)  # the argmin's digit flag travels in bit 0 of the result
     out = np.full((cfg.num_perm, n_docs), _U64(0xFFFFFFFFFFFFFFFF), dtype=np.uint64)
     m = hashes.size
     step = max(1, _CHUNK_ELEMENTS // cfg.num_perm)
@@ -164,6 +178,8 @@ def minhash_from_shingles(
         seg = np.flatnonzero(np.r_[True, d[1:] != d[:-1]])  # first row of each document in the chunk
         block = a[:, None] * hashes[None, r0:r1]
         block += b[:, None]
+        block &= _KEEP
+        block |= flags[None, r0:r1]
         mins = np.minimum.reduceat(block, seg, axis=1)
         ids = d[seg]
         out[:, ids] = np.minimum(out[:, ids], mins)
@@ -194,7 +210,7 @@ def band_keys(sig: np.ndarray, rows: int, salt: int = 0) -> np.ndarray:
     nb = num_perm // rows
     v = sig[:, : nb * rows].reshape(n, nb, rows).astype(np.uint64)
     acc = np.broadcast_to(
-        fmix64(np.arange(nb, dtype=np.uint64) + _U64(salt * 1000 + rows) * _GOLDEN), (n, nb)
+        fmix64(np.arange(nb, dtype=np.uint64) * _GOLDEN + _U64((salt << 16) | rows)), (n, nb)
     ).copy()
     for r in range(rows):
         acc ^= v[:, :, r]

@@ -28,7 +28,8 @@ from dataclasses import dataclass
 import ahocorasick
 
 # Non-word characters become spaces. Arabic-script vowel marks stay (they sit inside Urdu words).
-_NON_WORD = re.compile(r"[^\w\u064b-\u065f\u0670\u06d6-\u06ed]|_")
+# The plain space is left out of the class: it already is a space, and not substituting it halves the cost.
+_NON_WORD = re.compile(r"[^\w \u064b-\u065f\u0670\u06d6-\u06ed]|_")
 _WORD_TAIL = re.compile(r"[\w\u064b-\u065f\u0670]*")
 
 

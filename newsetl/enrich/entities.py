@@ -33,7 +33,7 @@ import pyarrow as pa
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from newsetl.enrich._phrases import PhraseIndex, leftmost_longest, make_pattern, plural_variants
+from newsetl.enrich._phrases import Pattern, PhraseIndex, leftmost_longest, make_pattern, plural_variants
 from newsetl.errors import ConfigError
 from schemas.tables import ARTICLE_ENTITIES
 
@@ -90,7 +90,11 @@ class Gazetteer(_Model):
 
     @model_validator(mode="after")
     def _unique(self) -> Gazetteer:
-        for kind, ents in (("countries", self.countries), ("people", self.people), ("organisations", self.organisations)):
+        for kind, ents in (
+            ("countries", self.countries),
+            ("people", self.people),
+            ("organisations", self.organisations),
+        ):
             seen = Counter(e.id for e in ents)
             dups = sorted(k for k, n in seen.items() if n > 1)
             if dups:
@@ -138,7 +142,7 @@ class EntityMatcher:
 
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gazetteer = gazetteer
-        patterns = []
+        patterns: list[Pattern] = []
         kinds: tuple[tuple[EntityType, list[Entity]], ...] = (
             ("country", gazetteer.countries),
             ("person", gazetteer.people),
@@ -186,7 +190,9 @@ def extract_entities(articles: pa.Table, matcher: EntityMatcher) -> pa.Table:
     for aid, title, body in zip(ids, titles, bodies, strict=True):
         text = f"{title}\n\n{body or ''}" if title and title.strip() else (body or "")
         found = matcher.find(text)
-        for (etype, eid, name), n in sorted(found.items(), key=lambda kv: (_TYPE_ORDER[kv[0][0]], -kv[1], kv[0][1])):
+        for (etype, eid, name), n in sorted(
+            found.items(), key=lambda kv: (_TYPE_ORDER[kv[0][0]], -kv[1], kv[0][1])
+        ):
             rows["article_id"].append(aid)
             rows["entity_type"].append(etype)
             rows["entity_id"].append(eid)
@@ -216,7 +222,9 @@ def country_pairs(entities: pa.Table, min_share: float = 0.4, min_mentions: int 
     """
     per_article: dict[str, dict[str, int]] = {}
     cols = entities.select(["article_id", "entity_type", "entity_id", "mentions"]).to_pydict()
-    for aid, etype, eid, n in zip(cols["article_id"], cols["entity_type"], cols["entity_id"], cols["mentions"], strict=True):
+    for aid, etype, eid, n in zip(
+        cols["article_id"], cols["entity_type"], cols["entity_id"], cols["mentions"], strict=True
+    ):
         if etype == "country":
             per_article.setdefault(aid, {})[eid] = n
     rows: dict[str, list[object]] = {f.name: [] for f in COUNTRY_PAIRS_SCHEMA}

@@ -10,6 +10,7 @@ as "gas" + "pipeline"); a hit inside one of the sector's exclusion phrases ("tra
 Score of sector ``s`` in a document of ``W`` words (parameters under ``scoring:`` in the YAML)::
 
     mass     = sum over distinct terms t: w_t * (1 + ln n_t)      # n_t occurrences, diminishing
+               (w_t raised to >= list_weight when t is named in an enumeration of sectors)
              + title_bonus * sum of w_t over distinct terms t found in the title
     spread   = 1 + spread_bonus * min(paragraphs_with_hits - 1, spread_cap)
     length   = max(1, W / ref_words) ** length_exponent
@@ -20,13 +21,17 @@ Tagged when ``score >= threshold`` (per sector, default ``scoring.default_thresh
 shipped parameters (ref_words 400, exponent 0.5, scale 1, threshold 0.5) one strong term (weight 1)
 named once in a news-length article (<= 400 words) scores 0.63 and tags, so "cooperation in trade,
 energy and defence" counts; the same single mention in a 1,600-word article scores 0.39 and does not;
-a weak term (0.3-0.5) needs several mentions; a paragraph about the sector (several terms, several
-paragraphs) scores 0.9+.
+ambiguous bare words ("energy", "defence", "trade": weight 0.6) need a second mention, a title hit or
+an enumeration ("cooperation in trade, energy, security and defence": a hit separated from a hit of
+another sector only by commas/and/or/"as well as" weighs at least ``list_weight`` = 1); weak terms
+(0.2-0.5) need several mentions; a paragraph about the sector (several terms, several paragraphs)
+scores 0.9+.
 """
 
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 import re
 from collections.abc import Iterable
@@ -34,7 +39,7 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
-from newsetl.enrich._phrases import Hit, PhraseIndex, leftmost_longest, make_pattern, plural_variants
+from newsetl.enrich._phrases import Hit, Pattern, PhraseIndex, leftmost_longest, make_pattern, plural_variants
 from newsetl.enrich.taxonomy import Taxonomy
 from schemas.tables import ARTICLE_SECTORS
 
@@ -80,7 +85,7 @@ class SectorMatcher:
         self.taxonomy = taxonomy
         self._ids = taxonomy.ids
         self._thresholds = [taxonomy.threshold(s) for s in taxonomy.sectors]
-        patterns = []
+        patterns: list[Pattern] = []
         for i, sector in enumerate(taxonomy.sectors):
             for term, weight in sector.terms.items():
                 prefix = term.strip().endswith("*")
@@ -111,17 +116,20 @@ class SectorMatcher:
         if not per_sector:
             return []
         sc = self.taxonomy.scoring
-        words = len(text.split())
-        length = max(1.0, words / sc.ref_words) ** sc.length_exponent
-        breaks = [m.start() for m in _NEWLINE.finditer(text)]
-        out: list[SectorHit] = []
+        kept: dict[int, list[Hit]] = {}
         for si, hits in per_sector.items():
             if si in excluded:
                 ex = excluded[si]
                 hits = [h for h in hits if not any(s <= h.start and h.end <= e for s, e in ex)]
             hits = leftmost_longest(hits)
-            if not hits:
-                continue
+            if hits:
+                kept[si] = hits
+        listed = _listed_hits(text, kept)
+        words = len(text.split())
+        length = max(1.0, words / sc.ref_words) ** sc.length_exponent
+        breaks = [m.start() for m in _NEWLINE.finditer(text)]
+        out: list[SectorHit] = []
+        for si, hits in kept.items():
             counts: dict[str, int] = {}
             weights: dict[str, float] = {}
             in_title: set[str] = set()
@@ -130,7 +138,8 @@ class SectorMatcher:
                 t: _Term = h.payload  # type: ignore[assignment]
                 label = h.surface if t.prefix else t.label
                 counts[label] = counts.get(label, 0) + 1
-                weights[label] = max(weights.get(label, 0.0), t.weight)
+                w = max(t.weight, sc.list_weight) if (si, h.start) in listed else t.weight
+                weights[label] = max(weights.get(label, 0.0), w)
                 if h.start < title_len:
                     in_title.add(label)
                 paragraphs.add(bisect.bisect_left(breaks, h.start))
@@ -149,6 +158,26 @@ class SectorMatcher:
 
     def is_tagged(self, hit: SectorHit) -> bool:
         return hit.score >= self._thresholds[self._ids.index(hit.sector)]
+
+
+# what may stand between two items of an enumeration: "trade, energy", "security and defence",
+# "defense, as well as cultural", "railways & aviation"
+_LIST_GAP = re.compile(r"\s*(?:[,;/&]|\s)\s*(?:(?:and|or|as well as|&)\s+)?", re.IGNORECASE)
+
+
+def _listed_hits(text: str, kept: dict[int, list[Hit]]) -> set[tuple[int, int]]:
+    """(sector, start) of hits that sit in an enumeration next to a hit of another sector.
+
+    "cooperation in trade, energy, security and defence" names each area explicitly: those hits weigh
+    at least ``scoring.list_weight`` even when the word alone is ambiguous ("energy", "defence").
+    """
+    flat = sorted((h.start, h.end, si) for si, hits in kept.items() for h in hits)
+    listed: set[tuple[int, int]] = set()
+    for (s1, e1, a), (s2, _e2, b) in itertools.pairwise(flat):
+        if a != b and 0 < s2 - e1 <= 16 and _LIST_GAP.fullmatch(text, e1, s2):
+            listed.add((a, s1))
+            listed.add((b, s2))
+    return listed
 
 
 def _column(table: pa.Table, name: str) -> list[str | None]:

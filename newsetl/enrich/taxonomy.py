@@ -28,20 +28,29 @@ class _Model(BaseModel):
 class Scoring(_Model):
     """Parameters of the sector score (see ``newsetl.enrich.sectors`` for the formula)."""
 
-    ref_words: int = Field(400, gt=0, description="documents up to this length are not length-penalised")
-    length_exponent: float = Field(0.5, ge=0.0, le=1.0, description="mass is divided by (words/ref_words)**exp")
-    title_bonus: float = Field(1.0, ge=0.0, description="extra weight of a term found in the title")
-    spread_bonus: float = Field(0.1, ge=0.0, description="bonus per extra paragraph with a hit")
-    spread_cap: int = Field(4, ge=0, description="paragraphs beyond 1 + cap earn no more bonus")
-    scale: float = Field(1.0, gt=0.0, description="score = 1 - exp(-evidence / scale)")
-    default_threshold: float = Field(0.5, gt=0.0, le=1.0)
+    ref_words: int = Field(
+        default=400, gt=0, description="documents up to this length are not length-penalised"
+    )
+    length_exponent: float = Field(
+        default=0.5, ge=0.0, le=1.0, description="mass is divided by (words/ref_words)**exp"
+    )
+    title_bonus: float = Field(default=1.0, ge=0.0, description="extra weight of a term found in the title")
+    spread_bonus: float = Field(default=0.1, ge=0.0, description="bonus per extra paragraph with a hit")
+    spread_cap: int = Field(default=4, ge=0, description="paragraphs beyond 1 + cap earn no more bonus")
+    scale: float = Field(default=1.0, gt=0.0, description="score = 1 - exp(-evidence / scale)")
+    list_weight: float = Field(
+        default=1.0,
+        ge=0.0,
+        description="minimum weight of a term named in a list of sectors ('trade, energy and defence')",
+    )
+    default_threshold: float = Field(default=0.5, gt=0.0, le=1.0)
 
 
 class Sector(_Model):
     id: str
     label: str = Field(min_length=1)
     description: str = ""
-    threshold: float | None = Field(None, gt=0.0, le=1.0)
+    threshold: float | None = Field(default=None, gt=0.0, le=1.0)
     terms: dict[str, float] = Field(min_length=1, description="phrase -> weight (> 0)")
     exclusions: list[str] = Field(default_factory=list, description="phrases that void hits they contain")
 

@@ -39,6 +39,7 @@ _DMY = re.compile(_WEEKDAY + r"(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _M
 _YMD = re.compile(r"(?P<y>\d{4})[/.](?P<m>\d{1,2})[/.](?P<d>\d{1,2})" + _TIME, re.I)
 # "15.03.2018", "15/03/2018", "15-03-2018"
 _NUM_DMY = re.compile(r"(?P<a>\d{1,2})[/.-](?P<b>\d{1,2})[/.-](?P<y>\d{4})" + _TIME, re.I)
+_ISO_SHAPE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}(?:$|[T ])")
 _EPOCH = re.compile(r"\d{9,10}|\d{12,13}")
 _RELATIVE = re.compile(r"\b(?:ago|yesterday|today|tomorrow|last|next|this)\b", re.I)
 
@@ -115,6 +116,12 @@ def parse_date_fast(value: str) -> tuple[dt.date, dt.datetime | None] | None:
     return None
 
 
+def _known_shape(s: str) -> bool:
+    return bool(
+        _ISO_SHAPE.match(s) or _MDY.fullmatch(s) or _DMY.fullmatch(s) or _YMD.fullmatch(s) or _NUM_DMY.fullmatch(s)
+    )
+
+
 def parse_date(
     value: str, *, today: dt.date | None = None, languages: list[str] | None = None, fallback: bool = True
 ) -> tuple[dt.date, dt.datetime | None] | None:
@@ -128,6 +135,8 @@ def parse_date(
     if not s:
         return None
     res = parse_date_fast(s)
+    if res is None and _known_shape(s):
+        return None  # a fast-path shape with impossible values ("2021-13-01"): do not let dateparser reorder it
     if res is None and fallback and 6 <= len(s) <= 80 and any(c.isdigit() for c in s) and not _RELATIVE.search(s):
         import dateparser
 

@@ -40,6 +40,7 @@ for _name in ("trafilatura", "htmldate", "courlan", "readability", "justext"):
 MIN_ARTICLE_WORDS = 40
 MAX_LINK_SHARE = 0.6  # share of extracted words that are anchor texts of the page -> a link list
 MAX_INPUT_CHARS = 20_000_000
+HTMLDATE_EXTENSIVE = False  # measured: same agreement on/off on the pk corpus, off is faster
 
 # no network, no huge trees; the libxml2 HTML parser never expands DTD entities
 _PARSER = lxml.html.HTMLParser(
@@ -65,11 +66,12 @@ _JS_HINT = re.compile(
 _SAVED_FROM = re.compile(
     r"(?:saved from url=\(\d+\)(\S+?)\s*-->|Mirrored from (\S+?) by HTTrack)", re.I
 )
+_HTTRACK_SAVED = re.compile(r"by HTTrack Website Copier/[\w.]+ \[[^\]]*\], \w{3}, (\d{1,2} \w{3} \d{4})")
 _URL_DATE = re.compile(
     r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:[/_.-]|$)"
 )
 _LANG = re.compile(r"^([a-zA-Z]{2})(?:[-_][a-zA-Z0-9]+)*$")
-_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|»|«|·|•|/|~)\s+|\s*(?:\||::|»)\s*|:\s+")
+_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|»|«|‹|›|·|•|/|~)\s+|\s*(?:\||::|»|‹|›)\s*|:\s+")
 _NON_ALNUM = re.compile(r"[\W_]+")
 
 _META_DATE_KEYS = (
@@ -197,12 +199,17 @@ def _parse(html: str) -> lxml.html.HtmlElement:
     return root
 
 
+_JSONLD_WRAPPER = re.compile(r"^(?:\s*//)?\s*(?:<!\[CDATA\[|<!--)|(?://\s*)?(?:\]\]>|-->)\s*$")
+
+
 def _iter_jsonld(root: lxml.html.HtmlElement) -> Iterator[dict[str, Any]]:
     """Every JSON object in ld+json scripts, @graph members and lists flattened (not deeper)."""
     for script in root.xpath('//script[contains(translate(@type,"LDJSON","ldjson"),"ld+json")]'):
         raw = (script.text or "").strip()
         if not raw or len(raw) > 500_000:
             continue
+        if raw[0] not in "{[":  # CDATA / HTML-comment wrappers some CMSs add
+            raw = _JSONLD_WRAPPER.sub("", raw).strip()
         try:
             data = json.loads(raw)
         except ValueError:
@@ -414,13 +421,37 @@ def _byline(m: _Meta, root: lxml.html.HtmlElement) -> str | None:
         val = m.meta.get(key)
         if val and not val.startswith(("http", "@")) and len(val) <= 100:
             return val
-    try:
-        from trafilatura.metadata import extract_author
+    return _byline_markup(root)
 
-        author = extract_author(root)
-    except Exception:
-        author = None
-    return _norm(author) or None
+
+_BYLINE_XPATH = (
+    '//*[@rel="author"]|//*[@itemprop="author"]|//*[@class and (contains(translate(@class,"BYLINE","byline"),"byline") '
+    'or contains(translate(@class,"AUTHOR","author"),"author-name") or contains(translate(@class,"AUTHOR","author"),"author"))]'
+)
+_BY_PREFIX = re.compile(r"^(?:(?:[Ww]ritten|[Pp]osted|[Rr]eported|[Ss]tory)\s*)?(?:[Bb]y|BY|[Aa]uthor|AUTHOR)(?::|\s+|(?=[A-Z])|$)\s*")
+
+
+def _byline_markup(root: lxml.html.HtmlElement) -> str | None:
+    """A short author element in the page (rel/itemprop author, byline/author classes)."""
+    for el in root.xpath(_BYLINE_XPATH)[:20]:
+        if el.tag in ("meta", "link", "script", "style", "body", "html", "article"):
+            continue
+        node = el
+        skip = False
+        for _ in range(8):  # not in comments or related-story teasers
+            node = node.getparent()
+            if node is None:
+                break
+            cls = f"{node.get('class', '')} {node.get('id', '')}".lower()
+            if "comment" in cls or "related" in cls:
+                skip = True
+                break
+        if skip:
+            continue
+        text = _BY_PREFIX.sub("", _norm(el.text_content()))
+        if text and 1 <= _words(text) <= 8 and len(text) <= 80 and not text.startswith("http"):
+            return text
+    return None
 
 
 def _strip_site(title: str, site_keys: set[str]) -> str:
@@ -455,7 +486,7 @@ def _strip_site(title: str, site_keys: set[str]) -> str:
     return out.strip()
 
 
-_STRONG_SEP = re.compile(r"\s+(?:\||-|–|—|::|»|/)\s+|\s*(?:\||»)\s*")
+_STRONG_SEP = re.compile(r"\s+(?:\||-|–|—|::|»|‹|›|/)\s+|\s*(?:\||»|‹|›)\s*")
 
 
 def _unsuffix(title: str) -> str:
@@ -551,6 +582,19 @@ def _date(
     return None
 
 
+def _saved_date(html: str) -> dt.date | None:
+    """The save date an HTTrack mirror stamps into the page (a comment, gone from the parsed tree)."""
+    if "HTTrack" not in html[:4096]:
+        return None
+    found = _HTTRACK_SAVED.search(html[:4096])
+    if not found:
+        return None
+    try:
+        return dt.datetime.strptime(found.group(1), "%d %b %Y").date()
+    except ValueError:
+        return None
+
+
 def _htmldate(root: lxml.html.HtmlElement, canonical: str | None, today: dt.date, extensive: bool) -> dt.date | None:
     try:
         from htmldate import find_date
@@ -586,17 +630,21 @@ def _body_text(document: Any) -> str:
     return "\n\n".join(p for p in paras if p)
 
 
-def _link_share(root: lxml.html.HtmlElement, text: str) -> float:
-    """Share of the text's words that sit in paragraphs equal to an anchor text of the page."""
-    anchors = {_key(a.text_content()) for a in root.iter("a")}
+def _anchor_keys(root: lxml.html.HtmlElement) -> set[str]:
+    anchors = {_norm(a.text_content()).lower() for a in root.iter("a")}
     anchors.discard("")
+    return anchors
+
+
+def _link_share(anchors: set[str], text: str) -> float:
+    """Share of the text's words that sit in paragraphs equal to an anchor text of the page."""
     if not anchors:
         return 0.0
     total = linked = 0
     for para in text.split("\n\n"):
         n = _words(para)
         total += n
-        if _key(para) in anchors:
+        if para.lower() in anchors:
             linked += n
     return linked / total if total else 0.0
 
@@ -606,7 +654,7 @@ _LISTING_BODY_CLASSES = {"archive", "category", "paged", "search", "search-resul
 _SINGLE_BODY_CLASSES = {"single", "single-post", "singular", "page-template", "postid", "attachment"}
 
 
-def _listing_reason(body: lxml.html.HtmlElement, text: str) -> str | None:
+def _listing_reason(body: lxml.html.HtmlElement, text: str, anchors: set[str]) -> str | None:
     """Why the page is a section index / archive listing of teasers, or None."""
     # CMS body classes (WordPress body_class() and its imitators): archive/category/paged pages
     classes = set((body.get("class") or "").lower().split())
@@ -619,11 +667,40 @@ def _listing_reason(body: lxml.html.HtmlElement, text: str) -> str | None:
     teasers = sum(1 for p in long_paras if _TEASER_END.search(p))
     if teasers >= 3 and 2 * teasers >= len(long_paras):
         return f"section index ({teasers} of {len(long_paras)} paragraphs are truncated teasers)"
-    short = Counter(p.lower() for p in paras if _words(p) <= 4)
+    short = Counter(p.lower() for p in paras if _words(p) <= 4 and p.lower() in anchors)
     repeated = [p for p, n in short.items() if n >= 3]
     if repeated and sum(short[p] for p in repeated) >= max(3, len(long_paras) // 2):
         return f"section index (repeated {repeated[0]!r} links)"
     return None
+
+
+_ERROR_TITLE = re.compile(
+    r"^(?:error\s*)?(?:404|410|500)\b|\b(?:page|article|content)\s+(?:was\s+)?not\s+found\b|\bpage\s+(?:does\s+not|doesn.t)\s+exist",
+    re.I,
+)
+_LISTING_PATH = re.compile(r"/(?:category|categories|tag|tags|topic|topics|section|sections|archives?|author)(?:/|\.html?$|$)", re.I)
+
+
+def _error_page(m: _Meta) -> str | None:
+    for text in (m.title_tag, m.meta.get("og:title"), m.h1s[0] if m.h1s else None):
+        if text and len(text) <= 120 and _ERROR_TITLE.search(text):
+            return f"error page ({text[:60]!r})"
+    return None
+
+
+def _listing_url(url: str | None, m: _Meta) -> str | None:
+    """A category/tag/archive URL without any article-level date metadata."""
+    if not url:
+        return None
+    try:
+        path = urlsplit(url).path
+    except ValueError:
+        return None
+    if not _LISTING_PATH.search(path):
+        return None
+    if m.jsonld.get("datePublished") or any(k in m.meta for k in ("article:published_time", "og:published_time")):
+        return None
+    return f"section index (URL {path[:60]!r})"
 
 
 _PRUNE_HIDDEN = [
@@ -686,10 +763,14 @@ def _extract(html: str, url: str | None, today: dt.date) -> HtmlExtract:
         if root.xpath('//meta[translate(@http-equiv,"REFSH","refsh")="refresh"]'):
             raise TerminalError("no_article", f"redirect stub ({n_words} words of text)")
         raise TerminalError("no_article", f"too little text ({n_words} words < {MIN_ARTICLE_WORDS})")
-    share = _link_share(root, text)
+    anchors = _anchor_keys(root)
+    share = _link_share(anchors, text)
     if share > MAX_LINK_SHARE:
         raise TerminalError("no_article", f"mostly a link list ({share:.0%} of words are link texts)")
-    listing = _listing_reason(body, text)
+    error = _error_page(m)
+    if error:
+        raise TerminalError("no_article", error)
+    listing = _listing_reason(body, text, anchors) or _listing_url(canonical or url, m)
     if listing:
         raise TerminalError("no_article", listing)
 
@@ -701,12 +782,16 @@ def _extract(html: str, url: str | None, today: dt.date) -> HtmlExtract:
     date: dt.date | None = None
     published_at: dt.datetime | None = None
     date_source: str | None = None
+    saved = _saved_date(html)
+    if saved and saved < today:
+        today = saved  # nothing on a saved page was published after it was saved
     found = _date(m, canonical, url, today)
     if found:
         date, published_at, date_source = found
     else:
-        d = _htmldate(root, canonical or url, today, extensive=False)
-        if d:
+        d = _htmldate(root, canonical or url, today, extensive=HTMLDATE_EXTENSIVE)
+        # a bare text date equal to the save date is the site header's "today", not the article's
+        if d and not (saved and abs((saved - d).days) <= 1):
             date, date_source = d, "html:text"
 
     return HtmlExtract(

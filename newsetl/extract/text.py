@@ -21,7 +21,13 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from newsetl.extract.dates import is_plausible, month_number, parse_date_fast, parse_date_line, resolve_month_day
+from newsetl.extract.dates import (
+    is_plausible,
+    month_number,
+    parse_date_fast,
+    parse_date_line,
+    resolve_month_day,
+)
 
 _LABEL_PREFIX = re.compile(r"^(?:date|dated|published|posted|updated|published on|posted on)\s*:?\s+", re.I)
 _AGENCIES = (
@@ -48,9 +54,7 @@ _DATELINE = re.compile(
     r"\s*(?::|[–—]|--?)\s+(?=\S)"
 )
 _NOT_CITIES = frozenset(
-    "BREAKING UPDATE UPDATED NOTE WATCH VIDEO PHOTOS PHOTO READ EXCLUSIVE OPINION ANALYSIS LIVE FILE "
-    "EDITORIAL COMMENT Q A PS NB ALERT URGENT FLASH WARNING SOURCE SOURCES CAPTION REPORT NEWS "
-    "ISPR FO PM COAS US UN EU NATO SCO".split()
+    ["BREAKING", "UPDATE", "UPDATED", "NOTE", "WATCH", "VIDEO", "PHOTOS", "PHOTO", "READ", "EXCLUSIVE", "OPINION", "ANALYSIS", "LIVE", "FILE", "EDITORIAL", "COMMENT", "Q", "A", "PS", "NB", "ALERT", "URGENT", "FLASH", "WARNING", "SOURCE", "SOURCES", "CAPTION", "REPORT", "NEWS", "ISPR", "FO", "PM", "COAS", "US", "UN", "EU", "NATO", "SCO"]
 )
 
 

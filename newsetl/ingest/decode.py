@@ -50,6 +50,10 @@ _BINARY_MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"ARROW1", "Arrow IPC file"),
 )
 
+_MAGIC_BY_BYTE: dict[bytes, list[tuple[bytes, str]]] = {}
+for _magic, _what in _BINARY_MAGIC:
+    _MAGIC_BY_BYTE.setdefault(_magic[:1], []).append((_magic, _what))
+
 GZIP_MAGIC = b"\x1f\x8b"
 _BZ2_RE = re.compile(rb"BZh[1-9]1AY&SY")
 XZ_MAGIC = b"\xfd7zXZ\x00"
@@ -58,7 +62,7 @@ XZ_MAGIC = b"\xfd7zXZ\x00"
 def binary_kind(data: bytes) -> str | None:
     """Describe ``data`` when it is a known binary format or holds NUL bytes; None for text."""
     head = data[:16]
-    for magic, what in _BINARY_MAGIC:
+    for magic, what in _MAGIC_BY_BYTE.get(head[:1], ()):
         if head.startswith(magic):
             if magic == b"ID3" and (len(head) < 5 or head[3] not in (2, 3, 4)):
                 continue  # text that happens to start with "ID3"
@@ -190,7 +194,7 @@ def declared_charset(head: bytes) -> str | None:
 
 def _utf16_without_bom(head: bytes) -> str | None:
     """Spot BOM-less UTF-16 (ASCII-range text with every other byte NUL)."""
-    if len(head) < 8:
+    if len(head) < 8 or b"\x00" not in head:
         return None
     even, odd = head[0::2], head[1::2]
     if odd.count(0) > 0.4 * len(odd) and even.count(0) == 0:

@@ -7,8 +7,8 @@ resolved), because that string becomes part of every ``article_id``.
 
 from __future__ import annotations
 
-import glob
 import os
+import re
 import stat
 from dataclasses import dataclass
 from typing import Any
@@ -101,18 +101,84 @@ def _missing(source: str, path: str) -> ConfigError:
 
 def _discover_local(source: str, col: _Collector) -> None:
     path = _local_path(source)
-    if not os.path.lexists(path):
-        if not _has_glob(path):
-            raise _missing(source, path)
-        matches = sorted(glob.glob(path, recursive=True, include_hidden=col.cfg.include_hidden))
-        if not matches:
-            raise ConfigError(
-                f"source glob {source!r} matches no files: check the pattern (quote it in the shell)"
-            )
-        for m in matches:
-            _add_local_entry(os.path.abspath(m), source, col)
-        return
-    _add_local_entry(os.path.abspath(path), source, col)
+    if os.path.lexists(path):
+        _add_local_entry(os.path.abspath(path), source, col)
+    elif _has_glob(path):
+        _discover_local_glob(source, os.path.abspath(path), col)
+    else:
+        raise _missing(source, path)
+
+
+def _segment_regex(seg: str) -> str:
+    """One path segment of a glob as a regex (``*``/``?`` never cross ``/``; ``[!x]`` negates)."""
+    out: list[str] = []
+    i, n = 0, len(seg)
+    while i < n:  # loops over a short user pattern, not over data
+        c = seg[i]
+        if c == "*":
+            out.append("[^/]*")
+        elif c == "?":
+            out.append("[^/]")
+        elif c == "[" and (j := seg.find("]", i + 2 if seg[i + 1 : i + 2] in ("!", "]") else i + 1)) > 0:
+            body = seg[i + 1 : j]
+            body = "^" + body[1:] if body.startswith("!") else body
+            out.append("[" + body.replace("\\", "\\\\") + "]")
+            i = j
+        else:
+            out.append(re.escape(c))
+        i += 1
+    return "".join(out)
+
+
+def glob_regex(pattern: str) -> re.Pattern[str]:
+    """Compile a relative glob (``*``, ``?``, ``[...]``, ``**`` for any depth) to a full-match regex."""
+    segs = pattern.strip("/").split("/")
+    if segs[-1] == "**":
+        segs.append("*")
+    parts = ["(?:[^/]+/)*" if seg == "**" else _segment_regex(seg) + "/" for seg in segs]
+    return re.compile("".join(parts)[:-1])
+
+
+class _GlobCollector(_Collector):
+    """Keeps only paths that match the glob (or lie under a folder that matches it)."""
+
+    def __init__(self, parent: _Collector, base: str, rx: re.Pattern[str]) -> None:
+        super().__init__(parent.cfg)
+        self.files, self.rejections = parent.files, parent.rejections
+        self.base, self.rx = base.rstrip("/") + "/", rx
+        self.matched = 0
+
+    def _keep(self, path: str) -> bool:
+        if not path.startswith(self.base):
+            return False
+        parts = path[len(self.base) :].split("/")
+        return any(self.rx.fullmatch("/".join(parts[:k])) for k in range(len(parts), 0, -1))
+
+    def add(self, uri: str, size: int, mtime: float | None, root: str) -> None:
+        if self._keep(uri):
+            self.matched += 1
+            super().add(uri, size, mtime, root)
+
+    def reject(self, uri: str, reason: str, detail: str) -> None:
+        if self._keep(uri) or detail.startswith("cannot list"):
+            self.matched += 1
+            super().reject(uri, reason, detail)
+
+
+def _discover_local_glob(source: str, pattern: str, col: _Collector) -> None:
+    """Walk the pattern's fixed prefix with the same symlink/hidden rules as a folder, then match:
+    unlike ``glob.glob``, this never follows a symlink loop or a link out of the tree."""
+    segs = pattern.split("/")
+    k = next(i for i, seg in enumerate(segs) if _has_glob(seg))
+    base = "/".join(segs[:k]) or "/"
+    if not os.path.isdir(base):
+        raise _missing(source, base)
+    gcol = _GlobCollector(col, base, glob_regex("/".join(segs[k:])))
+    _walk(base, source, gcol)
+    if not gcol.matched:
+        raise ConfigError(
+            f"source glob {source!r} matches no files: check the pattern (quote it in the shell)"
+        )
 
 
 def _add_local_entry(path: str, source: str, col: _Collector) -> None:
@@ -256,7 +322,7 @@ def _discover_remote(source: str, col: _Collector) -> None:
             base = path.rstrip("/")
             listing = fs.find(path, detail=True)
         elif fs.exists(path):
-            base = path.rsplit("/", 1)[0]
+            base = path  # a file named explicitly is read even when hidden
             listing = {path: fs.info(path)}
         else:
             raise ConfigError(

@@ -114,10 +114,17 @@ def read_source(f: SourceFile, cfg: IngestConfig) -> Result:
             import fsspec
 
             with fsspec.open(f.uri, "rb") as fh:
-                data = fh.read(limit + 1)
+                size = getattr(fh, "size", None)
+                if isinstance(size, int) and size > limit:
+                    return [], [_File(f.uri, "", size, f.mtime).reject("too_large", _too_large(size, limit))]
+                data = fh.read()
         else:
             with open(f.uri, "rb") as fh:
-                data = fh.read(limit + 1)
+                # read() sizes its buffer from fstat; read(limit + 1) would allocate `limit` bytes per file
+                size = os.fstat(fh.fileno()).st_size
+                if size > limit:
+                    return [], [_File(f.uri, "", size, f.mtime).reject("too_large", _too_large(size, limit))]
+                data = fh.read()
     except FileNotFoundError:
         return [], [_File(f.uri, "", f.size, f.mtime).reject(
             "unreadable", "file vanished since it was listed (FileNotFoundError)")]  # fmt: skip
@@ -176,11 +183,13 @@ def _read(meta: _File, data: bytes, cfg: IngestConfig) -> Result:
             raise TerminalError("binary_content", what)
     text, encoding = decode(data)
     if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        text = text.replace("\r\n", "\n")
+        if "\r" in text:
+            text = text.replace("\r", "\n")
+    if text[:1] == "\ufeff":  # a second BOM (or one a codec kept)
+        text = text[1:]
     if not text or text.isspace():
         raise TerminalError("empty_file", f"file holds only whitespace ({len(data)} bytes)")
-    if text[0] == "\ufeff":
-        text = text[1:]
     meta = _File(meta.uri, meta.content_hash, meta.size, meta.mtime, encoding)
     return _dispatch(meta, text, _ext_hint(meta.uri), cfg)
 
@@ -207,8 +216,14 @@ def _dispatch(meta: _File, text: str, ext: str | None, cfg: IngestConfig) -> Res
         res = _read_json_like(meta, text, head, ext, FieldPlan.from_config(cfg))
         if res is not None:
             return res
-    elif ext in ("json", "jsonl"):
-        raise TerminalError("invalid_json", f"file name says {ext} but the content starts with {head[:30]!r}")
+    elif ext in ("json", "jsonl") and head[:1] != "<":
+        try:
+            obj = _loads(text)
+        except json.JSONDecodeError as exc:
+            raise TerminalError(
+                "invalid_json", f"file name says {ext} but the content is not JSON: {_json_error(exc, text)}"
+            ) from exc
+        return _read_json(meta, obj, FieldPlan.from_config(cfg))
     if "<" in head[:2048]:
         kind, root = _markup_kind(head)
         if kind == "feed":

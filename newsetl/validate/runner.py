@@ -95,6 +95,8 @@ def _batch_definition(context: Any, table: str) -> Any:
     with _LOCK:
         bd = _BATCH_DEFS.get(key)
         if bd is None:
+            # no tqdm "Calculating Metrics" bars on the terminal, also for a context the caller passed
+            context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
             try:
                 ds = context.data_sources.get(DATASOURCE)
             except Exception:  # not there yet
@@ -153,6 +155,7 @@ def _schema_results(suite: gx.ExpectationSuite, schema: pa.Schema, table: str) -
         if exp.expectation_type not in SCHEMA_TYPES:
             continue
         kw = exp.configuration.kwargs
+        res: dict[str, Any]
         if exp.expectation_type == "expect_table_columns_to_match_ordered_list":
             expected = list(kw["column_list"])
             observed = list(schema.names)
@@ -204,6 +207,12 @@ def _not_null_success(exp: Any, n: int) -> Any:
                                                        "exception_traceback": None})
 
 
+def _exp_key(type_: str, kwargs: dict[str, Any]) -> str:
+    # the identifying kwargs only: bounds may be suite parameters, resolved in the result
+    ident = {k: kwargs[k] for k in ("column", "column_A", "column_B", "column_list", "regex", "type_") if k in kwargs}
+    return type_ + json.dumps(ident, sort_keys=True, default=str)
+
+
 def _detail(col: str, value: Any, reason_why: str) -> str:
     return f"column={col} value={_fmt_value(value)}: {reason_why}"
 
@@ -234,6 +243,7 @@ def validate_table(
     batch-level failures (schema drift, row count, marts and quarantine expectations, mart reconciliation
     with ``reconcile_with`` = the ``sector_daily`` table when validating ``sector_monthly``) go to
     ``batch_failures``. ``today`` (default: the current date) fills ``$PARAMETER: max_plausible_date``.
+    ``context``: a GX context to use instead of the cached ephemeral one (its progress bars are turned off).
     """
     suites = suites if suites is not None else _default_suites()
     if name not in suites:
@@ -277,8 +287,9 @@ def validate_table(
             expectation_parameters={MAX_DATE_PARAMETER: today + dt.timedelta(days=1)},
         )
 
-    # row-level failures -> per-row first failure; batch-level -> sentences
-    failing: dict[int, list[tuple[str, str, Any, str]]] = {}
+    # row-level failures -> per-row first failure (in suite order); batch-level -> sentences
+    order = {_exp_key(e.expectation_type, e.configuration.kwargs): i for i, e in enumerate(suite.expectations)}
+    failing: dict[int, list[tuple[int, str, str, Any, str]]] = {}
     value_cache: dict[str, list[Any]] = {}
     for res in gx_result.results:
         exp_cfg = res.expectation_config
@@ -316,10 +327,11 @@ def validate_table(
                 + (f"; e.g. {examples}" if examples else "")
             )
             continue
+        pos = order.get(_exp_key(etype, kw), len(order))
         for i in idx_list:
             i = int(i)
             value = _column_values(table, cols, i, value_cache)
-            failing.setdefault(i, []).append((etype, col_label, value, reason_why))
+            failing.setdefault(i, []).append((pos, etype, col_label, value, reason_why))
 
     if name == "sector_monthly" and reconcile_with is not None:
         batch_failures.extend(reconcile_marts(reconcile_with, table))
@@ -328,11 +340,11 @@ def validate_table(
     uris = table.column("source_uri").to_pylist() if "source_uri" in present and failing else None
     rejected: list[Rejection] = []
     for i in sorted(failing):
-        fails = failing[i]
-        etype, col, value, reason_why = fails[0]
+        fails = sorted(failing[i], key=lambda f: f[0])
+        _, etype, col, value, reason_why = fails[0]
         detail = _detail(col, value, reason_why)
         if len(fails) > 1:
-            detail += "; also " + "; ".join(f"{t} (column={c})" for t, c, _, _ in fails[1:])
+            detail += "; also " + "; ".join(f"{t} (column={c})" for _, t, c, _, _ in fails[1:])
         rejected.append(
             Rejection(
                 source_uri=(uris[i] or "") if uris is not None else "",
@@ -349,7 +361,7 @@ def validate_table(
     else:
         passed = table
 
-    result = _combine(gx_result, schema_results + arrow_results, name, n, batch_failures, len(rejected))
+    result = _combine(gx_result, schema_results + arrow_results, order, name, n, batch_failures, len(rejected))
     return ValidationOutcome(table=name, passed=passed, rejected=rejected, batch_failures=batch_failures,
                              result=result)
 
@@ -366,11 +378,17 @@ def _slim_result(r: dict[str, Any]) -> dict[str, Any]:
     return r
 
 
-def _combine(gx_result: Any, schema_results: list[Any], table: str, n: int, batch_failures: list[str],
-             rejected: int) -> dict[str, Any]:
+def _combine(gx_result: Any, own_results: list[Any], order: dict[str, int], table: str, n: int,
+             batch_failures: list[str], rejected: int) -> dict[str, Any]:
     d = gx_result.to_json_dict()
-    results = [r.to_json_dict() for r in schema_results] + list(d.get("results") or [])
+    results = [r.to_json_dict() for r in own_results] + list(d.get("results") or [])
     results = [_slim_result(r) for r in results]
+
+    def pos(r: dict[str, Any]) -> int:
+        cfg = r.get("expectation_config") or {}
+        return order.get(_exp_key(cfg.get("type", ""), cfg.get("kwargs") or {}), len(order))
+
+    results.sort(key=pos)
     ok = sum(1 for r in results if r.get("success"))
     d["results"] = results
     d["success"] = ok == len(results)
@@ -388,23 +406,26 @@ def _combine(gx_result: Any, schema_results: list[Any], table: str, n: int, batc
 
 # ---------------------------------------------------------------------------------------------- marts
 def reconcile_marts(sector_daily: pa.Table, sector_monthly: pa.Table, *, limit: int = 5) -> list[str]:
-    """``articles`` and ``mentions`` of each (month, sector) must equal the sums of the daily rows."""
+    """``articles`` and ``mentions`` of each (month, sector) must equal the sums of its daily rows
+    (undated articles: NULL day -> NULL month)."""
     need_d = {"day", "sector", "articles", "mentions"}
     need_m = {"month", "sector", "articles", "mentions"}
     if not need_d <= set(sector_daily.column_names) or not need_m <= set(sector_monthly.column_names):
-        return ["sector_monthly: cannot reconcile with sector_daily: columns missing"]
-    month = pc.strftime(sector_daily.column("day").cast(pa.timestamp("s")), format="%Y-%m")
+        return ["sector_monthly: cannot reconcile with sector_daily: columns day/month, sector, articles or "
+                "mentions missing"]
+    month = pc.floor_temporal(sector_daily.column("day"), unit="month")
     daily = pa.table({"month": month, "sector": sector_daily.column("sector"),
                       "articles": sector_daily.column("articles"), "mentions": sector_daily.column("mentions")})
     agg = daily.group_by(["month", "sector"]).aggregate([("articles", "sum"), ("mentions", "sum")])
-    d = {(m, s): (a, k) for m, s, a, k in zip(*(agg.column(c).to_pylist() for c in
-                                                  ("month", "sector", "articles_sum", "mentions_sum")), strict=True)}
-    mo = {(m, s): (a, k) for m, s, a, k in zip(*(sector_monthly.column(c).to_pylist() for c in
-                                                   ("month", "sector", "articles", "mentions")), strict=True)}
-    bad = []
-    for key in sorted(set(d) | set(mo), key=str):
-        if d.get(key) != mo.get(key):
-            bad.append(f"{key[0]} {key[1]}: monthly (articles, mentions)={mo.get(key)} vs daily sums={d.get(key)}")
+    cols_d = [agg.column(c).to_pylist() for c in ("month", "sector", "articles_sum", "mentions_sum")]
+    cols_m = [sector_monthly.column(c).to_pylist() for c in ("month", "sector", "articles", "mentions")]
+    d = {(m, s): (a, k) for m, s, a, k in zip(*cols_d, strict=True)}
+    mo = {(m, s): (a, k) for m, s, a, k in zip(*cols_m, strict=True)}
+    bad = [
+        f"{_fmt_value(key[0])} {key[1]}: monthly (articles, mentions)={mo.get(key)} vs daily sums={d.get(key)}"
+        for key in sorted(set(d) | set(mo), key=str)
+        if d.get(key) != mo.get(key)
+    ]
     if not bad:
         return []
     shown = "; ".join(bad[:limit]) + (f"; ... {len(bad) - limit} more" if len(bad) > limit else "")

@@ -1,0 +1,101 @@
+"""The markdown a flow run publishes as its Prefect artifact (read-only queries over the committed warehouse)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from newsetl import sql as wsql
+from newsetl.pipeline import RunResult
+from newsetl.store import Warehouse
+
+TOP_SECTORS = 10
+
+
+def open_views(wh: Warehouse) -> Any:
+    """A DuckDB connection with the views of the live snapshot (marts read from their Parquet files)."""
+    snap = wh.snapshot()
+    con = wsql.connect(fs=wh.fs if wh.remote else None)
+    files = {k: [wh.url(f) for f in v] for k, v in snap.tables.items() if not k.startswith("mart:")}
+    marts = {k[5:]: wh.url(v[0]) for k, v in snap.tables.items() if k.startswith("mart:")}
+    wsql.create_views(con, files, marts)
+    return con
+
+
+def top_sectors(wh: Warehouse, n: int = TOP_SECTORS) -> list[tuple[str, int, int]]:
+    """(sector, articles, unique stories) over the whole warehouse, most articles first."""
+    if not wh.exists():
+        return []
+    con = open_views(wh)
+    try:
+        rows = con.sql(
+            "select sector, sum(articles)::bigint, sum(unique_stories)::bigint from sector_monthly "
+            f"group by sector order by 2 desc, sector limit {int(n)}"
+        ).fetchall()
+    finally:
+        con.close()
+    return [(str(s), int(a), int(u)) for s, a, u in rows]
+
+
+def outputs(wh: Warehouse) -> list[tuple[str, str]]:
+    """Where a person finds the run's outputs: (what, path or URL), only those that exist."""
+    out: list[tuple[str, str]] = [("warehouse", wh.uri)]
+    if wh.remote:
+        out.append(("query", f"newsetl sql --warehouse {wh.uri} \"select ...\""))
+        base = wh.local_dir("")  # report and Data Docs of a remote warehouse are written locally
+    else:
+        base = Path(wh.root)
+        duck = base / "newsetl.duckdb"
+        if duck.exists():
+            out.append(("DuckDB file", str(duck)))
+    for what, rel in (("Data Docs", "data_docs/index.html"), ("HTML report", "report/report.html")):
+        p = Path(base) / rel
+        if p.exists():
+            out.append((what, str(p)))
+    if not any(w == "HTML report" for w, _ in out):
+        out.append(("HTML report", f"not built yet: newsetl report --warehouse {wh.uri}"))
+    return out
+
+
+def run_summary_markdown(res: RunResult, sectors: list[tuple[str, int, int]] | None = None) -> str:
+    wh = Warehouse(res.warehouse)
+    if sectors is None:
+        try:
+            sectors = top_sectors(wh)
+        except Exception as exc:  # the artifact must not fail a committed run
+            sectors = []
+            sector_note = f"(top sectors unavailable: {type(exc).__name__}: {exc})"
+        else:
+            sector_note = ""
+    else:
+        sector_note = ""
+    stage_rows = "\n".join(f"| {k.strip()} | {v:.2f} |" for k, v in res.stage_seconds.items())
+    reasons = "\n".join(f"| {k} | {v} |" for k, v in sorted(res.quarantine_reasons.items())) or "| - | 0 |"
+    sector_rows = "\n".join(f"| {s} | {a} | {u} |" for s, a, u in sectors) or "| - | 0 | 0 |"
+    where = "\n".join(f"| {w} | `{p}` |" for w, p in outputs(wh))
+    return f"""# newsetl run {res.run_id}
+
+| files seen | files read | unchanged skipped | articles loaded | duplicates | quarantined | superseded |
+|---|---|---|---|---|---|---|
+| {res.files_seen} | {res.files_read} | {res.files_skipped} | {res.articles_loaded} | {res.duplicates} | {res.quarantined} | {res.superseded} |
+
+## Top sectors (whole warehouse, snapshot {res.snapshot_id})
+| sector | articles | unique stories |
+|---|---|---|
+{sector_rows}
+{sector_note}
+## Quarantine by reason
+| reason | rows |
+|---|---|
+{reasons}
+
+## Seconds per stage
+| stage | seconds |
+|---|---|
+{stage_rows}
+
+## Where to look
+| what | where |
+|---|---|
+{where}
+"""

@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+import unicodedata
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsetl.dedup import compute_signatures, normalize_text, normalized_text_hash
+from newsetl.dedup import minhash as mh
+from newsetl.dedup.text import normalize_bytes
+from newsetl.settings import DedupConfig
+
+M64 = (1 << 64) - 1
+
+
+def _fmix(x: int) -> int:
+    x ^= x >> 33
+    x = (x * 0xFF51AFD7ED558CCD) & M64
+    x ^= x >> 33
+    x = (x * 0xC4CEB9FE1A85EC53) & M64
+    return x ^ (x >> 33)
+
+
+def slow_signature(body: str, cfg: DedupConfig) -> tuple[list[int], int]:
+    """Pure-Python reference: one document, one permutation at a time."""
+    toks = normalize_bytes(body).split()
+    golden = 0x9E3779B97F4A7C15
+    th = []
+    for t in toks:
+        acc = sum((c + 1) * int(mh._BYTE_POS[p & 63]) for p, c in enumerate(t)) & M64
+        th.append(_fmix((acc + len(t) * golden) & M64))
+    digit = [any(48 <= c <= 57 for c in t) for t in toks]
+    k = cfg.shingle_size
+    starts = range(len(toks) - k + 1) if len(toks) >= k else ([0] if toks else [])
+    items: set[int] = set()
+    for j in starts:
+        window = range(j, min(j + k, len(toks)))
+        acc = sum(th[i] * int(mh._POS[(i - j) % 12]) for i in window) & M64
+        copies = mh.NUMBER_WEIGHT if any(digit[i] for i in window) else 1
+        # bit 0 of the hash (and of the permuted value before the minimum) flags a digit
+        flag = 1 if copies > 1 or any(digit[i] for i in window) else 0
+        for c in range(copies):
+            items.add(((_fmix(acc ^ int(mh._SALTS[c])) >> 32) & 0xFFFFFFFE) | flag)
+    a, b = mh.permutations(cfg)
+    sig = [
+        (min(((((int(ai) * x + int(bi)) & M64) & ~(1 << 32)) | ((x & 1) << 32)) for x in items) >> 32)
+        if items
+        else 0xFFFFFFFF
+        for ai, bi in zip(a, b, strict=True)
+    ]
+    return sig, len(items)
+
+
+def test_vectorised_signature_equals_slow_reference() -> None:
+    cfg = DedupConfig(num_perm=32, bands=8)
+    docs = [
+        "The KSE-100 index closed at 45,123 points on Monday, up 0.5%, as oil stocks rallied.",
+        "Short text",  # fewer tokens than the shingle size: one shingle
+        "",
+        "Straße ﬁnal “quoted” words — here, and the same words again: straße ﬁnal quoted words here!",
+        "Ласкаво просимо: добро пожаловать в Пакистан, министр Лавров прибыл в Исламабад 6 апреля 2021 года.",
+    ]
+    sig, n_sh = compute_signatures(docs, cfg)
+    assert sig.dtype == np.uint32 and sig.shape == (5, 32)
+    assert n_sh.dtype == np.int32
+    for i, d in enumerate(docs):
+        ref, n_ref = slow_signature(d, cfg)
+        assert sig[i].tolist() == ref, d
+        assert int(n_sh[i]) == n_ref
+    assert n_sh[2] == 0 and (sig[2] == 0xFFFFFFFF).all()
+    assert n_sh[1] == 1
+
+
+def test_signature_independent_of_batch_composition() -> None:
+    cfg = DedupConfig()
+    docs = [f"document number {i} " + "word " * i + "tail text here" for i in range(40)]
+    full, _ = compute_signatures(docs, cfg)
+    alone, _ = compute_signatures(docs[7:8], cfg)
+    assert (full[7] == alone[0]).all()
+
+
+def test_digits_not_folded() -> None:
+    a = normalized_text_hash("Market close", "The index closed at 45,123 points, up 120 points.")
+    b = normalized_text_hash("Market close", "The index closed at 45,124 points, up 121 points.")
+    assert a != b
+
+
+def test_exact_key_folds_case_punctuation_space_and_nfkc() -> None:
+    a = normalized_text_hash("Lavrov in Islamabad", "Russia’s FM arrived — talks   today.\n\nMore to come")
+    b = normalized_text_hash("LAVROV IN ISLAMABAD!", "russia's fm arrived - talks today. More to come...")
+    c = normalized_text_hash("Lavrov in Islamabad", unicodedata.normalize("NFKD", "Russia’s FM arrived, talks today; more to come"))
+    assert a == b == c
+    assert normalized_text_hash(None, "x") != normalized_text_hash("x", "")
+
+
+def test_normal_form() -> None:
+    assert normalize_text("Hello,  WORLD! ﬁne snake_case 1,307\u00a0x") == "hello world fine snake case 1 307 x"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200))
+def test_normal_form_is_idempotent_and_token_separated(s: str) -> None:
+    n = normalize_text(s)
+    assert normalize_text(n) == n
+    assert "  " not in n and n == n.strip()

@@ -1,0 +1,25 @@
+"""GX Data Docs: real pages from GX's site builder, with article text escaped (never executed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from newsetl.validate import build_data_docs, validate_table
+from tests.validate.helpers import TODAY, article, articles
+
+
+def test_data_docs_escape_script(tmp_path: Path) -> None:
+    evil = "<script>alert('pwned')</script> text ???? & more"
+    o = validate_table("articles", articles([article(0), article(1, body=evil)]), today=TODAY)
+    assert [r.reason for r in o.rejected] == ["expect_column_values_to_not_match_regex"]
+    out = tmp_path / "data_docs"
+    index = build_data_docs([o.result, o.result], out, run_name="run-1")
+    assert index == out / "index.html" and index.is_file()
+    pages = sorted(out.rglob("*.html"))
+    validation_pages = [p for p in pages if "validations" in p.parts]
+    assert len(validation_pages) == 2
+    text = "\n".join(p.read_text(encoding="utf-8") for p in pages)
+    assert "<script>alert" not in text
+    assert "&lt;script&gt;alert(&#x27;pwned&#x27;)&lt;/script&gt; text ???? &amp; more" in text
+    assert "&amp;lt;" not in text  # escaped once, not twice
+    assert "articles-batch-00000" in index.read_text(encoding="utf-8")
