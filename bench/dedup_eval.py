@@ -169,6 +169,7 @@ def main() -> None:
     ap.add_argument("--json", default=None)
     ap.add_argument("--number-weight", type=int, default=None, help="override minhash.NUMBER_WEIGHT")
     ap.add_argument("--no-baseline", action="store_true")
+    ap.add_argument("--adversarial-numbers", action="store_true", help="numbers twins for every original, with copies")
     ap.add_argument("--shingle-size", type=int, default=None)
     ap.add_argument("--num-perm", type=int, default=None)
     ap.add_argument("--bands", type=int, default=None)
@@ -182,9 +183,9 @@ def main() -> None:
         import newsetl.dedup.minhash as mh
 
         mh.NUMBER_WEIGHT = a.number_weight
-    docs = generate(a.originals, a.copies)
+    docs = generate(a.originals, a.copies, adversarial_numbers=a.adversarial_numbers)
     print(f"{len(docs)} documents; config {cfg.model_dump()}")
-    results: dict = {"config": cfg.model_dump(), "number_weight": __import__("newsetl.dedup.minhash").dedup.minhash.NUMBER_WEIGHT, "documents": len(docs), "systems": {}}
+    results: dict = {"adversarial_numbers": a.adversarial_numbers, "config": cfg.model_dump(), "number_weight": __import__("newsetl.dedup.minhash").dedup.minhash.NUMBER_WEIGHT, "documents": len(docs), "systems": {}}
     labels, secs = run_newsetl(docs, cfg, a.batch)
     results["systems"]["newsetl"] = {**pair_metrics(docs, labels), "seconds": secs}
     for t in [] if a.no_baseline else [float(x) for x in a.thresholds.split(",")]:

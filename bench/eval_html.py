@@ -27,8 +27,8 @@ import lxml.html
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from newsetl.errors import TerminalError  # noqa: E402
-from newsetl.extract.html import extract_html  # noqa: E402
+from newsetl.errors import TerminalError
+from newsetl.extract.html import extract_html
 
 CORPORA = Path(__file__).resolve().parents[1].parent / "shared" / "corpora"
 TOKEN = re.compile(r"\w+")
@@ -176,7 +176,9 @@ def eval_readability(corpus: Path, worst: int) -> dict:
         print("  -- title misses:")
         for r in rows:
             if not r["title_ok"]:
-                print(f"     {r['page']}: got {r['title']!r} ({r['title_source']}) want {r['expected_title']!r}")
+                print(
+                    f"     {r['page']}: got {r['title']!r} ({r['title_source']}) want {r['expected_title']!r}"
+                )
         print("  -- date misses:")
         for r in rows:
             if r["date_ok"] is False:
@@ -249,8 +251,10 @@ def eval_pk(corpus: Path, show: int, seed: int = 7) -> dict:
         rng = random.Random(seed)
         print(f"  -- {show} random articles (seed {seed}):")
         for a in rng.sample(articles, min(show, len(articles))):
-            print(f"     {a['file']}\n        title={a['title']!r} [{a['title_source']}] date={a['date']} [{a['date_source']}]"
-                  f" url={a['canonical_url']} site={a['site_name']!r} by={a['byline']!r} words={a['words']}")
+            print(
+                f"     {a['file']}\n        title={a['title']!r} [{a['title_source']}] date={a['date']} [{a['date_source']}]"
+                f" url={a['canonical_url']} site={a['site_name']!r} by={a['byline']!r} words={a['words']}"
+            )
     return {"summary": summary, "articles": articles}
 
 

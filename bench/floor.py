@@ -30,6 +30,8 @@ import pyarrow.parquet as pq
 SCHEMA = pa.schema([("uri", pa.string()), ("record", pa.int32()), ("title", pa.string()),
                     ("body", pa.string()), ("size_bytes", pa.int64())])
 ROW_GROUP = 5000
+_BINARY_MAGIC = (b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"%PDF", b"PK\x03\x04")
+_CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.S | re.I)
 
 
@@ -98,7 +100,8 @@ def parse_file(path: Path) -> Iterator[tuple[str | None, str]]:
         name = name.removesuffix(".gz")
     if not data.strip():
         raise ValueError("empty")
-    if b"\x00" in data[:1024]:
+    head = data[:1024]
+    if b"\x00" in head or head.startswith(_BINARY_MAGIC) or len(head.translate(None, _CONTROL)) < 0.9 * len(head):
         raise ValueError("binary")
     text = _decode(data)
     if name.endswith(".jsonl") or name.endswith(".ndjson"):

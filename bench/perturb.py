@@ -6,7 +6,10 @@ Every generated document carries ``story`` (ground-truth story id), ``kind`` and
 Edits (each at strengths 1..3): headline, boilerplate, drop_paragraph, reorder, typos, forum_chrome,
 abridged. Hard negatives: different stories of the same category (the originals themselves, chosen so no
 two originals overlap), ``numbers`` (an original with every number changed: a templated report of another
-day) and ``template`` (synthetic daily market reports that differ only in their numbers).
+day; for every 5th original with >= 3 numbers, which then gets no edited copies -- an abridged copy whose
+lead holds no number would fit both twins; ``adversarial_numbers=True`` gives every original with numbers
+a twin AND copies, to measure that ambiguity) and ``template`` (synthetic daily market reports that differ
+only in their numbers).
 
     python bench/perturb.py --originals 700 --out /tmp/perturb.jsonl
 """
@@ -207,7 +210,9 @@ TEMPLATE = (
 )
 
 
-def generate(n_originals: int = 700, copies_per_original: int = 3, seed: int = 20240501) -> list[dict]:
+def generate(
+    n_originals: int = 700, copies_per_original: int = 3, seed: int = 20240501, adversarial_numbers: bool = False
+) -> list[dict]:
     rng = random.Random(seed)
     sources = load_sources()
     originals = pick_originals(sources, n_originals, rng)
@@ -219,16 +224,19 @@ def generate(n_originals: int = 700, copies_per_original: int = 3, seed: int = 2
         story = f"s{oi}"
         out.append({"doc_id": f"o{oi}", "story": story, "kind": "original", "strength": 0, "category": d["category"],
                     "title": d["title"], "body": d["body"], "source": d["id"]})
+        twin = len(_NUM.findall(d["body"])) >= 3 and (adversarial_numbers or oi % 5 == 4)
+        if twin:  # a templated report of another day: same text, every number changed
+            out.append({"doc_id": f"o{oi}-numbers", "story": f"{story}-numbers", "kind": "numbers", "strength": 0,
+                        "category": d["category"], "title": d["title"], "body": renumber(d["body"], rng), "source": d["id"]})
+            if not adversarial_numbers:
+                continue  # its copies would be ambiguous (an abridged lead without numbers fits both)
         for j in range(min(copies_per_original, len(combos))):
             kind, strength = combos[(c + j) % len(combos)]
             t, b = edit(d, kind, strength, rng, titles)
             out.append({"doc_id": f"o{oi}-{kind}{strength}", "story": story, "kind": kind, "strength": strength,
                         "category": d["category"], "title": t, "body": b, "source": d["id"]})
         c += copies_per_original
-        if len(_NUM.findall(d["body"])) >= 3:
-            out.append({"doc_id": f"o{oi}-numbers", "story": f"{story}-numbers", "kind": "numbers", "strength": 0,
-                        "category": d["category"], "title": d["title"], "body": renumber(d["body"], rng), "source": d["id"]})
-    for day in range(40):
+    for day in range(100):
         vals = [rng.randint(10, 900), f"{rng.randint(40000, 48000):,}", rng.randint(100, 400), rng.randint(100, 400),
                 round(rng.uniform(5, 15), 1), rng.randint(360, 400), rng.randint(100, 250), rng.randint(100, 250),
                 rng.randint(10, 30), f"{rng.uniform(160, 180):.2f}", f"{rng.randint(100000, 130000):,}"]
@@ -246,8 +254,9 @@ def main() -> None:
     ap.add_argument("--copies", type=int, default=3)
     ap.add_argument("--seed", type=int, default=20240501)
     ap.add_argument("--out", default="/tmp/newsetl-perturb.jsonl")
+    ap.add_argument("--adversarial-numbers", action="store_true")
     a = ap.parse_args()
-    docs = generate(a.originals, a.copies, a.seed)
+    docs = generate(a.originals, a.copies, a.seed, a.adversarial_numbers)
     with open(a.out, "w", encoding="utf-8") as f:
         for d in docs:
             f.write(json.dumps(d) + "\n")

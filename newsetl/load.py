@@ -43,11 +43,14 @@ class StagedRun:
 MartCheck = Callable[[duckdb.DuckDBPyConnection], None]
 
 
-def _key_expr(table: str) -> str:
+def _key_expr(table: str) -> str | None:
+    """SQL for the source a row came from (None: the table is not about sources, e.g. runs)."""
     names = TABLES[table].schema.names
     if "source_uri" in names:
         return "source_uri"
-    return r"regexp_replace(article_id, '#[0-9]+$', '')"
+    if "article_id" in names:
+        return r"regexp_replace(article_id, '#[0-9]+$', '')"
+    return None
 
 
 def _q(s: str) -> str:
@@ -63,10 +66,10 @@ def _remove_sources(
     n = 0
     for name in TABLES:
         rel_files = tables.get(name, [])
-        if not rel_files:
+        key = _key_expr(name)
+        if not rel_files or key is None:
             continue
         urls = [wh.url(f) for f in rel_files]
-        key = _key_expr(name)
         flist = "[" + ", ".join(_q(u) for u in urls) + "]"
         hit = con.sql(
             f"select filename, count(*) from read_parquet({flist}, filename = true, union_by_name = true) "

@@ -306,7 +306,7 @@ def process_batch(batch_no: int, files: list[FileRef], settings: Settings, work_
     secs["enrich"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    outcome = validate_table("articles", articles.drop_columns(["minhash", "n_shingles"]))
+    outcome = validate_table("articles", articles.drop_columns(["minhash", "n_shingles", PARTITION_COLUMN]))
     if not outcome.ok:
         raise ValidationFailed("articles batch failed validation: " + "; ".join(outcome.batch_failures))
     rejections.extend(outcome.rejected)
@@ -487,7 +487,7 @@ def check_marts(con: Any) -> None:
     failures = [f"{r.name}: {r.failing_rows} failing rows, e.g. {r.sample[:2]}"
                 for r in wsql.run_data_tests(con) if r.failing_rows]
     for mart in ("sector_daily", "sector_monthly"):
-        o = validate_table(mart, con.sql(f"select * from {mart}").arrow())
+        o = validate_table(mart, con.sql(f"select * from {mart}").to_arrow_table())
         failures.extend(f"{mart}: {m}" for m in o.batch_failures)
         failures.extend(f"{mart}: {r.reason} {r.detail}" for r in o.rejected[:5])
     if failures:

@@ -33,6 +33,11 @@ DEDUP_INDEX_NO_RUN = pa.schema([f for f in DEDUP_INDEX if f.name != "run_id"])
 MIN_CONTAINMENT_EVIDENCE = 10
 """Shared minima (of num_perm) needed before an estimated containment is believed."""
 
+NUMBERS_SHARE = 0.8
+NUMBERS_CHANCE = 1e-4
+NUMBERS_MIN = 1
+"""Numbers-conflict test, see :func:`numbers_differ`."""
+
 CONFLICT_JACCARD = 0.2
 CONFLICT_CONTAINMENT = 0.5
 """A numbers conflict above these similarities forbids the two documents from sharing a cluster."""
@@ -67,19 +72,34 @@ def similarity(sa: np.ndarray, sb: np.ndarray) -> tuple[np.ndarray, np.ndarray, 
 
 
 def numbers_differ(sa: np.ndarray, sb: np.ndarray) -> np.ndarray:
-    """Per pair: both documents have shingles the other lacks, and on both sides most of them hold digits.
+    """Per pair: both documents have shingles the other lacks, and on both sides these hold digits.
 
     A permutation where ``minA < minB`` samples an element of ``A \\ B``; bit 0 of ``minA`` says whether that
     shingle holds a digit. Templated reports that differ only in their numbers differ (almost) only in
-    digit shingles on both sides; a copy with typos or a dropped paragraph does not.
+    digit shingles on both sides. A copy with typos or reordered paragraphs differs in shingles whose
+    digit share is the document's own; so the pair conflicts when at least ``NUMBERS_SHARE`` (and ``NUMBERS_MIN``) of
+    the differing samples on each side hold digits AND that is unlikely by chance given each document's
+    digit share (``p_A ** n_A * p_B ** n_B < NUMBERS_CHANCE``).
     """
+    p = sa.shape[1]
     lt = sa < sb
     gt = sa > sb
     n_lt = lt.sum(axis=1)
     n_gt = gt.sum(axis=1)
-    num_lt = (lt & ((sa & NUMBER_BIT) != 0)).sum(axis=1)
-    num_gt = (gt & ((sb & NUMBER_BIT) != 0)).sum(axis=1)
-    return (num_lt >= 1) & (num_gt >= 1) & (2 * num_lt >= n_lt) & (2 * num_gt >= n_gt)
+    fa = (sa & NUMBER_BIT) != 0
+    fb = (sb & NUMBER_BIT) != 0
+    num_lt = (lt & fa).sum(axis=1)
+    num_gt = (gt & fb).sum(axis=1)
+    share_a = np.maximum(fa.mean(axis=1), 1.0 / p)
+    share_b = np.maximum(fb.mean(axis=1), 1.0 / p)
+    chance = share_a ** num_lt.astype(np.float64) * share_b ** num_gt.astype(np.float64)
+    return (
+        (num_lt >= NUMBERS_MIN)
+        & (num_gt >= NUMBERS_MIN)
+        & (num_lt >= NUMBERS_SHARE * n_lt)
+        & (num_gt >= NUMBERS_SHARE * n_gt)
+        & (chance < NUMBERS_CHANCE)
+    )
 
 
 def verify(sa: np.ndarray, sb: np.ndarray, cfg: DedupConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -40,6 +40,7 @@ for _name in ("trafilatura", "htmldate", "courlan", "readability", "justext"):
 MIN_ARTICLE_WORDS = 40
 MAX_LINK_SHARE = 0.6  # share of extracted words that are anchor texts of the page -> a link list
 MAX_INPUT_CHARS = 20_000_000
+STRIP_TITLE_FROM_TEXT = True  # the body does not repeat the headline as its first paragraph
 HTMLDATE_EXTENSIVE = False  # measured: same agreement on/off on the pk corpus, off is faster
 
 # no network, no huge trees; the libxml2 HTML parser never expands DTD entities
@@ -63,13 +64,9 @@ _FEED_ROOT = re.compile(r"<\s*(?:rss|feed|rdf:RDF)\b", re.I)
 _JS_HINT = re.compile(
     r"^\s*(?:/\*|//|\(function|!function|function\s|var\s|let\s|const\s|window\.|document\.|jQuery|\$\(|\"use strict\"|'use strict'|[@.#]?[\w-]+\s*\{|@(?:media|import|charset|font-face))"
 )
-_SAVED_FROM = re.compile(
-    r"(?:saved from url=\(\d+\)(\S+?)\s*-->|Mirrored from (\S+?) by HTTrack)", re.I
-)
+_SAVED_FROM = re.compile(r"(?:saved from url=\(\d+\)(\S+?)\s*-->|Mirrored from (\S+?) by HTTrack)", re.I)
 _HTTRACK_SAVED = re.compile(r"by HTTrack Website Copier/[\w.]+ \[[^\]]*\], \w{3}, (\d{1,2} \w{3} \d{4})")
-_URL_DATE = re.compile(
-    r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:[/_.-]|$)"
-)
+_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:[/_.-]|$)")
 _LANG = re.compile(r"^([a-zA-Z]{2})(?:[-_][a-zA-Z0-9]+)*$")
 _SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|»|«|‹|›|·|•|/|~)\s+|\s*(?:\||::|»|‹|›)\s*|:\s+")
 _NON_ALNUM = re.compile(r"[\W_]+")
@@ -242,9 +239,9 @@ def _names(value: Any) -> list[str]:
     items = value if isinstance(value, list) else [value]
     for it in items[:10]:
         if isinstance(it, str):
-            name = it
-        elif isinstance(it, dict):
-            name = it.get("name") if isinstance(it.get("name"), str) else ""
+            name: str = it
+        elif isinstance(it, dict) and isinstance(it.get("name"), str):
+            name = it["name"]
         else:
             continue
         name = _clean_meta(name)
@@ -304,7 +301,9 @@ def _read_meta(root: lxml.html.HtmlElement) -> _Meta:
     return _Meta(meta, jsonld, title_tag, h1s, canonical, lang, time_values, lang)
 
 
-_BAD_TIME_CONTEXT = re.compile(r"comment|related|sidebar|widget|footer|recommend|trending|popular|modif|updat", re.I)
+_BAD_TIME_CONTEXT = re.compile(
+    r"comment|related|sidebar|widget|footer|recommend|trending|popular|modif|updat", re.I
+)
 
 
 def _article_times(root: lxml.html.HtmlElement) -> list[str]:
@@ -392,7 +391,12 @@ def _canonical(m: _Meta, url: str | None, html: str) -> str | None:
 
 
 def _language(m: _Meta) -> str | None:
-    for raw in (m.html_tag_lang, m.meta.get("og:locale"), m.meta.get("content-language"), m.meta.get("language")):
+    for raw in (
+        m.html_tag_lang,
+        m.meta.get("og:locale"),
+        m.meta.get("content-language"),
+        m.meta.get("language"),
+    ):
         if raw:
             found = _LANG.match(raw.strip().split(",")[0].strip())
             if found:
@@ -428,7 +432,9 @@ _BYLINE_XPATH = (
     '//*[@rel="author"]|//*[@itemprop="author"]|//*[@class and (contains(translate(@class,"BYLINE","byline"),"byline") '
     'or contains(translate(@class,"AUTHOR","author"),"author-name") or contains(translate(@class,"AUTHOR","author"),"author"))]'
 )
-_BY_PREFIX = re.compile(r"^(?:(?:[Ww]ritten|[Pp]osted|[Rr]eported|[Ss]tory)\s*)?(?:[Bb]y|BY|[Aa]uthor|AUTHOR)(?::|\s+|(?=[A-Z])|$)\s*")
+_BY_PREFIX = re.compile(
+    r"^(?:(?:[Ww]ritten|[Pp]osted|[Rr]eported|[Ss]tory)\s*)?(?:[Bb]y|BY|[Aa]uthor|AUTHOR)(?::|\s+|(?=[A-Z])|$)\s*"
+)
 
 
 def _byline_markup(root: lxml.html.HtmlElement) -> str | None:
@@ -595,7 +601,9 @@ def _saved_date(html: str) -> dt.date | None:
         return None
 
 
-def _htmldate(root: lxml.html.HtmlElement, canonical: str | None, today: dt.date, extensive: bool) -> dt.date | None:
+def _htmldate(
+    root: lxml.html.HtmlElement, canonical: str | None, today: dt.date, extensive: bool
+) -> dt.date | None:
     try:
         from htmldate import find_date
 
@@ -650,7 +658,17 @@ def _link_share(anchors: set[str], text: str) -> float:
 
 
 _TEASER_END = re.compile(r"(?:\.\.\.|…|\[…\]|\[\.\.\.\]|\[&hellip;\])\s*$")
-_LISTING_BODY_CLASSES = {"archive", "category", "paged", "search", "search-results", "tag", "blog", "home", "date"}
+_LISTING_BODY_CLASSES = {
+    "archive",
+    "category",
+    "paged",
+    "search",
+    "search-results",
+    "tag",
+    "blog",
+    "home",
+    "date",
+}
 _SINGLE_BODY_CLASSES = {"single", "single-post", "singular", "page-template", "postid", "attachment"}
 
 
@@ -658,10 +676,13 @@ def _listing_reason(body: lxml.html.HtmlElement, text: str, anchors: set[str]) -
     """Why the page is a section index / archive listing of teasers, or None."""
     # CMS body classes (WordPress body_class() and its imitators): archive/category/paged pages
     classes = set((body.get("class") or "").lower().split())
-    if classes & _LISTING_BODY_CLASSES and not classes & _SINGLE_BODY_CLASSES:
-        if not any(c.startswith("postid-") for c in classes):
-            found = sorted(classes & _LISTING_BODY_CLASSES)
-            return f"section index (page marked as {'/'.join(found)})"
+    if (
+        classes & _LISTING_BODY_CLASSES
+        and not classes & _SINGLE_BODY_CLASSES
+        and not any(c.startswith("postid-") for c in classes)
+    ):
+        found = sorted(classes & _LISTING_BODY_CLASSES)
+        return f"section index (page marked as {'/'.join(found)})"
     paras = text.split("\n\n")
     long_paras = [p for p in paras if _words(p) >= 12]
     teasers = sum(1 for p in long_paras if _TEASER_END.search(p))
@@ -678,7 +699,9 @@ _ERROR_TITLE = re.compile(
     r"^(?:error\s*)?(?:404|410|500)\b|\b(?:page|article|content)\s+(?:was\s+)?not\s+found\b|\bpage\s+(?:does\s+not|doesn.t)\s+exist",
     re.I,
 )
-_LISTING_PATH = re.compile(r"/(?:category|categories|tag|tags|topic|topics|section|sections|archives?|author)(?:/|\.html?$|$)", re.I)
+_LISTING_PATH = re.compile(
+    r"/(?:category|categories|tag|tags|topic|topics|section|sections|archives?|author)(?:/|\.html?$|$)", re.I
+)
 
 
 def _error_page(m: _Meta) -> str | None:
@@ -698,7 +721,9 @@ def _listing_url(url: str | None, m: _Meta) -> str | None:
         return None
     if not _LISTING_PATH.search(path):
         return None
-    if m.jsonld.get("datePublished") or any(k in m.meta for k in ("article:published_time", "og:published_time")):
+    if m.jsonld.get("datePublished") or any(
+        k in m.meta for k in ("article:published_time", "og:published_time")
+    ):
         return None
     return f"section index (URL {path[:60]!r})"
 
@@ -748,7 +773,7 @@ def _extract(html: str, url: str | None, today: dt.date) -> HtmlExtract:
     _precheck(html)
     root = _parse(html)
     body = root.find("body")
-    if body is None or len(body) == 0 and not _norm(body.text):
+    if body is None or (len(body) == 0 and not _norm(body.text)):
         if root.xpath('//meta[translate(@http-equiv,"REFSH","refsh")="refresh"]'):
             raise TerminalError("no_article", "redirect stub (meta refresh, empty body)")
         raise TerminalError("no_article", "empty body")
@@ -776,6 +801,10 @@ def _extract(html: str, url: str | None, today: dt.date) -> HtmlExtract:
 
     site = _site_name(m, domain)
     title, title_source = _title(m, site, domain)
+    if STRIP_TITLE_FROM_TEXT and title:
+        first, sep, rest = text.partition("\n\n")
+        if sep and _key(first) == _key(title):
+            text = rest
     byline = _byline(m, root)
     language = _language(m)
 

@@ -230,7 +230,7 @@ def _column_values(table: pa.Table, cols: list[str], idx: int, cache: dict[str, 
 # ---------------------------------------------------------------------------------------------- validate
 def validate_table(
     name: str,
-    table: pa.Table,
+    table: pa.Table | pa.RecordBatchReader | pa.RecordBatch,
     suites: dict[str, gx.ExpectationSuite] | None = None,
     *,
     context: Any = None,
@@ -245,6 +245,10 @@ def validate_table(
     ``batch_failures``. ``today`` (default: the current date) fills ``$PARAMETER: max_plausible_date``.
     ``context``: a GX context to use instead of the cached ephemeral one (its progress bars are turned off).
     """
+    if isinstance(table, pa.RecordBatchReader):  # e.g. DuckDB 2's relation.arrow()
+        table = table.read_all()
+    elif isinstance(table, pa.RecordBatch):
+        table = pa.Table.from_batches([table])
     suites = suites if suites is not None else _default_suites()
     if name not in suites:
         raise KeyError(f"no expectation suite for table {name!r}; known: {sorted(suites)}")

@@ -104,6 +104,7 @@ DATE_SOURCE_PREFIXES = (
     "dateline",  # text dateline (ISLAMABAD, March 3: ...)
     "text",  # a date stated in the body text
     "filename",  # date in the file name
+    "html",  # HTML page: html:meta, html:jsonld, html:time, html:text
 )
 DATE_SOURCE_REGEX = r"^(?:none|(?:" + "|".join(DATE_SOURCE_PREFIXES) + r")(?::\S+)?)$"
 

@@ -110,10 +110,10 @@ def test_sectors_cover_what_articles_discuss(loaded: tuple[Path, Path, RunResult
 
 def test_marts_count_undated_under_null(loaded: tuple[Path, Path, RunResult]) -> None:
     wh = loaded[1]
-    # 000 and 002 are undated: they are counted under a null month, never dropped
+    # 000, 002 and 004 state no date: they are counted under a null month, never dropped
     rows = query(wh, "select month, sum(articles) from sector_monthly where sector = 'defence_military' "
                      "group by month order by month nulls last")
-    assert rows[-1][0] is None and rows[-1][1] == 2
+    assert rows[-1][0] is None and rows[-1][1] == 3
     total = query(wh, "select sum(articles) from sector_monthly where sector = 'defence_military'")[0][0]
     assert total == query(wh, "select count(*) from article_sectors where sector = 'defence_military'")[0][0]
     assert query(wh, "select count(*) from sector_daily where day is null")[0][0] > 0

@@ -246,6 +246,17 @@ def test_marts_pass_and_reconcile() -> None:
     assert o.ok and o.passed.num_rows == 2
 
 
+def test_mart_from_duckdb_reader() -> None:
+    import duckdb
+
+    con = duckdb.connect()
+    con.register("d", _daily())
+    reader = con.sql("select * from d").arrow()  # DuckDB 2 returns a RecordBatchReader
+    o = validate_table("sector_daily", reader)
+    assert o.ok, o.batch_failures
+    assert o.passed.num_rows == 3
+
+
 def test_marts_not_reconciling_fail_the_batch() -> None:
     o = validate_table("sector_monthly", _monthly(jan_articles=4), reconcile_with=_daily())
     assert o.batch_failures == [

@@ -1,0 +1,311 @@
+"""Tests for newsetl.extract.html (fixtures in tests/fixtures/html/)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from newsetl.errors import TerminalError
+from newsetl.extract.html import HtmlExtract, extract_html
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "html"
+CORPORA = Path(__file__).resolve().parents[2].parent / "shared" / "corpora"
+TODAY = dt.date(2024, 1, 1)
+
+
+def load(name: str) -> str:
+    return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+def reason_of(html: str, url: str | None = None) -> str:
+    with pytest.raises(TerminalError) as info:
+        extract_html(html, url, today=TODAY)
+    return info.value.reason
+
+
+# ---------------------------------------------------------------- article with og/JSON-LD metadata
+
+
+def test_article_with_jsonld_and_og_metadata() -> None:
+    ex = extract_html(load("article_og_jsonld.html"), today=TODAY)
+    assert ex.title == "Senate approves new water policy for Indus basin"
+    assert ex.title_source == "jsonld:headline"
+    assert ex.date == dt.date(2018, 8, 15)  # published, never the modified 2018-08-16
+    assert ex.published_at == dt.datetime(2018, 8, 15, 4, 30, tzinfo=dt.UTC)
+    assert ex.date_source == "html:jsonld"
+    assert ex.site_name == "DAWN.COM"
+    assert ex.domain == "dawn.com"
+    assert ex.canonical_url == "https://www.dawn.com/news/1427001/senate-approves-new-water-policy"
+    assert ex.byline == "Ikram Junaidi"
+    assert ex.language == "en"
+    paras = ex.text.split("\n\n")
+    assert len(paras) == 3
+    assert paras[0].startswith("ISLAMABAD: The Senate on Tuesday approved")
+    assert paras[2].endswith("settle disputes between the provinces.")
+    for chrome in ("Home", "Copyright", "All rights reserved"):
+        assert chrome not in ex.text
+
+
+def test_meta_date_when_jsonld_is_absent() -> None:
+    html = load("article_og_jsonld.html")
+    start, end = html.index('<script type="application/ld+json">'), html.index("</script>") + len("</script>")
+    ex = extract_html(html[:start] + html[end:], today=TODAY)
+    assert ex.title == "Senate approves new water policy for Indus basin"
+    assert ex.title_source == "og:title"
+    assert (ex.date, ex.date_source) == (dt.date(2018, 8, 15), "html:meta")
+    assert ex.byline == "Staff Reporter"  # meta author once JSON-LD is gone
+
+
+def test_future_date_is_never_used() -> None:
+    ex = extract_html(load("article_og_jsonld.html"), today=dt.date(2018, 8, 1))
+    assert ex.date != dt.date(2018, 8, 15)
+
+
+ARTICLE_BODY = (
+    "<article><p>"
+    + " ".join(["The provincial assembly passed the budget after a long debate."] * 6)
+    + "</p></article>"
+)
+
+
+@pytest.mark.parametrize(
+    ("head", "expected", "source"),
+    [
+        (
+            "<title>Senate passes bill on missing persons | The Express Tribune</title>"
+            '<meta property="og:site_name" content="The Express Tribune">',
+            "Senate passes bill on missing persons",
+            "title",
+        ),
+        (
+            "<title>Geo News - PM reviews flood relief operations in Sindh</title>"
+            '<meta property="og:site_name" content="Geo News">',
+            "PM reviews flood relief operations in Sindh",
+            "title",
+        ),
+        (
+            "<title>15 booked for sex abuse, extortion - Pakistan - DAWN.COM</title>"
+            '<meta property="og:title" content="15 booked for sex abuse, extortion">',
+            "15 booked for sex abuse, extortion",
+            "og:title",
+        ),
+        (
+            "<title>Rupee falls to record low against dollar | Business Recorder</title>",
+            "Rupee falls to record low against dollar",
+            "title",
+        ),
+        (
+            "<title>Cowdrey&amp;#039;s Australian masterclass still vivid</title>",
+            "Cowdrey's Australian masterclass still vivid",
+            "title",
+        ),
+    ],
+)
+def test_title_site_suffix_and_prefix_are_stripped(head: str, expected: str, source: str) -> None:
+    html = f"<html><head>{head}</head><body>{ARTICLE_BODY}</body></html>"
+    ex = extract_html(html, "https://www.example.com/news/1", today=TODAY)
+    assert (ex.title, ex.title_source) == (expected, source)
+
+
+def test_h1_matching_title_without_suffix_is_preferred() -> None:
+    ex = extract_html(load("comments_share.html"), today=TODAY)
+    assert (ex.title, ex.title_source) == ("Polio drive reaches remote valleys", "h1")
+    assert ex.site_name == "The Example Times"
+
+
+# ---------------------------------------------------------------- <time> and URL dates
+
+
+def test_time_element_inside_article_beats_url_and_chrome_dates() -> None:
+    url = "https://www.example.com/2018/08/14/karachi-port/"
+    ex = extract_html(load("time_and_url.html"), url, today=TODAY)
+    assert (ex.date, ex.date_source) == (dt.date(2018, 8, 15), "html:time")
+    assert ex.published_at == dt.datetime(2018, 8, 15, 10, 0, tzinfo=dt.UTC)
+    assert ex.canonical_url == url
+    assert ex.domain == "example.com"
+    assert ex.language == "ur"
+    assert ex.title == "Karachi Port handles record cargo"
+    assert "Other story" not in ex.text
+
+
+def test_url_date_when_no_time_element() -> None:
+    html = load("time_and_url.html").replace(
+        '<time datetime="2018-08-15T10:00:00Z">15 August 2018</time>', ""
+    )
+    ex = extract_html(html, "https://www.example.com/2018/08/14/karachi-port/", today=TODAY)
+    assert (ex.date, ex.published_at, ex.date_source) == (dt.date(2018, 8, 14), None, "url")
+
+
+def test_httrack_save_date_is_not_the_article_date() -> None:
+    body = ARTICLE_BODY.replace("<article>", '<article><p class="date">Monday Aug 27, 2018</p>')
+    html = (
+        "<html>\n<!-- Mirrored from www.example.pk/latest/1 by HTTrack Website Copier/3.x [XR&CO'2014], "
+        "Mon, 27 Aug 2018 07:13:35 GMT -->\n<head><title>Budget passed</title></head>"
+        f"<body>{body}</body></html>"
+    )
+    ex = extract_html(html, today=TODAY)
+    assert ex.date is None
+    assert ex.canonical_url == "http://www.example.pk/latest/1"
+    assert ex.domain == "example.pk"
+
+
+# ---------------------------------------------------------------- pages that hold no article
+
+
+def test_section_index_is_no_article() -> None:
+    assert reason_of(load("section_index.html"), "https://www.example.com/business") == "no_article"
+
+
+def test_wordpress_archive_and_category_url_are_no_article() -> None:
+    archive = f'<html><head><title>May 2014</title></head><body class="archive date paged">{ARTICLE_BODY}</body></html>'
+    assert reason_of(archive) == "no_article"
+    plain = f"<html><head><title>National</title></head><body>{ARTICLE_BODY}</body></html>"
+    assert reason_of(plain, "https://www.example.com/latest/category/national") == "no_article"
+
+
+def test_js_only_page_is_no_article() -> None:
+    assert reason_of(load("js_only.html")) == "no_article"
+
+
+def test_saved_script_and_stylesheet_are_no_article() -> None:
+    assert reason_of("(function(){var a=1;window.x=a;})();\n" * 50) == "no_article"
+    assert reason_of("body { margin: 0 }\n.nav { display: none }\n" * 20) == "no_article"
+
+
+def test_feed_saved_as_html_is_no_article() -> None:
+    feed = (
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>x</title></channel></rss>'
+    )
+    assert reason_of(feed) == "no_article"
+
+
+def test_redirect_stub_and_error_page_are_no_article() -> None:
+    stub = '<html><head><meta http-equiv="refresh" content="0; url=/news/1"></head><body></body></html>'
+    assert reason_of(stub) == "no_article"
+    not_found = (
+        f"<html><head><title>Page not found - Daily Times</title></head><body>{ARTICLE_BODY}</body></html>"
+    )
+    assert reason_of(not_found) == "no_article"
+
+
+@pytest.mark.parametrize(
+    "text", ["", "   \n ", "just some plain text without any markup at all", "\x00\x01binary"]
+)
+def test_not_markup_is_not_html(text: str) -> None:
+    assert reason_of(text) == "not_html"
+
+
+# ---------------------------------------------------------------- boilerplate and safety
+
+
+def test_comments_and_share_bar_are_not_in_text() -> None:
+    ex = extract_html(load("comments_share.html"), today=TODAY)
+    assert ex.text == (
+        "Vaccination teams reached more than forty remote villages in the upper valleys this week, carrying "
+        "vaccines on mules where the roads were washed away by the July floods, health officials said on Friday."
+        "\n\nThe district health officer said nearly nine thousand children under five had been vaccinated and "
+        "that teams would return next month for the second round of the campaign."
+    )
+
+
+def test_script_in_body_never_reaches_text() -> None:
+    ex = extract_html(load("script_in_body.html"), today=TODAY)
+    assert "alert" not in ex.text
+    assert "<" not in ex.text and "onerror" not in ex.text
+    assert ex.text.endswith("asked the bench to suspend the notification until the case is decided.")
+
+
+def test_entity_expansion_payload_does_not_blow_up() -> None:
+    start = time.perf_counter()
+    try:
+        ex = extract_html(load("billion_laughs.html"), today=TODAY)
+    except TerminalError:
+        return
+    assert time.perf_counter() - start < 5
+    assert len(ex.text) < 2000
+    assert "lollol" not in ex.text
+
+
+def test_deeply_nested_markup_is_a_terminal_error_or_a_result() -> None:
+    html = "<html><body>" + "<div>" * 5000 + "text " * 100 + "</div>" * 5000 + "</body></html>"
+    try:
+        ex = extract_html(html, today=TODAY)
+    except TerminalError as err:
+        assert err.reason in {"no_article", "html_parse_error"}
+    else:
+        assert isinstance(ex, HtmlExtract)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.one_of(
+        st.text(max_size=300),
+        st.lists(
+            st.sampled_from(
+                [
+                    "<html>",
+                    "<body>",
+                    "<p>",
+                    "</p>",
+                    "<div>",
+                    "</div>",
+                    "<a href='x'>",
+                    "</a>",
+                    "<script>",
+                    "</script>",
+                    "<title>",
+                    "</title>",
+                    "<meta property='og:title' content='T'>",
+                    "word ",
+                    "&amp;",
+                    "&#0;",
+                    "<!--",
+                    "-->",
+                    "<![CDATA[",
+                    "]]>",
+                    "\x00",
+                    "<time datetime='9999-99-99'>",
+                    "</html>",
+                ]
+            ),
+            max_size=200,
+        ).map("".join),
+    )
+)
+def test_any_input_gives_result_or_terminal_error(html: str) -> None:
+    try:
+        ex = extract_html(html, today=TODAY)
+    except TerminalError as err:
+        assert err.reason in {"no_article", "not_html", "html_parse_error"}
+    else:
+        assert ex.text.strip()
+        assert ex.date is None or ex.date <= TODAY
+
+
+# ---------------------------------------------------------------- optional corpus check
+
+
+@pytest.mark.corpus
+@pytest.mark.skipif(not (CORPORA / "html-pk-news-sites").is_dir(), reason="shared corpora absent")
+def test_pk_news_corpus_never_crashes_and_dates_dawn() -> None:
+    root = CORPORA / "html-pk-news-sites"
+    outcomes: dict[str, int] = {}
+    for path in sorted(root.rglob("*.html"))[::7]:
+        html = path.read_bytes().decode("utf-8", "replace")
+        try:
+            extract_html(html)
+            key = "article"
+        except TerminalError as err:
+            key = err.reason
+        outcomes[key] = outcomes.get(key, 0) + 1
+    assert outcomes.get("article", 0) > 0
+    assert set(outcomes) <= {"article", "no_article", "not_html", "html_parse_error"}
+    dawn = root / "Dawn" / "page15-booked-for-sex-abuse-extortion.html"
+    ex = extract_html(dawn.read_bytes().decode("utf-8", "replace"))
+    assert ex.title == "15 booked for sex abuse, extortion"
+    assert ex.domain == "dawn.com"
