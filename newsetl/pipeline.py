@@ -104,7 +104,7 @@ def plan(sources: list[str], settings: Settings, wh: Warehouse, run_id: str | No
     for f in found:
         prev = manifest.get(f.uri)
         if prev is not None:
-            size, mtime, h, status = prev
+            size, mtime, h, _status = prev
             retry = f.uri in retry_uris
             if not retry and size == f.size and mtime == f.mtime:
                 skipped += 1
@@ -224,6 +224,17 @@ def _matchers(settings: Settings) -> tuple[Any, Any]:
     return _resource(key, build)
 
 
+def _suites(settings: Settings) -> dict[str, Any]:
+    """The GX suites with the taxonomy's sector ids as the allowed set (cached per process)."""
+    from newsetl.enrich.taxonomy import load_taxonomy
+    from newsetl.validate import build_suites
+
+    def build() -> dict[str, Any]:
+        return build_suites(sorted(load_taxonomy(Path(settings.enrich.taxonomy)).ids))
+
+    return _resource(f"suites:{settings.enrich.taxonomy}", build)
+
+
 def process_batch(batch_no: int, files: list[FileRef], settings: Settings, work_root: str,
                   known_hashes: dict[str, str] | None = None) -> BatchSummary:
     """Read, clean, extract, sign, enrich and validate one batch; write its tables to its work folder."""
@@ -306,13 +317,18 @@ def process_batch(batch_no: int, files: list[FileRef], settings: Settings, work_
     secs["enrich"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    outcome = validate_table("articles", articles.drop_columns(["minhash", "n_shingles", PARTITION_COLUMN]))
+    suites = _suites(settings)
+    results: list[dict[str, Any]] = []
+    outcome = validate_table("articles", articles.drop_columns(["minhash", "n_shingles", PARTITION_COLUMN]),
+                             suites)
+    results.append(outcome.result)
     if not outcome.ok:
         raise ValidationFailed("articles batch failed validation: " + "; ".join(outcome.batch_failures))
     rejections.extend(outcome.rejected)
     bad_ids = {r.article_id for r in outcome.rejected if r.article_id}
     for name, tbl in (("article_sectors", sect), ("article_entities", ents)):
-        o = validate_table(name, tbl.append_column("run_id", pa.array([""] * tbl.num_rows, pa.string())))
+        o = validate_table(name, tbl.append_column("run_id", pa.array([""] * tbl.num_rows, pa.string())), suites)
+        results.append(o.result)
         if not o.ok:
             raise ValidationFailed(f"{name} batch failed validation: " + "; ".join(o.batch_failures))
         rejections.extend(o.rejected)
@@ -323,6 +339,7 @@ def process_batch(batch_no: int, files: list[FileRef], settings: Settings, work_
         sect = sect.filter(pc.invert(pc.is_in(sect["article_id"], pa.array(sorted(bad_ids)))))
         ents = ents.filter(pc.invert(pc.is_in(ents["article_id"], pa.array(sorted(bad_ids)))))
     secs["validate"] = time.perf_counter() - t0
+    (out / "validation.json").write_text(json.dumps(results, default=str))
 
     t0 = time.perf_counter()
     pq.write_table(articles, out / "articles.parquet", compression="zstd")
@@ -486,8 +503,10 @@ def check_marts(con: Any) -> None:
 
     failures = [f"{r.name}: {r.failing_rows} failing rows, e.g. {r.sample[:2]}"
                 for r in wsql.run_data_tests(con) if r.failing_rows]
-    for mart in ("sector_daily", "sector_monthly"):
-        o = validate_table(mart, con.sql(f"select * from {mart}").to_arrow_table())
+    daily = con.sql("select * from sector_daily").to_arrow_table()
+    monthly = con.sql("select * from sector_monthly").to_arrow_table()
+    for mart, tbl, other in (("sector_daily", daily, None), ("sector_monthly", monthly, daily)):
+        o = validate_table(mart, tbl, reconcile_with=other)
         failures.extend(f"{mart}: {m}" for m in o.batch_failures)
         failures.extend(f"{mart}: {r.reason} {r.detail}" for r in o.rejected[:5])
     if failures:
@@ -560,11 +579,27 @@ def finish_run(wh: Warehouse, plan_: Plan, summaries: list[BatchSummary], settin
     stage_seconds["commit"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     publish_duckdb_file(wh)
-    stage_seconds["duckdb_file"] = time.perf_counter() - t0
+    if settings.validate_data_docs:
+        build_docs(wh, summaries, plan_.run_id)
+    stage_seconds["duckdb_file_docs"] = time.perf_counter() - t0
     remove_tree(staged.staging)
     for s in summaries:
         remove_tree(Path(s.dir))
     return res
+
+
+def build_docs(wh: Warehouse, summaries: list[BatchSummary], run_id: str) -> Path | None:
+    """GX Data Docs of this run's validation results, into <warehouse>/data_docs (local copy for remote)."""
+    from newsetl.validate import build_data_docs
+
+    results: list[dict[str, Any]] = []
+    for s in summaries:
+        p = Path(s.dir) / "validation.json"
+        if p.exists():
+            results.extend(json.loads(p.read_text()))
+    if not results:
+        return None
+    return build_data_docs(results[:50], wh.local_dir("data_docs"), run_name=run_id)
 
 
 def _reason_counts(staged: StagedRun) -> dict[str, int]:

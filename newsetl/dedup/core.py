@@ -244,18 +244,18 @@ def deduplicate_batch(batch: pa.Table, history: HistoryIndex, cfg: DedupConfig) 
     if el.size:
         keys = all_band_keys(sig[el], cfg)
         a, b = candidate_pairs(keys, el)
-        m, s, c = verify(sig[a], sig[b], cfg)
+        m, s, cf = verify(sig[a], sig[b], cfg)
         ok = m != NONE
         add_edges(a[ok], b[ok], m[ok], s[ok])
-        conflicts.extend(zip(a[c].tolist(), b[c].tolist(), strict=True))
+        conflicts.extend(zip(a[cf].tolist(), b[cf].tolist(), strict=True))
         crow, cdoc = history.candidates(el, keys)
         if crow.size:
             docs, _, dstory, _, dsig = history.fetch(cdoc)
             idx = np.searchsorted(docs, cdoc)
-            m, s, c = verify(sig[crow], dsig[idx], cfg)
+            m, s, cf = verify(sig[crow], dsig[idx], cfg)
             ok = m != NONE
             add_edges(crow[ok], np.array([node_of(dstory[i]) for i in idx[ok]], np.int64), m[ok], s[ok])
-            conflicts.extend((int(r), node_of(dstory[i])) for r, i in zip(crow[c], idx[c], strict=True))
+            conflicts.extend((int(r), node_of(dstory[i])) for r, i in zip(crow[cf], idx[cf], strict=True))
 
     u = np.concatenate(eu) if eu else np.zeros(0, np.int64)
     v = np.concatenate(ev) if ev else np.zeros(0, np.int64)
@@ -308,6 +308,12 @@ def deduplicate_batch(batch: pa.Table, history: HistoryIndex, cfg: DedupConfig) 
             story[i] = aids[c]
             canonical_row[i] = c
 
+    # strongest kept edge from a batch row to a history story
+    to_history: dict[tuple[int, int], tuple[int, float]] = {}
+    for a_, b_, m_, s_ in zip(u.tolist(), v.tolist(), meth.tolist(), sim.tolist(), strict=True):
+        if b_ >= n and ((a_, b_) not in to_history or (m_, -s_) < (to_history[(a_, b_)][0], -to_history[(a_, b_)][1])):
+            to_history[(a_, b_)] = (m_, s_)
+
     # duplicates table: method and similarity against the canonical copy when it is in the batch
     d_rows: list[int] = []
     d_meth: list[str] = []
@@ -325,10 +331,8 @@ def deduplicate_batch(batch: pa.Table, history: HistoryIndex, cfg: DedupConfig) 
                 m_, s_ = int(mm[0]), float(ss[0])
         else:
             node = story_node.get(story[i])
-            direct = [(int(mm), float(ss)) for x, y, mm, ss in zip(u, v, meth, sim, strict=True)
-                      if x == i and y == node] if node is not None else []
-            if direct:
-                m_, s_ = min(direct, key=lambda t: (t[0], -t[1]))
+            if node is not None and (i, node) in to_history:
+                m_, s_ = to_history[(i, node)]
         if m_ == NONE and i in best:  # joined transitively: report its strongest own link
             m_, s_ = best[i][0], -best[i][1]
         d_rows.append(i)

@@ -806,6 +806,8 @@ def _extract(html: str, url: str | None, today: dt.date) -> HtmlExtract:
         if sep and _key(first) == _key(title):
             text = rest
     byline = _byline(m, root)
+    if byline and domain and _key(byline) in {_key(site or ""), _key(domain), _key(domain.split(".")[0])}:
+        byline = None  # the publication named as author is not a byline
     language = _language(m)
 
     date: dt.date | None = None

@@ -1,19 +1,29 @@
--- sector_daily: articles per sector and publication day; undated articles counted under a null day
-with dated_articles as (
-    select article_id, story_id, published_date as day
+-- sector_daily: articles per sector and publication day; undated articles are counted under a null day.
+-- share = the sector's articles / all articles of the day (tagged or not), copies included in both.
+with articles_by_day as (
+    select
+        article_id,
+        story_id,
+        published_date as day
     from articles
 ),
 
-period_totals as (
-    select day, count(*) as period_articles
-    from dated_articles
+day_totals as (
+    select
+        day,
+        count(*) as period_articles
+    from articles_by_day
     group by day
 ),
 
 tagged as (
-    select a.day, s.sector, a.article_id, a.story_id, s.mentions
+    select
+        a.day,
+        s.sector,
+        a.story_id,
+        s.mentions
     from article_sectors as s
-    inner join dated_articles as a using (article_id)
+    inner join articles_by_day as a using (article_id)
 ),
 
 per_sector as (
@@ -36,8 +46,7 @@ final as (
         p.mentions,
         round(p.articles / t.period_articles, 4) as share
     from per_sector as p
-    inner join period_totals as t on p.day is not distinct from t.day
+    inner join day_totals as t on p.day is not distinct from t.day
 )
 
 select * from final
-order by day nulls last, sector

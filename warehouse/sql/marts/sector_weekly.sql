@@ -1,19 +1,29 @@
--- sector_weekly: articles per sector and ISO week (its monday); undated articles under a null week
-with dated_articles as (
-    select article_id, story_id, date_trunc('week', published_date)::date as week
+-- sector_weekly: articles per sector and ISO week (its monday); undated articles are counted under a null week.
+-- share = the sector's articles / all articles of the week (tagged or not), copies included in both.
+with articles_by_week as (
+    select
+        article_id,
+        story_id,
+        date_trunc('week', published_date)::date as week
     from articles
 ),
 
-period_totals as (
-    select week, count(*) as period_articles
-    from dated_articles
+week_totals as (
+    select
+        week,
+        count(*) as period_articles
+    from articles_by_week
     group by week
 ),
 
 tagged as (
-    select a.week, s.sector, a.article_id, a.story_id, s.mentions
+    select
+        a.week,
+        s.sector,
+        a.story_id,
+        s.mentions
     from article_sectors as s
-    inner join dated_articles as a using (article_id)
+    inner join articles_by_week as a using (article_id)
 ),
 
 per_sector as (
@@ -36,8 +46,7 @@ final as (
         p.mentions,
         round(p.articles / t.period_articles, 4) as share
     from per_sector as p
-    inner join period_totals as t on p.week is not distinct from t.week
+    inner join week_totals as t on p.week is not distinct from t.week
 )
 
 select * from final
-order by week nulls last, sector
