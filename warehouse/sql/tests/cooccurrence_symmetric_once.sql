@@ -1,18 +1,25 @@
--- data test: each unordered sector pair appears once, ordered a < b, and never exceeds either sector's count
-with pairs as (
-    select sector_a, sector_b, articles from sector_cooccurrence
-),
-
-sector_totals as (
-    select sector, count(*) as articles from article_sectors group by sector
+-- data test: sector_cooccurrence holds each unordered pair once as sector_a < sector_b, counts no more
+-- articles than either sector has, unique_stories <= articles, and overlap in (0, 1]. Returns bad rows.
+with sector_totals as (
+    select
+        s.sector,
+        count(*) as articles
+    from article_sectors as s
+    inner join articles using (article_id)
+    group by s.sector
 ),
 
 final as (
     select p.*
-    from pairs as p
-    left join sector_totals as a on a.sector = p.sector_a
-    left join sector_totals as b on b.sector = p.sector_b
-    where p.sector_a >= p.sector_b or p.articles > least(a.articles, b.articles)
+    from sector_cooccurrence as p
+    left join sector_totals as a on p.sector_a = a.sector
+    left join sector_totals as b on p.sector_b = b.sector
+    where p.sector_a >= p.sector_b
+        or p.articles < 1
+        or p.unique_stories > p.articles
+        or p.articles > least(a.articles, b.articles)
+        or a.articles is null or b.articles is null
+        or p.overlap is null or p.overlap <= 0 or p.overlap > 1
 )
 
 select * from final
