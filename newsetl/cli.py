@@ -4,6 +4,7 @@
     newsetl sql [--warehouse DIR] [--format table|csv|json] "QUERY"
     newsetl report [--warehouse DIR] [--out report.html]
     newsetl quarantine [list|explain|retry] [--warehouse DIR]
+    newsetl enrich [--warehouse DIR] [--config FILE]      re-tag sectors/entities after a taxonomy edit
     newsetl tables [--warehouse DIR]                      tables, views and their columns
 
 Exit status: 0 on success, 1 when the run or query fails (with a message naming the fix), 2 on usage errors.
@@ -70,6 +71,10 @@ def build_parser() -> argparse.ArgumentParser:
     qu.add_argument("--limit", type=int, default=50)
     qu.add_argument("--config", "-c", default=None)
     qu.add_argument("--format", "-f", choices=["table", "csv", "json"], default="table")
+
+    en = sub.add_parser("enrich", help="re-tag sectors and entities of every loaded article (after a taxonomy edit)")
+    _add_warehouse(en)
+    en.add_argument("--config", "-c", default=None)
 
     t = sub.add_parser("tables", help="list the warehouse's views and their columns")
     _add_warehouse(t)
@@ -209,7 +214,18 @@ def cmd_quarantine(a: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"run": cmd_run, "sql": cmd_sql, "report": cmd_report, "quarantine": cmd_quarantine, "tables": cmd_tables}
+def cmd_enrich(a: argparse.Namespace) -> int:
+    from newsetl.pipeline import reenrich
+    from newsetl.settings import load_settings
+
+    counts = reenrich(load_settings(a.config, warehouse=a.warehouse or _default_warehouse()))
+    print(f"re-enriched {counts['articles']} articles: {counts['article_sectors']} sector tags, "
+          f"{counts['article_entities']} entity rows ({counts['rejected']} rejected by validation)")
+    return 0
+
+
+COMMANDS = {"run": cmd_run, "sql": cmd_sql, "report": cmd_report, "quarantine": cmd_quarantine, "tables": cmd_tables,
+            "enrich": cmd_enrich}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -31,6 +31,7 @@ class StagedRun:
     run_id: str
     staging: Path
     replace_sources: set[str] = field(default_factory=set)
+    replace_tables: set[str] = field(default_factory=set)  # tables rebuilt whole (e.g. a re-enrichment)
 
     def table_dir(self, table: str) -> Path:
         return self.staging / "final" / table
@@ -169,6 +170,8 @@ def commit(wh: Warehouse, staged: StagedRun, check: MartCheck | None = None) -> 
             tables, superseded = _remove_sources(con, wh, snap, staged.run_id, out_dir)
         else:
             tables, superseded = {k: list(v) for k, v in snap.tables.items()}, 0
+        for name in staged.replace_tables:
+            tables[name] = []
         rows = _append_staged(con, wh, staged, tables, out_dir)
         _materialise_marts(con, wh, tables, staged.run_id, out_dir)
         if check is not None:

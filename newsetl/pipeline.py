@@ -635,6 +635,54 @@ def publish_duckdb_file(wh: Warehouse) -> Path | None:
     return target
 
 
+def reenrich(settings: Settings, *, batch_rows: int = 5000, wait_seconds: float = 0.0) -> dict[str, int]:
+    """Re-tag every loaded article with the current taxonomy and gazetteer (no re-ingest, no re-dedup).
+
+    Streams the articles in bounded batches and replaces article_sectors and article_entities in one
+    new snapshot; the marts are rebuilt with it.
+    """
+    from newsetl import sql as wsql
+    from newsetl.enrich.entities import extract_entities
+    from newsetl.enrich.sectors import tag_sectors
+    from newsetl.validate import validate_table
+
+    wh = Warehouse(settings.warehouse)
+    rid = new_run_id()
+    counts = {"articles": 0, "article_sectors": 0, "article_entities": 0, "rejected": 0}
+    with wh.lock(rid, wait_seconds):
+        snap = wh.snapshot()
+        staged = StagedRun(rid, work_root(wh) / f"enrich-{rid}", replace_tables={"article_sectors", "article_entities"})
+        remove_tree(staged.staging)
+        smatch, ematch = _matchers(settings)
+        suites = _suites(settings)
+        con = wsql.connect(fs=wh.fs if wh.remote else None)
+        wsql.create_views(con, {k: [wh.url(f) for f in v] for k, v in snap.tables.items() if not k.startswith("mart:")})
+        reader = con.sql("select article_id, title, body, pub_month from articles").to_arrow_reader(batch_rows)
+        for i, rb in enumerate(reader):
+            arts = pa.Table.from_batches([rb])
+            part = dict(zip(arts["article_id"].to_pylist(), arts[PARTITION_COLUMN].to_pylist(), strict=True))
+            for name, tbl in (("article_sectors", tag_sectors(arts.select(["article_id", "title", "body"]), smatch)),
+                              ("article_entities", extract_entities(arts.select(["article_id", "title", "body"]), ematch))):
+                tbl = tbl.append_column("run_id", pa.array([rid] * tbl.num_rows, pa.string()))
+                o = validate_table(name, tbl, suites)
+                if not o.ok:
+                    raise ValidationFailed(f"{name} failed validation: " + "; ".join(o.batch_failures))
+                bad = {r.article_id for r in o.rejected}
+                if bad:
+                    tbl = tbl.filter(pc.invert(pc.is_in(tbl["article_id"], pa.array(sorted(bad)))))
+                    counts["rejected"] += len(o.rejected)
+                tbl = tbl.append_column(PARTITION_COLUMN, pa.array([part[a] for a in tbl["article_id"].to_pylist()],
+                                                                   pa.string()))
+                write_parquet(cast_to_schema(tbl, name), staged.table_dir(name) / f"b{i:06d}.parquet")
+                counts[name] += tbl.num_rows
+            counts["articles"] += arts.num_rows
+        con.close()
+        commit(wh, staged, check=check_marts)
+        publish_duckdb_file(wh)
+        remove_tree(staged.staging)
+    return counts
+
+
 # ---------------------------------------------------------------------------------------------------
 # the whole run without Prefect (library API; flows/ runs the same steps as tasks)
 # ---------------------------------------------------------------------------------------------------

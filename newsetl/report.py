@@ -15,11 +15,11 @@ from typing import Any
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
-from newsetl import sql as wsql  # noqa: E402
-from newsetl.errors import NewsetlError  # noqa: E402
-from newsetl.store import Warehouse  # noqa: E402
+from newsetl import sql as wsql
+from newsetl.errors import NewsetlError
+from newsetl.store import Warehouse
 
 TOP_SECTORS = 8
 PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",

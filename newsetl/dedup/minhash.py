@@ -172,12 +172,15 @@ def minhash_from_shingles(
     out = np.full((cfg.num_perm, n_docs), _U64(0xFFFFFFFFFFFFFFFF), dtype=np.uint64)
     m = hashes.size
     step = max(1, _CHUNK_ELEMENTS // cfg.num_perm)
+    buf = np.empty((cfg.num_perm, min(step, max(m, 1))), dtype=np.uint64)
+    a_col, b_col = a[:, None], b[:, None]
     for r0 in range(0, m, step):
         r1 = min(m, r0 + step)
         d = docs[r0:r1]
         seg = np.flatnonzero(np.r_[True, d[1:] != d[:-1]])  # first row of each document in the chunk
-        block = a[:, None] * hashes[None, r0:r1]
-        block += b[:, None]
+        block = buf[:, : r1 - r0]
+        np.multiply(a_col, hashes[None, r0:r1], out=block)
+        block += b_col
         block &= _KEEP
         block |= flags[None, r0:r1]
         mins = np.minimum.reduceat(block, seg, axis=1)

@@ -7,6 +7,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from newsetl.dedup import HistoryIndex, deduplicate_batch
 from newsetl.dedup.core import DEDUP_INDEX_NO_RUN, DUPLICATES_NO_RUN
@@ -218,3 +220,62 @@ def test_empty_batch(cfg: DedupConfig) -> None:
 def test_dated_copy_beats_undated(cfg: DedupConfig, when: dt.date) -> None:
     res = run([{"article_id": "u#0", "body": STORY}, {"article_id": "d#0", "body": STORY, "published_date": when}], cfg)
     assert res.story_id == ["d#0", "d#0"]
+
+
+NUMBERED = (
+    "Shares closed higher on {d} as the benchmark index gained {a} points to finish at {b}, with banks and "
+    "cement makers leading the rally. Dealers said foreign buying of {c} million dollars had lifted sentiment "
+    "after a week of losses, while the rupee was steady against the dollar in the interbank market.\n\n"
+    "Trading was thin for most of the session and investors waited for the budget, which the finance minister "
+    "is expected to present to parliament next month, analysts at a brokerage house said in a note to clients."
+)
+
+
+def test_numbers_conflict_blocks_transitive_merge(cfg: DedupConfig) -> None:
+    mon = NUMBERED.format(d="Monday", a=312, b="45,123", c=17)
+    tue = NUMBERED.format(d="Monday", a=127, b="45,250", c=23)  # same template, other numbers
+    lead = mon.split("\n\n")[0] + " Read more"
+    lead_no_numbers = "Markets: " + mon.split("\n\n")[1] + " Read more"
+    res = run(
+        [
+            {"article_id": "mon#0", "body": mon},
+            {"article_id": "tue#0", "body": tue},
+            {"article_id": "lead#0", "body": lead},
+            {"article_id": "tail#0", "body": lead_no_numbers},  # contained in both reports
+        ],
+        cfg,
+    )
+    assert res.story_id[0] == "mon#0" and res.story_id[1] == "tue#0"
+    assert res.story_id[2] == "mon#0"  # its numbers are Monday's
+    assert res.story_id[3] in {"mon#0", "tue#0"}  # ambiguous, but never joins the two reports
+
+
+def test_typo_copy_with_numbers_is_not_a_numbers_conflict(cfg: DedupConfig) -> None:
+    mon = NUMBERED.format(d="Monday", a=312, b="45,123", c=17)
+    res = run(
+        [{"article_id": "a#0", "body": mon}, {"article_id": "b#0", "body": mon.replace("rally", "raly").replace("steady", "stedy")}],
+        cfg,
+    )
+    assert res.story_id == ["a#0", "a#0"]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.integers(0, 2), st.sampled_from(["same", "upper", "typo", "abridged"])), min_size=1, max_size=8))
+def test_story_ids_are_consistent(cfg: DedupConfig, spec: list[tuple[int, str]]) -> None:
+    bases = [STORY, OTHER, NUMBERED.format(d="Friday", a=1, b=2, c=3)]
+    docs = []
+    for i, (b, how) in enumerate(spec):
+        text = bases[b]
+        body = {"same": text, "upper": text.upper(), "typo": typo(text),
+                "abridged": "\n\n".join(text.split("\n\n")[:2]) + "\n\nRead more"}[how]
+        docs.append({"article_id": f"d{i}#0", "body": body})
+    res = run(docs, cfg)
+    ids = [d["article_id"] for d in docs]
+    for i, s in enumerate(res.story_id):
+        assert s in ids
+        assert res.story_id[ids.index(s)] == s  # the canonical copy is its own story
+        # copies of one base text form one story; different base texts never merge
+        for j in range(len(docs)):
+            same_base = spec[i][0] == spec[j][0]
+            assert (res.story_id[i] == res.story_id[j]) == same_base
+    assert set(res.duplicates.column("article_id").to_pylist()) == {ids[i] for i, s in enumerate(res.story_id) if s != ids[i]}

@@ -8,10 +8,12 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from newsetl import sql as wsql
 from newsetl.load import StagedRun, commit
 from newsetl.store import Warehouse, cast_to_schema, write_parquet
+from schemas import PARTITION_COLUMN
 
 NOW = dt.datetime(2024, 3, 5, tzinfo=dt.UTC)
 D1, D2 = dt.date(2024, 3, 1), dt.date(2024, 3, 2)  # a Friday and a Saturday of the ISO week of 2024-02-26
@@ -62,9 +64,15 @@ def views(tmp: Path, tbls: dict[str, pa.Table]) -> duckdb.DuckDBPyConnection:
     """A connection with the staging views over Parquet written from ``tbls`` and the marts as views."""
     files: dict[str, list[str]] = {}
     for name, t in tbls.items():
-        p = tmp / "parquet" / f"{name}.parquet"
-        write_parquet(t, p)
-        files[name] = [str(p)]
+        if PARTITION_COLUMN not in t.column_names:
+            p = tmp / "parquet" / f"{name}.parquet"
+            write_parquet(t, p)
+            files[name] = [str(p)]
+            continue
+        for part in sorted(set(t[PARTITION_COLUMN].to_pylist())):  # hive layout, as load.commit writes
+            p = tmp / "parquet" / name / f"{PARTITION_COLUMN}={part}" / "0.parquet"
+            write_parquet(t.filter(pc.equal(t[PARTITION_COLUMN], part)).drop_columns([PARTITION_COLUMN]), p)
+            files.setdefault(name, []).append(str(p))
     con = wsql.connect()
     wsql.create_views(con, files)
     return con

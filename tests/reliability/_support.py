@@ -1,0 +1,237 @@
+"""Helpers of the reliability suite: corpora, full view dumps, snapshot integrity, child-process targets.
+
+Child targets live here (an importable module) so ``multiprocessing`` forkserver children can run them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+
+from newsetl import sql as wsql
+from newsetl.store import CURRENT, SNAPSHOT_DIR, Snapshot, Warehouse
+
+REPO = Path(__file__).resolve().parents[2]
+SAMPLE_DIR = REPO / "data" / "sample"
+NEWSETL = REPO / ".venv" / "bin" / "newsetl"
+
+# columns whose values differ between two runs that loaded the same data
+VOLATILE = frozenset({"run_id", "ingested_at", "quarantined_at", "started_at", "finished_at", "stage_seconds"})
+
+# a config that keeps runs short: no GX Data Docs pages (they are built after the commit point)
+FAST_CONFIG = "validate_data_docs: false\n"
+
+
+# ---------------------------------------------------------------------------------------------------
+# corpora
+# ---------------------------------------------------------------------------------------------------
+def sample_texts() -> list[str]:
+    return [p.read_text(encoding="utf-8") for p in sorted(SAMPLE_DIR.glob("*.txt"))]
+
+
+def write_articles(d: Path, start: int, n: int, tag: str = "v1", chars: int = 1200) -> list[Path]:
+    """``n`` small articles: the head of a sample article plus a note that makes each one distinct."""
+    d.mkdir(parents=True, exist_ok=True)
+    texts = sample_texts()
+    out = []
+    for i in range(start, start + n):
+        t = texts[i % len(texts)][:chars]
+        p = d / f"art_{i:04d}.txt"
+        p.write_text(f"{t}\n\nEditor's note ({tag}) {i}: item {i}, desk {i * 7919 % 1000}.\n", encoding="utf-8")
+        out.append(p)
+    return out
+
+
+def set_mtime(paths: list[Path], when: float) -> None:
+    for p in paths:
+        os.utime(p, (when, when))
+
+
+# ---------------------------------------------------------------------------------------------------
+# reading a warehouse
+# ---------------------------------------------------------------------------------------------------
+def connect(wh_path: Path | str, snap: Snapshot | None = None) -> Any:
+    wh = Warehouse(wh_path)
+    snap = snap or wh.snapshot()
+    con = wsql.connect()
+    files = {k: [wh.url(f) for f in v] for k, v in snap.tables.items() if not k.startswith("mart:")}
+    marts = {k[5:]: wh.url(v[0]) for k, v in snap.tables.items() if k.startswith("mart:")}
+    wsql.create_views(con, files, marts)
+    return con
+
+
+def view_names(con: Any) -> list[str]:
+    return [r[0] for r in con.sql("select distinct table_name from information_schema.columns order by 1").fetchall()]
+
+
+def dump(wh_path: Path | str) -> dict[str, list[str]]:
+    """Every view of the live snapshot as sorted row reprs, without the volatile columns."""
+    con = connect(wh_path)
+    out: dict[str, list[str]] = {}
+    try:
+        for v in view_names(con):
+            cols = [r[0] for r in con.sql(
+                f"select column_name from information_schema.columns where table_name = '{v}' "
+                f"order by ordinal_position").fetchall()]
+            keep = ", ".join(f'"{c}"' for c in cols if c not in VOLATILE)
+            out[v] = sorted(map(repr, con.sql(f"select {keep} from {v}").fetchall()))
+    finally:
+        con.close()
+    return out
+
+
+def dump_diff(a: dict[str, list[str]], b: dict[str, list[str]], limit: int = 5) -> dict[str, Any]:
+    """Readable difference of two dumps (empty when equal)."""
+    diff: dict[str, Any] = {}
+    for v in sorted(set(a) | set(b)):
+        ra, rb = a.get(v, []), b.get(v, [])
+        if ra != rb:
+            sa, sb = set(ra), set(rb)
+            diff[v] = {"rows": (len(ra), len(rb)), "only_a": sorted(sa - sb)[:limit], "only_b": sorted(sb - sa)[:limit]}
+    return diff
+
+
+def check_integrity(wh_path: Path | str) -> Snapshot:
+    """What a reader sees is one complete snapshot: CURRENT names an existing snapshot, every file it lists
+    exists, is a complete Parquet file (footer + all rows readable), lies under tables/ or marts/ and is not
+    a temporary name; the SQL data tests pass on it."""
+    wh = Warehouse(wh_path)
+    root = Path(wh.root)
+    snap = wh.snapshot()
+    if snap.id == "0":
+        return snap
+    assert (root / SNAPSHOT_DIR / f"{snap.id}.json").is_file()
+    for table, files in snap.tables.items():
+        for rel in files:
+            assert rel.startswith(("tables/", "marts/")), (table, rel)
+            assert not Path(rel).name.startswith(".") and not rel.endswith(".tmp"), (table, rel)
+            p = root / rel
+            assert p.is_file(), f"snapshot {snap.id} lists {rel}, which is missing"
+            md = pq.read_metadata(p)
+            assert pq.read_table(p).num_rows == md.num_rows
+    con = connect(wh_path, snap)
+    try:
+        failing = {r.name: r.sample for r in wsql.run_data_tests(con) if r.failing_rows}
+    finally:
+        con.close()
+    assert failing == {}, failing
+    return snap
+
+
+def current_id(wh_path: Path | str) -> str | None:
+    p = Path(wh_path) / CURRENT
+    try:
+        return p.read_text().strip() or None
+    except FileNotFoundError:
+        return None
+
+
+def orphan_table_files(wh_path: Path | str) -> list[str]:
+    """Files under tables/ and marts/ that the live snapshot does not list."""
+    wh = Warehouse(wh_path)
+    root = Path(wh.root)
+    live = {f for v in wh.snapshot().tables.values() for f in v}
+    on_disk = {p.relative_to(root).as_posix() for top in ("tables", "marts") if (root / top).exists()
+               for p in (root / top).rglob("*") if p.is_file()}
+    return sorted(on_disk - live)
+
+
+def copy_warehouse(src: Path, dst: Path) -> Path:
+    shutil.rmtree(dst, ignore_errors=True)
+    shutil.copytree(src, dst, symlinks=True)
+    return dst
+
+
+@contextlib.contextmanager
+def chdir(p: Path) -> Iterator[None]:
+    old = os.getcwd()
+    os.chdir(p)
+    try:
+        yield
+    finally:
+        os.chdir(old)
+
+
+# ---------------------------------------------------------------------------------------------------
+# child-process targets (run in a forkserver child with newsetl already imported)
+# ---------------------------------------------------------------------------------------------------
+PRELOAD = ["newsetl.cli", "newsetl.pipeline", "newsetl.load", "newsetl.store", "newsetl.validate",
+           "newsetl.extract.article", "newsetl.dedup", "newsetl.enrich.entities", "newsetl.enrich.sectors",
+           "newsetl.ingest", "tests.reliability._support"]
+
+
+def child_cli(argv: list[str], crash: str | None = None, crash_arg: int = 0) -> None:
+    """Run ``newsetl`` with ``argv`` in this (child) process; optionally crash inside the commit.
+
+    crash:
+      ``exit_after_snapshot_file``  publish writes the snapshot file, then the process dies (os._exit)
+                                    before CURRENT is swapped;
+      ``raise_in_publish``          publish raises OSError (disk full) before writing anything;
+      ``exit_on_put``               the process dies just before the ``crash_arg``-th file move into
+                                    tables/ or marts/ (1-based);
+      ``exit_after_publish``        the process dies right after CURRENT is swapped (before garbage
+                                    collection and the .duckdb file).
+    """
+    from newsetl import cli
+    from newsetl.store import Warehouse
+
+    if crash == "exit_after_snapshot_file":
+        def publish(self: Warehouse, snap: Snapshot) -> None:
+            self._write_text_atomic(f"{SNAPSHOT_DIR}/{snap.id}.json", snap.to_json())
+            os._exit(70)
+
+        Warehouse.publish = publish  # type: ignore[method-assign]
+    elif crash == "raise_in_publish":
+        def publish_fail(self: Warehouse, snap: Snapshot) -> None:
+            raise OSError(28, "No space left on device (simulated)")
+
+        Warehouse.publish = publish_fail  # type: ignore[method-assign]
+    elif crash == "exit_on_put":
+        real_put = Warehouse._put
+        calls = [0]
+
+        def put(self: Warehouse, local: Path, rel: str) -> None:
+            calls[0] += 1
+            if calls[0] == crash_arg:
+                os._exit(71)
+            real_put(self, local, rel)
+
+        Warehouse._put = put  # type: ignore[method-assign]
+    elif crash == "exit_after_publish":
+        real_publish = Warehouse.publish
+
+        def publish_then_die(self: Warehouse, snap: Snapshot) -> None:
+            real_publish(self, snap)
+            os._exit(72)
+
+        Warehouse.publish = publish_then_die  # type: ignore[method-assign]
+    sys.stdout.flush()
+    code = cli.main(argv)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
+def child_count_puts(argv: list[str], out_file: str) -> None:
+    """Run ``newsetl`` and write how many files the commit moved into place (to pick crash points)."""
+    from newsetl import cli
+    from newsetl.store import Warehouse
+
+    real_put = Warehouse._put
+    calls = [0]
+
+    def put(self: Warehouse, local: Path, rel: str) -> None:
+        calls[0] += 1
+        real_put(self, local, rel)
+
+    Warehouse._put = put  # type: ignore[method-assign]
+    code = cli.main(argv)
+    Path(out_file).write_text(str(calls[0]))
+    os._exit(code)
