@@ -41,6 +41,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--json", default=None)
     ap.add_argument("--batch", type=int, default=2000)
+    ap.add_argument("--rounds", type=int, default=3)
     a = ap.parse_args()
     from datasketch import MinHash
 
@@ -64,12 +65,16 @@ def main() -> None:
             m = MinHash(num_perm=cfg.num_perm)
             m.update_batch(shingle_bytes(b, cfg.shingle_size))
 
-    t_ours = best_of(ours_sig)
-    t_upd = best_of(ds_update, 1)
-    t_bat = best_of(ds_batch, 2)
-    t_dedup = min(run_newsetl(docs, cfg, a.batch)[1] for _ in range(2))
-    t_ds_dedup_upd = run_datasketch(docs, cfg.shingle_size, cfg.num_perm, 0.5, per_shingle=True)[1]
-    t_ds_dedup_bat = run_datasketch(docs, cfg.shingle_size, cfg.num_perm, 0.5)[1]
+    # interleaved rounds, best of each: the machine is shared, so contention hits both sides alike
+    t_ours = t_upd = t_bat = t_dedup = t_ds_dedup_upd = t_ds_dedup_bat = float("inf")
+    for r in range(a.rounds):
+        t_ours = min(t_ours, best_of(ours_sig, 2))
+        t_bat = min(t_bat, best_of(ds_batch, 1))
+        t_dedup = min(t_dedup, run_newsetl(docs, cfg, a.batch)[1])
+        t_ds_dedup_bat = min(t_ds_dedup_bat, run_datasketch(docs, cfg.shingle_size, cfg.num_perm, 0.5)[1])
+        if r == 0:
+            t_upd = best_of(ds_update, 1)
+            t_ds_dedup_upd = run_datasketch(docs, cfg.shingle_size, cfg.num_perm, 0.5, per_shingle=True)[1]
     rows = [
         ("signatures", "newsetl compute_signatures", t_ours, None),
         ("signatures", "datasketch MinHash.update per shingle", t_upd, t_upd / t_ours),

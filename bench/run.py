@@ -14,7 +14,8 @@ process pools, a Prefect server) every 50 ms and keeps the peak of the sum:
 
 Walls are measured inside each worker around the call (interpreter start-up and the pandas/pyarrow
 import excluded from all phases; newsetl's own lazy imports and the Prefect server start are included). docs/s = input records (as counted by the floor) / wall; MB/s =
-input bytes on disk / wall. Results go to ``bench/results/`` (gitignored) and ``--json``. No phase
+input bytes on disk / wall; CPU s is user + system time of the phase's process and its waited-for
+children (robust to other load on the machine). Results go to ``bench/results/`` (gitignored) and ``--json``. No phase
 asserts anything about time.
 """
 
@@ -59,16 +60,30 @@ def _bench_module(name: str) -> Any:
     return mod
 
 
+def _cpu() -> float:
+    """CPU seconds (user + system) of this process and its waited-for children so far."""
+    import resource
+
+    a, b = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return a.ru_utime + a.ru_stime + b.ru_utime + b.ru_stime
+
+
 def _worker(phase: str, corpus: str, warehouse: str, workers: int, batch_size: int | None) -> dict[str, Any]:
+    out = _worker_call(phase, corpus, warehouse, workers, batch_size)
+    out["cpu"] = _cpu() - out.pop("cpu0")
+    return out
+
+
+def _worker_call(phase: str, corpus: str, warehouse: str, workers: int, batch_size: int | None) -> dict[str, Any]:
     sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH]
     sys.path.insert(0, str(REPO))
     import pandas  # noqa: F401  - pyarrow imports it lazily on first use (~0.7 s): keep it out of every wall
 
     if phase == "floor":
         run_floor = _bench_module("floor").run_floor
-        t0 = time.perf_counter()
+        c0, t0 = _cpu(), time.perf_counter()
         res = run_floor([corpus])
-        return {"wall": time.perf_counter() - t0, "floor": res}
+        return {"wall": time.perf_counter() - t0, "floor": res, "cpu0": c0}
     from newsetl.settings import load_settings, quiet_environment
 
     quiet_environment()
@@ -76,17 +91,17 @@ def _worker(phase: str, corpus: str, warehouse: str, workers: int, batch_size: i
         from newsetl.pipeline import run_pipeline
 
         settings = load_settings(None, warehouse=warehouse, workers=workers, batch_size=batch_size)
-        t0 = time.perf_counter()
+        c0, t0 = _cpu(), time.perf_counter()
         res = run_pipeline([corpus], settings)
         wall = time.perf_counter() - t0
-        return {"wall": wall, "result": _plain(res.__dict__)}
+        return {"wall": wall, "result": _plain(res.__dict__), "cpu0": c0}
     if phase == "flow":
         from flows.pipeline import newsetl_pipeline
 
-        t0 = time.perf_counter()
+        c0, t0 = _cpu(), time.perf_counter()
         out = newsetl_pipeline(sources=[corpus], warehouse=warehouse, workers=workers, batch_size=batch_size)
         wall = time.perf_counter() - t0
-        return {"wall": wall, "result": _plain(out)}
+        return {"wall": wall, "result": _plain(out), "cpu0": c0}
     raise SystemExit(f"unknown phase {phase}")
 
 
@@ -198,15 +213,18 @@ def build_report(res: dict[str, Any]) -> str:
     fwall = floor.get("wall")
     t = Table(title=f"newsetl bench: {res['corpus']} ({res['files']:,} files, {docs:,} records, {mb_in:,.1f} MB, "
                     f"workers={res['workers']})", header_style="bold")
-    for c in ("phase / stage", "wall s", "docs/s", "MB/s", "peak RSS MB", "x floor"):
+    fcpu = floor.get("cpu")
+    for c in ("phase / stage", "wall s", "docs/s", "MB/s", "peak RSS MB", "x floor", "CPU s", "CPU x floor"):
         t.add_column(c, justify="left" if c.startswith("phase") else "right")
 
     def row(name: str, wall: float | None, ph: dict[str, Any] | None = None, style: str | None = None) -> None:
         if wall is None:
-            t.add_row(name, "-", "-", "-", _mb(ph["peak_rss"]) if ph else "", "", style=style)
+            t.add_row(name, "-", "-", "-", _mb(ph["peak_rss"]) if ph else "", "", "", "", style=style)
             return
+        cpu = ph.get("cpu") if ph else None
         t.add_row(name, f"{wall:,.2f}", f"{docs / wall:,.0f}" if wall else "-", f"{mb_in / wall:,.1f}" if wall else "-",
-                  _mb(ph["peak_rss"]) if ph else "", f"{wall / fwall:,.1f}" if fwall else "", style=style)
+                  _mb(ph["peak_rss"]) if ph else "", f"{wall / fwall:,.1f}" if fwall else "",
+                  f"{cpu:,.1f}" if cpu is not None else "", f"{cpu / fcpu:,.1f}" if cpu and fcpu else "", style=style)
 
     row("floor (read+parse+write)", fwall, floor, "bold")
     for name in ("library", "flow"):
@@ -215,7 +233,7 @@ def build_report(res: dict[str, Any]) -> str:
             continue
         label = "library (run_pipeline)" if name == "library" else "flow (Prefect)"
         if ph.get("error"):
-            t.add_row(label, "FAILED", "", "", _mb(ph["peak_rss"]), "", style="red")
+            t.add_row(label, "FAILED", "", "", _mb(ph["peak_rss"]), "", "", "", style="red")
             continue
         row(label, ph["wall"], ph, "bold")
         if name == "library":
@@ -223,13 +241,14 @@ def build_report(res: dict[str, Any]) -> str:
                 sub = k.strip()
                 indent = "    " if k.startswith(" ") or sub in BATCH_SUBSTAGES else "  "
                 t.add_row(f"{indent}{sub}{' (sum over workers)' if indent == '    ' else ''}", f"{v:,.2f}", "", "",
-                          "", "")
+                          "", "", "", "")
     buf = StringIO()
-    Console(file=buf, width=110, force_terminal=False, color_system=None).print(t)
+    Console(file=buf, width=130, force_terminal=False, color_system=None).print(t)
     lines = [buf.getvalue().rstrip()]
     s = res["summary"]
     if s.get("pipeline_over_floor") is not None:
-        lines.append(f"pipeline / floor: {s['pipeline_over_floor']:.1f}x (aim: <= 10x)")
+        lines.append(f"pipeline / floor: {s['pipeline_over_floor']:.1f}x wall, "
+                     f"{s.get('pipeline_over_floor_cpu') or float('nan'):.1f}x CPU (aim: <= 10x)")
     if s.get("prefect_over_library") is not None:
         lines.append(f"Prefect overhead: flow / library = {s['prefect_over_library']:.2f}x "
                      f"(+{s['prefect_extra_seconds']:.1f}s, includes the ephemeral server start)")
@@ -258,7 +277,9 @@ def summarize(res: dict[str, Any]) -> dict[str, Any]:
     if lib and not lib.get("error"):
         s.update(library_seconds=lib["wall"], library_peak_rss=lib["peak_rss"],
                  library_docs_per_s=(s["docs"] or 0) / lib["wall"],
-                 pipeline_over_floor=lib["wall"] / floor_wall if floor_wall else None)
+                 pipeline_over_floor=lib["wall"] / floor_wall if floor_wall else None,
+                 library_cpu_seconds=lib.get("cpu"), floor_cpu_seconds=ph["floor"].get("cpu"),
+                 pipeline_over_floor_cpu=(lib["cpu"] / ph["floor"]["cpu"]) if ph["floor"].get("cpu") else None)
     if flow and not flow.get("error"):
         s.update(flow_seconds=flow["wall"], flow_peak_rss=flow["peak_rss"])
         if lib and not lib.get("error"):

@@ -99,7 +99,7 @@ def newsetl_backfill(
         return out
     for i in range(0, len(uris), bp.chunk_files):
         params = PipelineParams(sources=uris[i : i + bp.chunk_files], warehouse=bp.warehouse, config=bp.config,
-                                workers=bp.workers, runner=bp.runner, batch_size=bp.batch_size,
+                                workers=bp.workers, runner=bp.runner, dask_address=None, batch_size=bp.batch_size,
                                 wait_seconds=bp.wait_seconds)
         tr = task_runner_for(bp.runner, settings.workers)
         res = load_flow.with_options(task_runner=tr)(params)

@@ -5,8 +5,13 @@
   history by a join), every candidate is VERIFIED from the two signatures before it is merged:
   estimated Jaccard ``>= cfg.threshold`` (method ``near``) or estimated containment
   ``>= cfg.containment_threshold`` (method ``containment``, abridged copies);
-* clusters by union-find; a cluster touching history takes the history's story_id (stable ids across
-  runs), otherwise its canonical row is the best quality copy.
+* numbers: a pair that differs (almost) only in digit-holding shingles on both sides (templated reports
+  of different days) is never merged, and becomes a cannot-link so a third document contained in both
+  cannot join them either (see :func:`numbers_differ`);
+* clusters by union-find over the verified edges, strongest first; a cluster touching history takes the
+  history's story_id (stable ids across runs: two history stories bridged later are NOT merged, the
+  strongest link wins), otherwise its canonical row is the best quality copy (no encoding loss, has a
+  date, longest body, then first seen).
 
 Containment is estimated from the order of the two MinHash values per permutation: with ``A`` and ``B``
 hashed by the same min-wise permutation, ``P(minA == minB) = |A∩B|/|A∪B|`` and
@@ -318,6 +323,13 @@ def deduplicate_batch(batch: pa.Table, history: HistoryIndex, cfg: DedupConfig) 
     d_rows: list[int] = []
     d_meth: list[str] = []
     d_sim: list[float] = []
+    pairs = [(i, c) for i, c in canonical_row.items() if i != c and eligible[i] and eligible[c]]
+    direct: dict[int, tuple[int, float]] = {}
+    if pairs:
+        pi = np.array([p[0] for p in pairs])
+        pc = np.array([p[1] for p in pairs])
+        mm, ss, _ = verify(sig[pi], sig[pc], cfg)
+        direct = dict(zip(pi.tolist(), zip(mm.tolist(), ss.tolist(), strict=True), strict=True))
     for i in range(n):
         if story[i] == aids[i]:
             continue
@@ -326,9 +338,8 @@ def deduplicate_batch(batch: pa.Table, history: HistoryIndex, cfg: DedupConfig) 
             c = canonical_row[i]
             if hashes[i] == hashes[c]:
                 m_, s_ = EXACT, 1.0
-            elif eligible[i] and eligible[c]:
-                mm, ss, _ = verify(sig[i : i + 1], sig[c : c + 1], cfg)
-                m_, s_ = int(mm[0]), float(ss[0])
+            elif i in direct:
+                m_, s_ = direct[i]
         else:
             node = story_node.get(story[i])
             if node is not None and (i, node) in to_history:

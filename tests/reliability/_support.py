@@ -177,7 +177,9 @@ def child_cli(argv: list[str], crash: str | None = None, crash_arg: int = 0) -> 
       ``exit_on_put``               the process dies just before the ``crash_arg``-th file move into
                                     tables/ or marts/ (1-based);
       ``exit_after_publish``        the process dies right after CURRENT is swapped (before garbage
-                                    collection and the .duckdb file).
+                                    collection and the .duckdb file);
+      ``exit_after_gc``             the process dies after garbage collection, before the .duckdb file
+                                    is rewritten.
     """
     from newsetl import cli
     from newsetl.store import Warehouse
@@ -212,6 +214,14 @@ def child_cli(argv: list[str], crash: str | None = None, crash_arg: int = 0) -> 
             os._exit(72)
 
         Warehouse.publish = publish_then_die  # type: ignore[method-assign]
+    elif crash == "exit_after_gc":
+        real_gc = Warehouse.garbage_collect
+
+        def gc_then_die(self: Warehouse, keep_snapshots: int = 1) -> int:
+            real_gc(self, keep_snapshots)
+            os._exit(73)
+
+        Warehouse.garbage_collect = gc_then_die  # type: ignore[method-assign]
     sys.stdout.flush()
     code = cli.main(argv)
     sys.stdout.flush()

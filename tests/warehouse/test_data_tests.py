@@ -10,7 +10,17 @@ import duckdb
 import pytest
 
 from newsetl import sql as wsql
-from tests.warehouse.tiny import ARTICLES, DUPLICATES, ENTITIES, SECTORS, article, rows, sample_tables, tables, views
+from tests.warehouse.tiny import (
+    ARTICLES,
+    DUPLICATES,
+    ENTITIES,
+    SECTORS,
+    article,
+    rows,
+    sample_tables,
+    tables,
+    views,
+)
 
 MONTH = dt.date(2024, 3, 1)
 

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsetl import sql as wsql
-from newsetl.store import write_parquet
 from newsetl.enrich.entities import salient_pairs
+from newsetl.store import write_parquet
 from schemas import PARTITION_COLUMN
 from tests.warehouse.tiny import D1, D2, article, committed, rows, sample_tables, tables, views
 
