@@ -129,8 +129,12 @@ def cmd_run(a: argparse.Namespace) -> int:
     if a.no_prefect:
         from newsetl.pipeline import run_pipeline
 
+        from newsetl.progress import progress_display
+
         settings = load_settings(a.config, warehouse=warehouse, workers=a.workers, batch_size=a.batch_size)
-        res = run_pipeline(a.sources, settings, wait_seconds=a.wait, retry_quarantined=a.retry_quarantined)
+        with progress_display(enabled=False if a.json else None) as progress:
+            res = run_pipeline(a.sources, settings, wait_seconds=a.wait, retry_quarantined=a.retry_quarantined,
+                               progress=progress)
         result: dict[str, Any] = res.__dict__
         text = res.summary()
     else:

@@ -175,7 +175,9 @@ def commit(wh: Warehouse, staged: StagedRun, check: MartCheck | None = None) -> 
         rows = _append_staged(con, wh, staged, tables, out_dir)
         _materialise_marts(con, wh, tables, staged.run_id, out_dir)
         if check is not None:
-            wsql.create_views(con, {k: [wh.url(f) for f in v] for k, v in tables.items()})
+            # the checks read the materialised marts (what BI tools will see), not the views again
+            marts = {k[5:]: wh.url(v[0]) for k, v in tables.items() if k.startswith("mart:")}
+            wsql.create_views(con, {k: [wh.url(f) for f in v] for k, v in tables.items()}, marts)
             check(con)
     finally:
         con.close()

@@ -40,7 +40,7 @@ from newsetl.store import Warehouse, cast_to_schema, new_run_id, remove_tree, wr
 from schemas import PARTITION_COLUMN, TABLES, UNKNOWN_PARTITION
 
 SUCCESS = "_SUCCESS"
-ProgressFn = Callable[[str, int, int], None]
+ProgressFn = Callable[..., None]  # (stage, done, total, *, files=None, articles=None)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -708,12 +708,14 @@ def run_pipeline(sources: list[str], settings: Settings, *, run_id: str | None =
                 for i, fut in enumerate(futs):
                     summaries.append(fut.result())
                     if progress:
-                        progress("process", i + 1, len(futs))
+                        progress("process", i + 1, len(futs), files=sum(s.files for s in summaries),
+                                 articles=sum(s.articles for s in summaries))
         else:
             for i, b in enumerate(p.batches):
                 summaries.append(process_batch(i, b, settings, root, p.known_hashes))
                 if progress:
-                    progress("process", i + 1, len(p.batches))
+                    progress("process", i + 1, len(p.batches), files=sum(s.files for s in summaries),
+                             articles=sum(s.articles for s in summaries))
         secs["process"] = time.perf_counter() - t0
         for s in summaries:
             for k, v in s.seconds.items():

@@ -25,13 +25,25 @@ EXPLANATIONS: dict[str, str] = {
 }
 
 
-def quarantined_sources(wh: Warehouse, reason: str | None = None) -> set[str]:
+# reasons that record a policy decision about the source's location, not a defect of its content: retrying
+# the file by name would bypass the policy (a SOURCE named explicitly is read wherever its link points)
+POLICY_REASONS = frozenset({"symlink_outside_root"})
+
+
+def _reasons_by_source(wh: Warehouse) -> dict[str, set[str]]:
     files = wh.files("quarantine")
     if not files:
-        return set()
+        return {}
     t = pq.ParquetDataset(files, filesystem=wh.fs if wh.remote else None).read(columns=["source_uri", "reason"])
     d = t.to_pydict()
-    return {u for u, r in zip(d["source_uri"], d["reason"], strict=True) if reason is None or r == reason}
+    out: dict[str, set[str]] = {}
+    for u, r in zip(d["source_uri"], d["reason"], strict=True):
+        out.setdefault(u, set()).add(r)
+    return out
+
+
+def quarantined_sources(wh: Warehouse, reason: str | None = None) -> set[str]:
+    return {u for u, rs in _reasons_by_source(wh).items() if reason is None or reason in rs}
 
 
 def listing(con: Any, *, explain: bool, reason: str | None, limit: int) -> tuple[list[str], list[tuple[Any, ...]]]:
@@ -62,10 +74,15 @@ def retry(warehouse: str, config: str | None, reason: str | None = None) -> str:
     from newsetl.settings import load_settings
 
     wh = Warehouse(warehouse)
-    sources = sorted(quarantined_sources(wh, reason))
+    settings = load_settings(config, warehouse=warehouse)
+    by_source = {u: rs for u, rs in _reasons_by_source(wh).items() if reason is None or reason in rs}
+    policy = set() if settings.ingest.follow_symlinks_outside_root else POLICY_REASONS
+    sources = sorted(u for u, rs in by_source.items() if not rs & policy)
+    held = len(by_source) - len(sources)
+    note = (f"; {held} source(s) quarantined as symlink_outside_root not retried (set "
+            f"ingest.follow_symlinks_outside_root: true in the config to read them)") if held else ""
     present = [s for s in sources if fsspec.core.url_to_fs(s)[0].exists(s)]
     if not present:
-        return f"nothing to retry ({len(sources)} quarantined sources, none present)"
-    settings = load_settings(config, warehouse=warehouse)
+        return f"nothing to retry ({len(sources)} quarantined sources, none present{note})"
     res = run_pipeline(present, settings, retry_quarantined=True)
-    return res.summary()
+    return res.summary() + (f"\n  note: {note[2:]}" if note else "")

@@ -22,6 +22,7 @@ import pytest
 
 from newsetl import cli
 from newsetl import pipeline as pl
+from newsetl.errors import ValidationFailed
 from newsetl.settings import load_settings
 from tests.reliability import _support as S
 
@@ -57,7 +58,8 @@ CATALOGUE: list[tuple[str, tuple[Any, ...]]] = [
     ("script_in_text.txt", ("loaded", {"title": f"Headline with {SCRIPT} inside"})),
     ("script_escaped.html", ("loaded", {"title": f"Escaped script {SCRIPT}"})),
     ("script_flagged.json", ("quarantine", "expect_column_values_to_not_match_regex", "validate",
-                             r"Click to expand <script>alert\(1\)</script>.*forum chrome 'Click to expand'")),
+                             r"^column=body value=Click to expand <script>alert\(1\)</script>\n\nISLAMABAD: .*…: "
+                             r"body still holds forum chrome 'Click to expand'$")),
 ]
 GOOD = sorted(p.name for p in S.SAMPLE_DIR.glob("*.txt"))
 
@@ -165,7 +167,7 @@ def test_script_is_shown_as_text_in_report_and_data_docs(catalogue: dict[str, An
     page = out.read_text(encoding="utf-8")
     assert SCRIPT not in page
     assert "<script" not in page.lower()  # the report has no script of its own either
-    assert f"Headline with {ESCAPED} inside" in page or f"Escaped script {ESCAPED}" in page
+    assert f"Headline with {ESCAPED} inside" in page and f"Escaped script {ESCAPED}" in page
     assert f"Click to expand {ESCAPED}" in page  # the quarantine example
     pages = sorted((catalogue["wh"] / "data_docs").rglob("*.html"))
     assert pages, "no GX Data Docs were built"
@@ -203,7 +205,29 @@ def test_file_vanishing_between_plan_and_read(tmp_path: Path, monkeypatch: pytes
     assert con.sql(f"select status from manifest where source_uri = '{doomed}'").fetchall() == [("quarantined",)]
 
 
+EMPTY_BATCH_BUG = (
+    "bug in pipeline.process_batch: a batch in which every file is quarantined has 0 articles, and "
+    "validate_table('articles', <empty>) fails the batch-level expectation 'a batch of this table is never "
+    "empty' (expect_table_row_count_to_be_between min 1), so ValidationFailed aborts the whole run; fix: "
+    "skip the article/sector/entity suites when the batch has no articles (or drop that expectation for "
+    "batches)")
+
+
+@pytest.mark.xfail(strict=True, raises=ValidationFailed, reason=EMPTY_BATCH_BUG)
+def test_a_day_of_only_bad_files_still_succeeds(tmp_path: Path) -> None:
+    """An unattended daily run whose input holds only bad files must quarantine them, not fail."""
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(BAD / "empty.txt", src / "empty.txt")
+    shutil.copy(BAD / "truncated.json", src / "truncated.json")
+    res = pl.run_pipeline([str(src)], load_settings(None, warehouse=str(tmp_path / "wh"), validate_data_docs=False))
+    assert (res.articles_loaded, res.quarantine_reasons) == (0, {"empty_file": 1, "invalid_json": 1})
+
+
 @pytest.mark.slow
+@pytest.mark.xfail(strict=True, raises=ValidationFailed, reason=(
+    "same bug: the 100 MB file (> 64 MB) forms a batch of its own (_cut_batches), is quarantined "
+    "as too_large, and its empty batch aborts the run"))
 def test_real_100_mb_file(tmp_path: Path) -> None:
     """A real 100 MB file is refused by size before it is read (limit from a config file), quickly and
     with bounded memory, and the small file beside it loads."""
