@@ -128,7 +128,6 @@ def cmd_run(a: argparse.Namespace) -> int:
     load_settings(a.config, warehouse=warehouse)  # validate the config before anything starts
     if a.no_prefect:
         from newsetl.pipeline import run_pipeline
-
         from newsetl.progress import progress_display
 
         settings = load_settings(a.config, warehouse=warehouse, workers=a.workers, batch_size=a.batch_size)

@@ -40,7 +40,7 @@ class DedupConfig(_Model):
     shingle_size: int = Field(5, ge=1, le=12)
     num_perm: int = Field(128, ge=16, le=1024)
     bands: int = Field(32, ge=1)
-    threshold: float = Field(0.7, gt=0.0, le=1.0, description="Jaccard to call two articles one story")
+    threshold: float = Field(0.6, gt=0.0, le=1.0, description="Jaccard to call two articles one story")
     containment_threshold: float = Field(0.85, gt=0.0, le=1.0, description="share of the shorter text found in the longer")
     min_words: int = Field(30, ge=1, description="shorter bodies are only deduplicated exactly")
     seed: int = 1

@@ -7,6 +7,7 @@ import subprocess
 import time
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from newsetl import cli
@@ -62,3 +63,25 @@ def test_second_run_refused_then_queued(tmp_path: Path, capsys: pytest.CaptureFi
     assert con.sql("select count(*), count(distinct article_id) from articles").fetchall() == [(40, 40)]
     assert con.sql("select count(*) from manifest").fetchall() == [(40,)]
     assert S.orphan_table_files(wh) == []
+
+
+@pytest.mark.xfail(strict=True, raises=duckdb.IOException, reason=(
+    "store.Warehouse.garbage_collect (called by load.commit right after publish, keep_snapshots=1) deletes "
+    "the files of the previous snapshot at once, so a reader that opened it a moment earlier (newsetl sql, "
+    "a BI tool on newsetl.duckdb, the report) fails mid-query with 'No files found'; fix: keep the files "
+    "of the last few snapshots (or of snapshots younger than a grace period) and collect them later"))
+def test_reader_of_previous_snapshot_survives_a_commit(tmp_path: Path) -> None:
+    from newsetl.pipeline import run_pipeline
+    from newsetl.settings import load_settings
+
+    src = tmp_path / "src"
+    files = S.write_articles(src, 0, 6)
+    S.set_mtime(files, 1_600_000_000)
+    settings = load_settings(None, warehouse=str(tmp_path / "wh"), validate_data_docs=False)
+    run_pipeline([str(src)], settings)
+    reader = S.connect(tmp_path / "wh")  # a reader opens snapshot 1 ...
+    assert reader.sql("select count(*) from articles").fetchall() == [(6,)]
+    S.set_mtime(S.write_articles(src, 0, 2, tag="v2"), 1_700_000_000)
+    run_pipeline([str(src)], settings)  # ... a run commits snapshot 2 meanwhile ...
+    # ... and the reader's next query (same snapshot, same file list) still answers
+    assert reader.sql("select count(*) from articles").fetchall() == [(6,)]
