@@ -188,6 +188,9 @@ def commit(wh: Warehouse, staged: StagedRun, check: MartCheck | None = None) -> 
         tables={k: sorted(v) for k, v in tables.items()},
     )
     wh.publish(new)
-    removed = wh.garbage_collect()
+    try:
+        removed = wh.garbage_collect()
+    except OSError:  # committed already: the next commit collects what is left; do not fail the run
+        removed = 0
     remove_tree(out_dir)
     return CommitResult(new, rows, superseded, removed)
