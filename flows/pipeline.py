@@ -107,8 +107,13 @@ def load_flow(params: PipelineParams) -> pipeline.RunResult:
                     len(p.batches), p.skipped)
         t0 = time.perf_counter()
         root = str(pipeline.work_root(wh))
-        futures = [process_batch_task.submit(i, b, settings, root, p.known_hashes) for i, b in enumerate(p.batches)]
-        summaries = [f.result() for f in futures]
+        if len(p.batches) <= 1:
+            # one batch: run it here; starting a worker pool would cost more than it saves
+            summaries = [process_batch_task(i, b, settings, root, p.known_hashes) for i, b in enumerate(p.batches)]
+        else:
+            futures = [process_batch_task.submit(i, b, settings, root, p.known_hashes)
+                       for i, b in enumerate(p.batches)]
+            summaries = [f.result() for f in futures]
         secs["process"] = time.perf_counter() - t0
         cached = sum(s.cached for s in summaries)
         if cached:

@@ -112,7 +112,9 @@ def plan(sources: list[str], settings: Settings, wh: Warehouse, run_id: str | No
             if not retry:
                 known[f.uri] = h
         todo.append(FileRef(f.uri, f.size, f.mtime, f.root))
-    batches = list(_cut_batches(todo, settings.batch_size, 64 * 1024 * 1024))
+    # at least one batch per worker (balanced), at most batch_size files each
+    per_batch = max(1, min(settings.batch_size, -(-len(todo) // settings.workers)))
+    batches = list(_cut_batches(todo, per_batch, 64 * 1024 * 1024))
     return Plan(run_id or new_run_id(), batches, len(found) + len(rejections), skipped, rejections, known)
 
 

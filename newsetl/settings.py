@@ -58,12 +58,17 @@ class EnrichConfig(_Model):
     embeddings: bool = Field(False, description="second classifier with a packaged embedding model")
 
 
+def default_workers() -> int:
+    """Both cores (up to 4) for the CPU-bound steps unless told otherwise."""
+    return max(1, min(4, os.cpu_count() or 1))
+
+
 class Settings(_Model):
     """Everything a run needs to know besides its sources."""
 
     warehouse: str = DEFAULT_WAREHOUSE
     batch_size: int = Field(2000, ge=1, description="files per batch (also capped at 64 MB of input)")
-    workers: int = Field(1, ge=1, description="processes for the CPU-bound steps")
+    workers: int = Field(default_factory=default_workers, ge=1, description="processes for the CPU-bound steps")
     ingest: IngestConfig = IngestConfig()
     dedup: DedupConfig = DedupConfig()
     enrich: EnrichConfig = EnrichConfig()

@@ -31,6 +31,22 @@ import ahocorasick
 # The plain space is left out of the class: it already is a space, and not substituting it halves the cost.
 _NON_WORD = re.compile(r"[^\w \u064b-\u065f\u0670\u06d6-\u06ed]|_")
 _WORD_TAIL = re.compile(r"[\w\u064b-\u065f\u0670]*")
+# Same substitution in two steps (measured ~3x faster on news text, which is punctuation-heavy): ASCII
+# bytes through a bytes.translate table on the UTF-8 form (ASCII \w is [A-Za-z0-9_], and "_" is replaced
+# too; bytes >= 0x80 are left alone, so multi-byte characters pass unchanged), then the few non-ASCII
+# non-word characters (curly quotes, dashes) through the regex.
+_ASCII_TABLE = bytes(
+    32 if c < 128 and c != 32 and (c == 95 or not chr(c).isalnum()) else c for c in range(256)
+)
+_NON_ASCII_NON_WORD = re.compile(r"[^\x00-\x7f\w\u064b-\u065f\u0670\u06d6-\u06ed]")
+
+
+def _spaces_for_non_word(text: str) -> str:
+    """``_NON_WORD.sub(" ", text)``, faster."""
+    if text.isascii():
+        return text.encode("ascii").translate(_ASCII_TABLE).decode("ascii")
+    out = text.encode("utf-8", "surrogatepass").translate(_ASCII_TABLE).decode("utf-8", "surrogatepass")
+    return _NON_ASCII_NON_WORD.sub(" ", out)
 
 
 def fold(text: str) -> str:
@@ -38,12 +54,12 @@ def fold(text: str) -> str:
     folded = text.casefold()
     if len(folded) != len(text):  # rare: a character whose casefold has several characters
         folded = "".join(c.casefold()[:1] or " " for c in text)
-    return _NON_WORD.sub(" ", folded)
+    return _spaces_for_non_word(folded)
 
 
 def fold_keep_case(text: str) -> str:
     """Like ``fold`` without the casefold (used to confirm case-exact phrases)."""
-    return _NON_WORD.sub(" ", text)
+    return _spaces_for_non_word(text)
 
 
 def normalise_phrase(phrase: str) -> str:

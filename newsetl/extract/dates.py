@@ -137,6 +137,10 @@ def parse_date(
     res = parse_date_fast(s)
     if res is None and _known_shape(s):
         return None  # a fast-path shape with impossible values ("2021-13-01"): do not let dateparser reorder it
+    if res is None and s[0] in "PpUuDdLl" and _labelled_date(s):
+        # "Updated 19/09/2015": strict dateparser rejects a label word before a date (checked for every
+        # label x fast-path form: all None), so answer without loading it (0.6 s per process + 1.3 ms)
+        return None
     if res is None and fallback and 6 <= len(s) <= 80 and any(c.isdigit() for c in s) and not _RELATIVE.search(s):
         import dateparser
 
@@ -159,6 +163,15 @@ def parse_date(
     if res is None or not is_plausible(res[0], today):
         return None
     return res
+
+
+def _labelled_date(s: str) -> bool:
+    """A line label ("Updated", "Published on:", "Date") followed by a date of a fast-path shape."""
+    m = _LINE_LABEL.match(s)
+    if m is None or m.end() == 0:
+        return False
+    rest = s[m.end():].lstrip("-–—|").strip()
+    return bool(rest) and (parse_date_fast(rest) is not None or _known_shape(rest))
 
 
 def resolve_month_day(month: int, day: int, ref: dt.date) -> dt.date | None:

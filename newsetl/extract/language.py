@@ -3,10 +3,21 @@
 The classifier is restricted to ISO 639-1 languages (two-letter codes): py3langid's extra three-letter
 varieties (``arz``, ``yue``, ``zxx`` ...) and dead/constructed languages (Latin, Esperanto, Sanskrit)
 only produce false positives on news text. Short or low-confidence text is ``"und"``.
+
+Speed: the classifier only ever sees the first ``SAMPLE_CHARS`` characters, and plainly English text
+(almost every article of these corpora) does not reach it at all: a sample that is nearly all ASCII, at
+least ``FAST_MIN_WORDS`` words long, with at least ``FAST_MIN_HITS`` and ``FAST_MIN_SHARE`` of its words
+English function words ("the", "which", "were" ...) is ``"en"``. The thresholds were set on 27,700 texts
+(generated corpus, BBC, the Pakistani news pages and the readability test pages, whole bodies and single
+paragraphs): every text the fast path accepts, py3langid also classifies as ``en`` (with confidence), and
+the most English-looking text py3langid does *not* call ``en`` has 6 such words (a list of names), half
+the threshold. The model is loaded once per process, lazily, and its feature table is converted once to a
+C-ordered float32 array (the same numbers; the scores are bit-identical, the row gather is faster).
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from typing import Any
 
@@ -17,17 +28,34 @@ _EXCLUDED = frozenset({"la", "eo", "sa", "zxx"})
 _lock = threading.Lock()
 _identifier: Any = None
 
+# English-only fast path (see the module docstring). Function words that are not words of the other
+# Latin-script languages py3langid knows (no "in", "is", "a", "die", "van", "of" is kept out too).
+FAST_MIN_WORDS = 40
+FAST_MIN_HITS = 12
+FAST_MIN_SHARE = 0.15
+FAST_MAX_NON_ASCII = 0.04  # extra UTF-8 bytes per character (curly quotes and dashes are fine)
+_EN_FUNCTION_WORDS = frozenset(
+    "the and that with for was were which from have has been this their would said they will are but not "
+    "had who there its also after when than them could about into more other what over these those should "
+    "because while where only such being".split()
+)
+_ASCII_WORD = re.compile(r"[a-z]+")
+
 
 def _get() -> Any:
     global _identifier
     if _identifier is None:
         with _lock:
             if _identifier is None:
+                import numpy as np
                 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
                 ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
                 langs = sorted({c for c in ident.nb_classes if len(c) == 2 and c not in _EXCLUDED})
                 ident.set_languages(langs)
+                # the column selection leaves a Fortran-ordered float16 copy: gathering ~300 feature rows
+                # per text from it dominated classify(); same values as float32, C order
+                ident.nb_ptc = np.ascontiguousarray(ident.nb_ptc, dtype=np.float32)
                 _identifier = ident
     return _identifier
 
@@ -43,12 +71,26 @@ def normalize_language(code: str | None) -> str | None:
     return c if len(c) == 2 and c.isalpha() else None
 
 
+def plainly_english(sample: str) -> bool:
+    """True when ``sample`` is long, (nearly) ASCII text whose function words are clearly English."""
+    n_chars = len(sample)
+    if not sample.isascii() and len(sample.encode("utf-8", "surrogatepass")) - n_chars > FAST_MAX_NON_ASCII * n_chars:
+        return False
+    words = _ASCII_WORD.findall(sample.lower())
+    if len(words) < FAST_MIN_WORDS:
+        return False
+    hits = sum(map(_EN_FUNCTION_WORDS.__contains__, words))
+    return hits >= FAST_MIN_HITS and hits >= FAST_MIN_SHARE * len(words)
+
+
 def detect_language(text: str, *, min_words: int = MIN_WORDS) -> str:
     """ISO 639-1 code of ``text``'s language, or ``"und"`` when it has fewer than ``min_words`` words or
     the classifier is not confident."""
     sample = text[:SAMPLE_CHARS]
     if len(sample.split(None, min_words)) < min_words:
         return "und"
+    if plainly_english(sample):
+        return "en"
     lang, prob = _get().classify(sample)
     if prob < MIN_CONFIDENCE:
         return "und"

@@ -34,6 +34,7 @@ from typing import Any
 
 import pytest
 
+from newsetl.errors import WarehouseLockedError
 from newsetl.pipeline import run_pipeline
 from newsetl.settings import load_settings
 from newsetl.store import SNAPSHOT_DIR, Warehouse
@@ -156,8 +157,10 @@ def _verify(world: dict[str, Any], wt: Path, trial: str, how: str, killed_at: fl
     else:
         pytest.fail(f"{trial}: reader sees neither the old nor the new snapshot: "
                     f"{S.dump_diff(world['new'], seen)}")
-    with Warehouse(wt).lock("probe"):  # a killed run never leaves the lock held
+    t_probe = time.monotonic()
+    with Warehouse(wt).lock("probe", wait_seconds=120):  # a killed run never leaves the lock held for long
         pass
+    lock_held = time.monotonic() - t_probe
     # 2. the next run recovers to exactly the uninterrupted result
     run_pipeline([str(world["src"])], load_settings(world["cfg"], warehouse=str(wt)))
     S.check_integrity(wt)
@@ -166,9 +169,11 @@ def _verify(world: dict[str, Any], wt: Path, trial: str, how: str, killed_at: fl
     orphans = S.orphan_table_files(wt)
     if saw == "old":  # the recovery run committed, and its garbage collection removed the killed run's files
         assert orphans == [], trial
+    notes = [f"{len(orphans)} unreferenced files left (see test_next_run_tidies_up_after_post_commit_crash)"
+             if orphans else "", f"lock still held {lock_held:.1f}s after the kill (orphaned pool workers)"
+             if lock_held > 0.5 else ""]
     o = Outcome(trial, how, None if killed_at is None else round(killed_at, 3), code, saw, True,
-                f"{len(orphans)} unreferenced files left (see test_next_run_tidies_up_after_post_commit_crash)"
-                if orphans else "")
+                "; ".join(n for n in notes if n))
     OUTCOMES.append(o)
     return o
 
@@ -204,7 +209,7 @@ def test_sigkill_at_event(ctx: Any, world: dict[str, Any], event: str, delay: fl
     note = "" if hit else "event not seen before the run ended"
     o = _verify(world, wt, f"event:{event}+{delay}s", "SIGKILL (forkserver child)", killed_at, p.exitcode)
     o.note = "; ".join(x for x in (note, o.note) if x)
-    if event in ("lock", "batch", "finalize", "commit") and hit:
+    if event in ("lock", "batch", "finalize", "commit") and hit and not delay:
         assert o.reader_saw == "old", "killed before the commit point, yet the new snapshot is live"
 
 
@@ -239,6 +244,30 @@ def test_crash_inside_commit(ctx: Any, world: dict[str, Any], crash: str, where:
     o = _verify(world, wt, f"crash:{crash}{'@put ' + str(k) if k else ''}", "in-commit crash (child)", None,
                 p.exitcode)
     assert o.reader_saw == ("new" if crash in ("exit_after_publish", "exit_after_gc") else "old")
+
+
+@pytest.mark.xfail(strict=True, raises=WarehouseLockedError, reason=(
+    "store.Warehouse.lock uses fcntl.flock, whose lock belongs to the open file description, and "
+    "run_pipeline's ProcessPoolExecutor forks its workers after taking it: when the run is SIGKILLed, the "
+    "orphaned workers keep the warehouse locked until they finish their batch, and the next run is refused "
+    "naming the dead pid; fix: fcntl.lockf (per-process POSIX lock, not inherited by fork) in store.py, or "
+    "a forkserver/spawn mp_context for the pool in pipeline.py"))
+def test_sigkill_with_workers_frees_the_lock_at_once(ctx: Any, world: dict[str, Any]) -> None:
+    wt = S.copy_warehouse(world["w0"], world["base"] / "workers-lock")
+    old_id = Warehouse(wt).snapshot().id
+    argv = ["run", str(world["src"]), "--warehouse", str(wt), "--no-prefect", "--config", str(world["cfg"]),
+            "--workers", "2", "--batch-size", "4"]
+    p = ctx.Process(target=S.child_cli, args=(argv, None, 0))
+    p.start()
+    assert _wait_for(_events(wt, old_id, p.pid)["batch"], p.is_alive)
+    os.kill(p.pid, signal.SIGKILL)
+    p.join(60)
+    try:
+        with Warehouse(wt).lock("next run"):  # the next daily run, right after the crash
+            pass
+    finally:
+        with Warehouse(wt).lock("cleanup", wait_seconds=120):  # let the orphans finish before tmp cleanup
+            pass
 
 
 @pytest.mark.xfail(strict=True, reason=(
