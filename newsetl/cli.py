@@ -46,7 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--config", "-c", default=None, help="YAML config file (see config/newsetl.example.yaml)")
     r.add_argument("--workers", type=int, default=None, help="processes for the CPU-bound steps")
     r.add_argument("--runner", choices=["thread", "process", "dask"], default=None,
-                   help="Prefect task runner for the batch tasks (default: process when --workers > 1)")
+                   help="Prefect task runner for the batch tasks: thread (default: thread tasks handing the CPU work "
+                        "to a forked pool of --workers processes), process (Prefect's process pool) or dask")
     r.add_argument("--dask-address", default=None, help="scheduler address of an existing Dask cluster")
     r.add_argument("--batch-size", type=int, default=None, help="files per batch (bounds memory)")
     r.add_argument("--wait", type=float, default=0.0, help="seconds to wait for another run's lock")
