@@ -35,9 +35,7 @@ FAST_MIN_HITS = 12
 FAST_MIN_SHARE = 0.15
 FAST_MAX_NON_ASCII = 0.04  # extra UTF-8 bytes per character (curly quotes and dashes are fine)
 _EN_FUNCTION_WORDS = frozenset(
-    "the and that with for was were which from have has been this their would said they will are but not "
-    "had who there its also after when than them could about into more other what over these those should "
-    "because while where only such being".split()
+    ["the", "and", "that", "with", "for", "was", "were", "which", "from", "have", "has", "been", "this", "their", "would", "said", "they", "will", "are", "but", "not", "had", "who", "there", "its", "also", "after", "when", "than", "them", "could", "about", "into", "more", "other", "what", "over", "these", "those", "should", "because", "while", "where", "only", "such", "being"]
 )
 _ASCII_WORD = re.compile(r"[a-z]+")
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from flows.pipeline import newsetl_pipeline, task_runner_for
+from flows.pipeline import newsetl_pipeline, task_runner_for, uses_cpu_pool
 from flows.reporting import open_views
 from newsetl.store import Warehouse
 
@@ -34,7 +34,10 @@ def test_task_runner_choice() -> None:
     from prefect_dask import DaskTaskRunner
 
     assert isinstance(task_runner_for(None, 1), ThreadPoolTaskRunner)
-    assert isinstance(task_runner_for(None, 3), ProcessPoolTaskRunner)
+    # several workers by default: thread tasks that hand the CPU work to the forked pool
+    assert isinstance(task_runner_for(None, 3), ThreadPoolTaskRunner)
+    assert uses_cpu_pool(None, 3) and not uses_cpu_pool(None, 1) and not uses_cpu_pool("dask", 3)
+    assert isinstance(task_runner_for("process", 3), ProcessPoolTaskRunner)
     assert isinstance(task_runner_for("thread", 3), ThreadPoolTaskRunner)
     dask = task_runner_for("dask", 2)
     assert isinstance(dask, DaskTaskRunner)
