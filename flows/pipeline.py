@@ -76,6 +76,8 @@ def cpu_pool(workers: int) -> ProcessPoolExecutor:
         if _CPU_POOL is not None:
             _CPU_POOL.shutdown()
         ctx = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
+        if ctx is not None:
+            pipeline.warm_imports()
         _CPU_POOL = ProcessPoolExecutor(workers, mp_context=ctx)
     return _CPU_POOL
 

@@ -669,7 +669,7 @@ def reenrich(settings: Settings, *, batch_rows: int = 5000, wait_seconds: float 
                 o = validate_table(name, tbl, suites)
                 if not o.ok:
                     raise ValidationFailed(f"{name} failed validation: " + "; ".join(o.batch_failures))
-                bad = {r.article_id for r in o.rejected}
+                bad = {r.article_id for r in o.rejected if r.article_id}
                 if bad:
                     tbl = tbl.filter(pc.invert(pc.is_in(tbl["article_id"], pa.array(sorted(bad)))))
                     counts["rejected"] += len(o.rejected)
@@ -688,6 +688,15 @@ def reenrich(settings: Settings, *, batch_rows: int = 5000, wait_seconds: float 
 # ---------------------------------------------------------------------------------------------------
 # the whole run without Prefect (library API; flows/ runs the same steps as tasks)
 # ---------------------------------------------------------------------------------------------------
+def warm_imports() -> None:
+    """Import the heavy libraries once in the parent, so forked workers inherit them (~3 s CPU each)."""
+    import importlib
+
+    for mod in ("newsetl.validate.runner", "newsetl.extract.article", "newsetl.extract.html", "trafilatura",
+                "newsetl.enrich.sectors", "newsetl.enrich.entities", "newsetl.dedup", "newsetl.ingest"):
+        importlib.import_module(mod)
+
+
 def run_pipeline(sources: list[str], settings: Settings, *, run_id: str | None = None,
                  wait_seconds: float = 0.0, retry_quarantined: bool = False,
                  progress: ProgressFn | None = None) -> RunResult:
@@ -704,6 +713,7 @@ def run_pipeline(sources: list[str], settings: Settings, *, run_id: str | None =
         root = str(work_root(wh))
         summaries: list[BatchSummary] = []
         if settings.workers > 1 and len(p.batches) > 1:
+            warm_imports()
             with ProcessPoolExecutor(settings.workers) as ex:
                 futs = [ex.submit(process_batch, i, b, settings, root, p.known_hashes)
                         for i, b in enumerate(p.batches)]

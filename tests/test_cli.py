@@ -1,0 +1,76 @@
+"""The `newsetl` command-line contract."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from newsetl.cli import COMMANDS, main
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_every_command_is_documented_in_the_readme() -> None:
+    readme = (REPO / "README.md").read_text()
+    for name in COMMANDS:
+        assert f"newsetl {name}" in readme, name
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory: pytest.TempPathFactory, sample_dir: Path) -> Path:
+    root = tmp_path_factory.mktemp("cli")
+    src = root / "src"
+    shutil.copytree(sample_dir, src)
+    assert main(["run", str(src), "--warehouse", str(root / "wh"), "--no-prefect"]) == 0
+    return root / "wh"
+
+
+def test_sql_csv_and_json(warehouse: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    q = "select title, published_date from articles where published_date is not null order by published_date"
+    assert main(["sql", "--warehouse", str(warehouse), "--format", "csv", q]) == 0
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    assert rows == [["title", "published_date"],
+                    ["Pakistan, Russia to work for regional peace, stability", "2018-03-15"],
+                    ["Russian FM in Pakistan to hold top-level talks today", "2021-04-07"]]
+    assert main(["sql", "-w", str(warehouse), "-f", "json", "select count(*) as n from sector_daily where day is null"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out[0]["n"] > 0
+
+
+def test_required_views_exist(warehouse: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["tables", "--warehouse", str(warehouse)]) == 0
+    listing = capsys.readouterr().out
+    for view in ("articles", "article_sectors", "duplicates", "quarantine", "sector_daily", "sector_monthly"):
+        assert view in listing
+
+
+def test_duckdb_file_has_the_views(warehouse: Path) -> None:
+    import duckdb
+
+    con = duckdb.connect(str(warehouse / "newsetl.duckdb"), read_only=True)
+    assert con.sql("select count(*) from articles").fetchall() == [(5,)]
+    assert con.sql("select count(*) from sector_monthly").fetchall()[0][0] > 0
+    con.close()
+
+
+def test_errors_exit_1_with_the_fix(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sql", "--warehouse", str(tmp_path / "none"), "select 1"]) == 1
+    assert "run `newsetl run SOURCE" in capsys.readouterr().err
+    assert main(["run", str(tmp_path / "missing"), "--warehouse", str(tmp_path / "wh"), "--no-prefect"]) == 1
+    assert "missing" in capsys.readouterr().err
+
+
+def test_bad_query_exit_1(warehouse: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sql", "--warehouse", str(warehouse), "select nope from articles"]) == 1
+    assert "query failed" in capsys.readouterr().err
+
+
+def test_usage_error_exit_2() -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["sql", "--format", "xml", "select 1"])
+    assert exc.value.code == 2
