@@ -28,12 +28,7 @@ from newsetl.store import Warehouse  # noqa: E402
 
 
 def _con(wh_dir: Path) -> Any:
-    wh = Warehouse(wh_dir)
-    snap = wh.snapshot()
-    con = wsql.connect()
-    files = {k: [wh.url(f) for f in v] for k, v in snap.tables.items() if not k.startswith("mart:")}
-    wsql.create_views(con, files)
-    return con
+    return wsql.open_warehouse(Warehouse(wh_dir))
 
 
 def evaluate(name: str, source: Path, workers: int) -> dict[str, Any]:

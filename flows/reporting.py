@@ -14,12 +14,7 @@ TOP_SECTORS = 10
 
 def open_views(wh: Warehouse) -> Any:
     """A DuckDB connection with the views of the live snapshot (marts read from their Parquet files)."""
-    snap = wh.snapshot()
-    con = wsql.connect(fs=wh.fs if wh.remote else None)
-    files = {k: [wh.url(f) for f in v] for k, v in snap.tables.items() if not k.startswith("mart:")}
-    marts = {k[5:]: wh.url(v[0]) for k, v in snap.tables.items() if k.startswith("mart:")}
-    wsql.create_views(con, files, marts)
-    return con
+    return wsql.open_warehouse(wh)
 
 
 def top_sectors(wh: Warehouse, n: int = TOP_SECTORS) -> list[tuple[str, int, int]]:

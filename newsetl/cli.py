@@ -164,12 +164,7 @@ def _open(warehouse: str | None) -> Any:
             f"no warehouse at {wh.uri}: run `newsetl run SOURCE --warehouse {warehouse or _default_warehouse()}` "
             f"first, or pass --warehouse DIR"
         )
-    snap = wh.snapshot()
-    con = wsql.connect(fs=wh.fs if wh.remote else None)
-    files = {k: [wh.url(f) for f in v] for k, v in snap.tables.items() if not k.startswith("mart:")}
-    marts = {k[5:]: wh.url(v[0]) for k, v in snap.tables.items() if k.startswith("mart:")}
-    wsql.create_views(con, files, marts)
-    return con
+    return wsql.open_warehouse(wh)
 
 
 def cmd_sql(a: argparse.Namespace) -> int:

@@ -176,8 +176,8 @@ def commit(wh: Warehouse, staged: StagedRun, check: MartCheck | None = None) -> 
         _materialise_marts(con, wh, tables, staged.run_id, out_dir)
         if check is not None:
             # the checks read the materialised marts (what BI tools will see), not the views again
-            marts = {k[5:]: wh.url(v[0]) for k, v in tables.items() if k.startswith("mart:")}
-            wsql.create_views(con, {k: [wh.url(f) for f in v] for k, v in tables.items()}, marts)
+            files, marts = wsql.split_snapshot(wh, tables)
+            wsql.create_views(con, files, marts)
             check(con)
     finally:
         con.close()

@@ -621,16 +621,13 @@ def publish_duckdb_file(wh: Warehouse) -> Path | None:
 
     if wh.remote:
         return None
-    snap = wh.snapshot()
     target = Path(wh.root) / "newsetl.duckdb"
     tmp = target.with_name(".newsetl.duckdb.tmp")
     if tmp.exists():
         tmp.unlink()
     con = duckdb.connect(str(tmp))
     try:
-        files = {k: [wh.url(f) for f in v] for k, v in snap.tables.items() if not k.startswith("mart:")}
-        marts = {k[5:]: wh.url(v[0]) for k, v in snap.tables.items() if k.startswith("mart:")}
-        wsql.create_views(con, files, marts)
+        wsql.open_warehouse(wh, con)
     finally:
         con.close()
     os.replace(tmp, target)
@@ -652,13 +649,11 @@ def reenrich(settings: Settings, *, batch_rows: int = 5000, wait_seconds: float 
     rid = new_run_id()
     counts = {"articles": 0, "article_sectors": 0, "article_entities": 0, "rejected": 0}
     with wh.lock(rid, wait_seconds):
-        snap = wh.snapshot()
         staged = StagedRun(rid, work_root(wh) / f"enrich-{rid}", replace_tables={"article_sectors", "article_entities"})
         remove_tree(staged.staging)
         smatch, ematch = _matchers(settings)
         suites = _suites(settings)
-        con = wsql.connect(fs=wh.fs if wh.remote else None)
-        wsql.create_views(con, {k: [wh.url(f) for f in v] for k, v in snap.tables.items() if not k.startswith("mart:")})
+        con = wsql.open_warehouse(wh)
         reader = con.sql("select article_id, title, body, pub_month from articles").to_arrow_reader(batch_rows)
         for i, rb in enumerate(reader):
             arts = pa.Table.from_batches([rb])

@@ -55,12 +55,7 @@ class Section:
 
 
 def _open(wh: Warehouse) -> Any:
-    snap = wh.snapshot()
-    con = wsql.connect(fs=wh.fs if wh.remote else None)
-    files = {k: [wh.url(f) for f in v] for k, v in snap.tables.items() if not k.startswith("mart:")}
-    marts = {k[5:]: wh.url(v[0]) for k, v in snap.tables.items() if k.startswith("mart:")}
-    wsql.create_views(con, files, marts)
-    return con
+    return wsql.open_warehouse(wh)
 
 
 def _rows(con: Any, q: str) -> list[tuple[Any, ...]]:

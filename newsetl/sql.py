@@ -11,12 +11,17 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import pyarrow as pa
 
 from schemas import PARTITION_COLUMN, TABLES
 
+if TYPE_CHECKING:
+    from newsetl.store import Warehouse
+
+MART_PREFIX = "mart:"  # snapshot entries of materialised marts
 SQL_DIR = Path(__file__).resolve().parents[1] / "warehouse" / "sql"
 _SOURCE_RE = re.compile(r"\{\{\s*source\('([a-z_]+)'\)\s*\}\}")
 
@@ -125,3 +130,18 @@ def run_data_tests(con: duckdb.DuckDBPyConnection) -> list[DataTestResult]:
         rows = rel.fetchall()
         out.append(DataTestResult(p.stem, len(rows), rows[:5]))
     return out
+
+
+def split_snapshot(wh: Warehouse, tables: Mapping[str, list[str]]) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """A snapshot's entries as readable URLs: (table -> files, mart -> its materialised Parquet file)."""
+    files = {k: [wh.url(f) for f in v] for k, v in tables.items() if not k.startswith(MART_PREFIX)}
+    marts = {k[len(MART_PREFIX):]: wh.url(v[0]) for k, v in tables.items() if k.startswith(MART_PREFIX) and v}
+    return files, marts
+
+
+def open_warehouse(wh: Warehouse, con: duckdb.DuckDBPyConnection | None = None) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection holding the views of the live snapshot (marts read from their Parquet)."""
+    con = con or connect(fs=wh.fs if wh.remote else None)
+    files, marts = split_snapshot(wh, wh.snapshot().tables)
+    create_views(con, files, marts)
+    return con

@@ -120,10 +120,7 @@ def test_marts_count_undated_under_null(loaded: tuple[Path, Path, RunResult]) ->
 
 
 def test_data_tests_pass(loaded: tuple[Path, Path, RunResult]) -> None:
-    wh = Warehouse(loaded[1])
-    snap = wh.snapshot()
-    con = wsql.connect()
-    wsql.create_views(con, {k: [wh.url(f) for f in v] for k, v in snap.tables.items() if not k.startswith("mart:")})
+    con = wsql.open_warehouse(Warehouse(loaded[1]))
     failing = {r.name: r.sample for r in wsql.run_data_tests(con) if r.failing_rows}
     assert failing == {}
 
