@@ -235,6 +235,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NewsetlError as exc:
         print(f"newsetl {args.command}: error: {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:  # disk full, permissions, a vanished warehouse: no traceback, a message
+        print(f"newsetl {args.command}: error: {exc.strerror or exc} ({exc.filename or 'I/O'}); "
+              f"the warehouse keeps its last committed state", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("newsetl: interrupted; the warehouse keeps its last committed state", file=sys.stderr)
         return 130

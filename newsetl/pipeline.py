@@ -86,12 +86,23 @@ def _manifest(wh: Warehouse) -> dict[str, tuple[int, float | None, str, str]]:
     }
 
 
+def _quarantined_keys(wh: Warehouse) -> set[tuple[str, str]]:
+    """(source_uri, reason) of every quarantine row: a rejection already recorded is not recorded again."""
+    files = wh.files("quarantine")
+    if not files:
+        return set()
+    t = pq.ParquetDataset(files, filesystem=wh.fs if wh.remote else None).read(columns=["source_uri", "reason"])
+    return set(zip(t["source_uri"].to_pylist(), t["reason"].to_pylist(), strict=True))
+
+
 def plan(sources: list[str], settings: Settings, wh: Warehouse, run_id: str | None = None,
          retry_quarantined: bool = False) -> Plan:
     """List the sources and decide which files to read (new, changed, or to retry)."""
     from newsetl.ingest import discover
 
     found, rejections = discover(sources, settings.ingest)
+    known_rejections = _quarantined_keys(wh) if rejections else set()
+    rejections = [r for r in rejections if (r.source_uri, r.reason) not in known_rejections]
     manifest = _manifest(wh)
     retry_uris: set[str] = set()
     if retry_quarantined:
@@ -319,16 +330,23 @@ def process_batch(batch_no: int, files: list[FileRef], settings: Settings, work_
     secs["enrich"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    suites = _suites(settings)
     results: list[dict[str, Any]] = []
-    outcome = validate_table("articles", articles.drop_columns(["minhash", "n_shingles", PARTITION_COLUMN]),
-                             suites)
-    results.append(outcome.result)
-    if not outcome.ok:
-        raise ValidationFailed("articles batch failed validation: " + "; ".join(outcome.batch_failures))
-    rejections.extend(outcome.rejected)
-    bad_ids = {r.article_id for r in outcome.rejected if r.article_id}
-    for name, tbl in (("article_sectors", sect), ("article_entities", ents)):
+    bad_ids: set[str] = set()
+    # a batch whose files were all quarantined (or unchanged) has no article to validate
+    to_validate = (("articles", articles), ("article_sectors", sect), ("article_entities", ents)) \
+        if articles.num_rows else ()
+    suites = _suites(settings) if to_validate else {}
+    for name, tbl in to_validate:
+        if name == "articles":
+            o = validate_table(name, tbl.drop_columns(["minhash", "n_shingles", PARTITION_COLUMN]), suites)
+            results.append(o.result)
+            if not o.ok:
+                raise ValidationFailed("articles batch failed validation: " + "; ".join(o.batch_failures))
+            rejections.extend(o.rejected)
+            bad_ids |= {r.article_id for r in o.rejected if r.article_id}
+            continue
+        if not tbl.num_rows:
+            continue
         o = validate_table(name, tbl.append_column("run_id", pa.array([""] * tbl.num_rows, pa.string())), suites)
         results.append(o.result)
         if not o.ok:
@@ -527,6 +545,7 @@ def write_run_row(staged: StagedRun, res: RunResult, started: dt.datetime) -> No
 
 
 def discovery_rejections_batch(plan_: Plan, staged: StagedRun) -> int:
+    """Stage the rejections found while listing the sources (those not already in quarantine)."""
     if not plan_.rejections:
         return 0
     cols = _rejection_rows(plan_.rejections, _now())
@@ -535,6 +554,26 @@ def discovery_rejections_batch(plan_: Plan, staged: StagedRun) -> int:
                                  for k, v in cols.items()}), "quarantine")
     write_parquet(t, staged.table_dir("quarantine") / "discovery.parquet")
     return t.num_rows
+
+
+def recover(wh: Warehouse, keep_run: str | None = None) -> None:
+    """Tidy what a crashed run left (caller holds the lock): staging folders of other runs, files no
+    snapshot references, and a ``newsetl.duckdb`` older than the live snapshot."""
+    if not wh.exists():
+        return
+    root = work_root(wh)
+    for d in root.glob("run-*"):
+        if keep_run is None or d.name != f"run-{keep_run}":
+            remove_tree(d)
+    for d in root.glob("enrich-*"):
+        remove_tree(d)
+    with contextlib.suppress(OSError):  # leftovers are harmless; the next commit collects them again
+        wh.garbage_collect()
+    if not wh.remote:
+        db = Path(wh.root) / "newsetl.duckdb"
+        current = Path(wh.path("_state/CURRENT"))
+        if not db.exists() or db.stat().st_mtime < current.stat().st_mtime:
+            publish_duckdb_file(wh)
 
 
 def replaced_sources(plan_: Plan, summaries: list[BatchSummary]) -> set[str]:
@@ -551,6 +590,7 @@ def finish_run(wh: Warehouse, plan_: Plan, summaries: list[BatchSummary], settin
                started: dt.datetime, stage_seconds: dict[str, float], dup_count: int) -> RunResult:
     """Finalize every batch, commit one snapshot, refresh the .duckdb file and Data Docs."""
     t0 = time.perf_counter()
+    recover(wh, keep_run=plan_.run_id)
     staged = StagedRun(plan_.run_id, work_root(wh) / f"run-{plan_.run_id}")
     remove_tree(staged.staging)
     unchanged = {u for s in summaries for u in s.unchanged}
@@ -661,6 +701,8 @@ def reenrich(settings: Settings, *, batch_rows: int = 5000, wait_seconds: float 
             for name, tbl in (("article_sectors", tag_sectors(arts.select(["article_id", "title", "body"]), smatch)),
                               ("article_entities", extract_entities(arts.select(["article_id", "title", "body"]), ematch))):
                 tbl = tbl.append_column("run_id", pa.array([rid] * tbl.num_rows, pa.string()))
+                if not tbl.num_rows:
+                    continue
                 o = validate_table(name, tbl, suites)
                 if not o.ok:
                     raise ValidationFailed(f"{name} failed validation: " + "; ".join(o.batch_failures))

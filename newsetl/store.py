@@ -45,6 +45,23 @@ LOCK = "_lock"
 PARQUET_OPTS: dict[str, Any] = {"compression": "zstd", "row_group_size": 64_000}
 
 
+# File descriptors of writer locks this process holds. A forked child (a worker of the CPU pool) gets a
+# copy of each, and an flock lives as long as any copy: close them in every child, so a killed run's
+# orphaned workers can never keep the warehouse locked.
+_HELD_LOCK_FDS: set[int] = set()
+
+
+def _close_inherited_locks() -> None:
+    for fd in list(_HELD_LOCK_FDS):
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _HELD_LOCK_FDS.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_close_inherited_locks)
+
+
 def _is_remote(uri: str) -> bool:
     return "://" in uri and not uri.startswith("file://")
 
@@ -170,8 +187,10 @@ class Warehouse:
             fh.truncate()
             fh.write(f"run {run_id} (pid {os.getpid()})\n")
             fh.flush()
+            _HELD_LOCK_FDS.add(fh.fileno())
             yield
         finally:
+            _HELD_LOCK_FDS.discard(fh.fileno())
             with contextlib.suppress(OSError):
                 fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
             fh.close()

@@ -199,3 +199,71 @@ def parse_date_line(line: str) -> tuple[dt.date, dt.datetime | None] | None:
     if s[0] in "PpUuDd":
         s = _LINE_LABEL.sub("", s, count=1)
     return parse_date_fast(s)
+
+
+# "Published: 04 Dec 2015", "TFT Issue: 04 Dec 2015", "Updated on March 5, 2019 10:30 am", "Posted 2019-03-05"
+_DATE_LABEL = re.compile(
+    r"(?<![A-Za-z])(?P<label>first\s+published|published|posted|last\s+updated|updated|update|last\s+modified|"
+    r"modified|edited|print\s+edition|(?:tft\s+)?issue|dated|date)(?![A-Za-z])(?:\s+(?:on|at))?\s*[:\-–—|]?\s*",
+    re.I,
+)
+_ISO_AT = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
+_UPDATED_LABELS = frozenset({"updated", "update", "last updated", "modified", "last modified", "edited"})
+_GENERIC_LABELS = frozenset({"date", "dated"})
+
+
+def _date_at(text: str, pos: int) -> tuple[tuple[dt.date, dt.datetime | None], int] | None:
+    """The fast-path date that starts at ``pos`` (written, numeric or ISO form) and where it ends."""
+    for rx in (_MDY, _DMY, _YMD, _NUM_DMY, _ISO_AT):
+        m = rx.match(text, pos)
+        if m:
+            parsed = parse_date_fast(m.group(0))
+            return (parsed, m.end()) if parsed is not None else None
+    return None
+
+
+_LINE_FILLER = re.compile(r"[\s|•·,;/()\-–—]*")
+
+
+def parse_labelled_line(line: str) -> list[tuple[str, dt.date, dt.datetime | None]] | None:
+    """A line made only of labelled dates ("Published: 5 Mar 2019 | Updated: 6 Mar 2019") -> its dates
+    (as :func:`labelled_dates`); None when anything else is on the line."""
+    s = line.strip()
+    if not s or len(s) > 120 or s[0] not in "PpUuLlMmEeFfDdIiTt":
+        return None
+    out: list[tuple[str, dt.date, dt.datetime | None]] = []
+    pos = 0
+    while pos < len(s):
+        m = _DATE_LABEL.match(s, pos)
+        if m is None:
+            return None
+        found = _date_at(s, m.end())
+        if found is None:
+            return None
+        (d, when), end = found
+        out.append((_label_kind(m.group("label")), d, when))
+        pos = _LINE_FILLER.match(s, end).end()  # type: ignore[union-attr]  # matches the empty string
+    return out or None
+
+
+def _label_kind(label: str) -> str:
+    label = " ".join(label.lower().split())
+    return "updated" if label in _UPDATED_LABELS else "date" if label in _GENERIC_LABELS else "published"
+
+
+def labelled_dates(text: str) -> list[tuple[str, dt.date, dt.datetime | None]]:
+    """Every ``label date`` in ``text``, in order, as (kind, date, aware datetime or None).
+
+    kind is ``published`` (published, posted, first published, print edition, issue), ``updated``
+    (updated, last updated, modified, edited: never a publication date) or ``date`` (date, dated:
+    says nothing about which date it is). Fast path only; no plausibility check.
+    """
+    out: list[tuple[str, dt.date, dt.datetime | None]] = []
+    if len(text) > 2000 or not any(c.isdigit() for c in text):
+        return out
+    for m in _DATE_LABEL.finditer(text):
+        found = _date_at(text, m.end())
+        if found is not None:
+            (d, when), _end = found
+            out.append((_label_kind(m.group("label")), d, when))
+    return out

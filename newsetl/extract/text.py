@@ -26,9 +26,12 @@ from newsetl.extract.dates import (
     month_number,
     parse_date_fast,
     parse_date_line,
+    parse_labelled_line,
     resolve_month_day,
 )
 
+_UPDATED_LABEL = re.compile(r"^(?:last\s+)?(?:updated|modified|edited)\b", re.I)
+_LABEL_STARTS = frozenset("PpUuLlMmEeFfDdIiTt")
 _LABEL_PREFIX = re.compile(r"^(?:date|dated|published|posted|updated|published on|posted on)\s*:?\s+", re.I)
 _AGENCIES = (
     r"APP|AFP|AP|Reuters|PTI|IANS|ANI|TASS|Xinhua|NNI|INP|PPI|Online|Sputnik|RIA Novosti|Bloomberg|"
@@ -158,12 +161,17 @@ def extract_text_meta(
         meta.date_source = source
         return True
 
+    updated: tuple[dt.date, dt.datetime | None] | None = None
     # title
     if i < len(pars):
         first = pars[i]
         pref = _split_date_prefix(first) if first[:1] in "DdPpUu " else None
         if pref is not None:
-            take_date(pref[0], "text:date_prefix")
+            if _UPDATED_LABEL.match(first):
+                if is_plausible(pref[0][0], today):
+                    updated = pref[0]
+            else:
+                take_date(pref[0], "text:date_prefix")
             if pref[1]:
                 meta.title, meta.title_source = pref[1], "first_line"
                 i += 1
@@ -179,14 +187,25 @@ def extract_text_meta(
             i += 1
         elif hint_title:
             meta.title, meta.title_source = hint_title, "link_card"
-    # date line / byline under the title (two lines at most, any order)
-    for _ in range(2):
+    # date lines / byline under the title (three lines at most, any order); an "Updated ..." date is
+    # never the publication date: it bounds it and is used only when nothing else states a date
+    for _ in range(3):
         if i >= len(pars) - 1:  # never consume the last paragraph
             break
         line = pars[i]
+        labelled = parse_labelled_line(line) if line[:1] in _LABEL_STARTS else None
+        if labelled:
+            for kind, day, when in labelled:
+                if kind == "updated":
+                    if updated is None and is_plausible(day, today) and not (meta.page_date and day > meta.page_date):
+                        updated = day, when
+                elif updated is None or day <= updated[0]:
+                    take_date((day, when), "text:date_line")
+            i += 1
+            continue
         if meta.published_date is None and (dl := parse_date_line(line)) is not None:
-            if not take_date(dl, "text:date_line"):
-                pass
+            if updated is None or dl[0] <= updated[0]:
+                take_date(dl, "text:date_line")
             i += 1
             continue
         if meta.byline is None and (by := byline_line(line)) is not None:
@@ -200,9 +219,12 @@ def extract_text_meta(
         if dl_res is not None:
             city, d, agency = dl_res
             meta.dateline_city = city
-            if d is not None:
+            if d is not None and (updated is None or d <= updated[0]):
                 take_date((d, None), "text:dateline")
             if agency and meta.byline is None and byline_line(agency):
                 meta.byline = agency
+    if meta.published_date is None and updated is not None:
+        meta.published_date, meta.published_at = updated
+        meta.date_source = "text:updated_line"
     meta.body = "\n\n".join(pars[i:])
     return meta

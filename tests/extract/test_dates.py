@@ -6,9 +6,11 @@ import pytest
 
 from newsetl.extract.dates import (
     is_plausible,
+    labelled_dates,
     parse_date,
     parse_date_fast,
     parse_date_line,
+    parse_labelled_line,
     resolve_month_day,
 )
 
@@ -82,3 +84,51 @@ def test_date_line_and_resolve() -> None:
     assert parse_date_line("Russia and Pakistan agreed on March 15, 2018 to talk") is None
     assert resolve_month_day(6, 16, dt.date(2022, 12, 5)) == dt.date(2022, 6, 16)
     assert resolve_month_day(12, 16, dt.date(2022, 12, 5)) == dt.date(2021, 12, 16)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Fayes T Kantawala TFT Issue: 23 Jun 2017", [("published", dt.date(2017, 6, 23))]),
+        ("Posted on 2019-03-05T10:00:00+05:00", [("published", dt.date(2019, 3, 5))]),
+        ("Published on Monday, 5th March 2018", [("published", dt.date(2018, 3, 5))]),
+        ("Print edition: 12/03/2018", [("published", dt.date(2018, 3, 12))]),
+        ("Updated 19/09/2015", [("updated", dt.date(2015, 9, 19))]),
+        ("Last modified: March 6, 2019", [("updated", dt.date(2019, 3, 6))]),
+        ("Date: 12.03.2018", [("date", dt.date(2018, 3, 12))]),
+        (
+            "Published: March 5, 2019 | Updated: March 6, 2019",
+            [("published", dt.date(2019, 3, 5)), ("updated", dt.date(2019, 3, 6))],
+        ),
+        ("Monday Aug 27, 2018", []),  # no label
+        ("Issue 12", []),
+        ("Candidates updated their papers 5 times", []),
+    ],
+)
+def test_labelled_dates(text: str, expected: list[tuple[str, dt.date]]) -> None:
+    assert [(kind, d) for kind, d, _when in labelled_dates(text)] == expected
+
+
+def test_labelled_date_keeps_the_stated_time() -> None:
+    assert labelled_dates("Published: March 5, 2019 10:30 am PKT") == [
+        ("published", dt.date(2019, 3, 5), dt.datetime(2019, 3, 5, 5, 30, tzinfo=UTC))
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("TFT Issue: 04 Dec 2015", [("published", dt.date(2015, 12, 4))]),
+        (
+            "Posted on Monday, 5th March 2018 - Last updated 6 March 2018",
+            [("published", dt.date(2018, 3, 5)), ("updated", dt.date(2018, 3, 6))],
+        ),
+        ("Published: 5 March 2019 by John Smith", None),  # more than dates on the line
+        ("The budget was published: 5 March 2019", None),
+        ("Published:", None),
+        ("", None),
+    ],
+)
+def test_parse_labelled_line(line: str, expected: list[tuple[str, dt.date]] | None) -> None:
+    got = parse_labelled_line(line)
+    assert (None if got is None else [(kind, d) for kind, d, _when in got]) == expected

@@ -118,6 +118,144 @@ def test_h1_matching_title_without_suffix_is_preferred() -> None:
     assert ex.site_name == "The Example Times"
 
 
+# ---------------------------------------------------------------- title: Readability's order, then the site part
+
+
+def page(head: str, body: str = ARTICLE_BODY) -> str:
+    return f"<html><head>{head}</head><body>{body}</body></html>"
+
+
+@pytest.mark.parametrize(
+    ("head", "expected", "source"),
+    [
+        (  # Readability's metadata order: dc:title before og:title, a later property beats an earlier name
+            '<title>Title Element</title><meta name="DC.title" content="Dublin Core name title">'
+            '<meta property="og:title" content="Open Graph title">'
+            '<meta property="dc:title" content="Dublin Core property title">',
+            "Dublin Core property title",
+            "dc:title",
+        ),
+        (  # space-separated properties
+            '<title>Title Element</title><meta property="x:title dc:title" content="Preferred title">'
+            '<meta property="og:title twitter:title" content="A title">',
+            "Preferred title",
+            "dc:title",
+        ),
+        (
+            '<title>Title Element</title><meta name="parsely-title" content="Some Other Title">',
+            "Some Other Title",
+            "parsely-title",
+        ),
+        (  # JSON-LD "name" holding the site's name: the headline resembling the <title> wins
+            "<title>Budget passed after long debate in assembly | Example Post</title>"
+            '<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle",'
+            ' "name": "Example Post", "headline": "Budget passed after long debate in assembly"}</script>'
+            '<meta property="og:title" content="Something else">',
+            "Budget passed after long debate in assembly",
+            "jsonld:headline",
+        ),
+        (  # a JSON-LD object of another type is not the article
+            '<title>T</title><script type="application/ld+json">{"@context": "https://schema.org",'
+            ' "@type": "WebSite", "name": "Example Post"}</script>'
+            '<meta property="og:title" content="Budget passed after long debate">',
+            "Budget passed after long debate",
+            "og:title",
+        ),
+        (  # <title>: the part after the last separator goes when >= 3 words remain
+            "<title>Lorem ipsum dolor sit amet – My website</title>",
+            "Lorem ipsum dolor sit amet",
+            "title",
+        ),
+        (  # ... but a cut leaving <= 4 words keeps the whole <title>
+            "<title>Short one - Sitename</title>",
+            "Short one - Sitename",
+            "title",
+        ),
+        (  # "Section: Title" without a heading holding the whole string: the part after the colon
+            "<title>Opinion: Why the budget failed again this year</title>",
+            "Why the budget failed again this year",
+            "title",
+        ),
+    ],
+)
+def test_title_follows_readability_order(head: str, expected: str, source: str) -> None:
+    ex = extract_html(page(head), "http://fakehost/test/page.html", today=TODAY)
+    assert (ex.title, ex.title_source) == (expected, source)
+
+
+def test_title_colon_kept_when_a_heading_holds_it() -> None:
+    head = "<title>3 Bahadur: Distinctively Pakistani animation</title>"
+    body = ARTICLE_BODY.replace("<article>", "<article><h2>3 Bahadur: Distinctively Pakistani animation</h2>")
+    ex = extract_html(page(head, body), "http://fakehost/test/page.html", today=TODAY)
+    assert ex.title == "3 Bahadur: Distinctively Pakistani animation"
+
+
+@pytest.mark.parametrize(
+    ("head", "url", "expected", "source"),
+    [
+        (  # site (registered domain) and the section before it
+            "<title>Minor girl tortured by employers in Lahore | Pakistan - Geo.tv</title>",
+            "https://www.geo.tv/latest/1081",
+            "Minor girl tortured by employers in Lahore",
+            "title",
+        ),
+        (
+            "<title>\u201811 suicide bombers enter Pakistan\u2019 - Newspaper - DAWN.COM</title>",
+            "https://www.dawn.com/news/1224466",
+            "\u201811 suicide bombers enter Pakistan\u2019",
+            "title",
+        ),
+        (  # a dangling separator after the site name
+            "<title>Shahbaz Taseer back on twitter after release | Pakistan | thenews.com.pk |</title>",
+            "https://www.thenews.com.pk/latest/104714",
+            "Shahbaz Taseer back on twitter after release",
+            "title",
+        ),
+        (  # the section named by article:section, not a generic word
+            "<title>Ten films to watch this winter - Film &amp; TV - Images</title>"
+            '<meta property="og:site_name" content="Images"><meta property="article:section" content="film-tv">',
+            "https://images.dawn.com/news/1",
+            "Ten films to watch this winter",
+            "title",
+        ),
+        (  # metadata titles lose a site suffix too (og:site_name)
+            '<title>Forewarning events - Daily Times</title><meta property="og:site_name" content="Daily Times">'
+            '<meta property="og:title" content="Forewarning events - Daily Times">',
+            "https://dailytimes.com.pk/1/",
+            "Forewarning events",
+            "og:title",
+        ),
+        (  # a title that is the site's own name is left alone
+            '<meta property="og:title" content="Yahoo News - Latest News &amp; Headlines">'
+            '<meta property="og:site_name" content="Yahoo News - Latest News &amp; Headlines">',
+            "https://news.yahoo.com/",
+            "Yahoo News - Latest News & Headlines",
+            "og:title",
+        ),
+        (  # a trailing ellipsis after a guillemet is part of the headline, not a segment
+            '<meta property="og:title" content="Screenshot : \u00abVape Wave\u00bb, \u00abAlphonse Pr\u00e9sident\u00bb\u2026">',
+            "https://www.liberation.fr/1",
+            "Screenshot : \u00abVape Wave\u00bb, \u00abAlphonse Pr\u00e9sident\u00bb\u2026",
+            "og:title",
+        ),
+    ],
+)
+def test_title_site_and_section_segments_are_stripped(
+    head: str, url: str, expected: str, source: str
+) -> None:
+    ex = extract_html(page(head), url, today=TODAY)
+    assert (ex.title, ex.title_source) == (expected, source)
+
+
+def test_title_site_strip_can_be_switched_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    import newsetl.extract.html as html_mod
+
+    head = '<meta property="og:title" content="How to Build a Terrarium | eHow"><meta property="og:site_name" content="eHow">'
+    assert extract_html(page(head), today=TODAY).title == "How to Build a Terrarium"
+    monkeypatch.setattr(html_mod, "STRIP_SITE_FROM_TITLE", False)
+    assert extract_html(page(head), today=TODAY).title == "How to Build a Terrarium | eHow"
+
+
 # ---------------------------------------------------------------- <time> and URL dates
 
 
@@ -152,6 +290,92 @@ def test_httrack_save_date_is_not_the_article_date() -> None:
     assert ex.date is None
     assert ex.canonical_url == "http://www.example.pk/latest/1"
     assert ex.domain == "example.pk"
+
+
+# ---------------------------------------------------------------- labelled / visible date lines
+
+HTTRACK = (
+    "<html>\n<!-- Mirrored from www.example.pk/news/1 by HTTrack Website Copier/3.x [XR&CO'2014], "
+    "Tue, 28 Aug 2018 14:32:46 GMT -->\n"
+)
+STORY = "<p>" + " ".join(["The provincial assembly passed the budget after a long debate."] * 6) + "</p>"
+
+
+def test_tft_issue_line_dates_the_article() -> None:
+    # The Friday Times: the whole main column sits in a "sidebar_content" box; the date is an img's tail
+    body = (
+        '<div class="sidebar_content"><div class="post_wrapper"><h1>1-800 Flowers</h1>'
+        '<div class="post_detail2"><strong>Fayes T Kantawala</strong>&nbsp;'
+        '<img src="clock.png" class="middle"/>TFT Issue: 23 Jun 2017\n\t</div>'
+        f"{STORY}</div></div>"
+    )
+    ex = extract_html(
+        f"{HTTRACK}<head><title>1-800 Flowers</title></head><body>{body}</body></html>", today=TODAY
+    )
+    assert (ex.date, ex.published_at, ex.date_source) == (dt.date(2017, 6, 23), None, "html:label")
+
+
+def test_published_line_beats_an_earlier_updated_line() -> None:
+    body = (
+        '<article><p class="meta">Updated: 6 March 2019</p><p class="meta"><b>Published:</b> '
+        f"<span>March 5, 2019 10:30 am PKT</span></p>{STORY}</article>"
+    )
+    ex = extract_html(page("<title>Budget passed</title>", body), today=TODAY)
+    assert (ex.date, ex.date_source) == (dt.date(2019, 3, 5), "html:label")
+    assert ex.published_at == dt.datetime(2019, 3, 5, 5, 30, tzinfo=dt.UTC)
+
+
+def test_published_after_its_own_update_is_not_taken() -> None:
+    body = f"<article><p>Published: 9 March 2019 | Updated: 6 March 2019</p>{STORY}</article>"
+    ex = extract_html(page("<title>Budget passed</title>", body), today=TODAY)
+    assert ex.date_source != "html:label"
+    assert ex.date is None or ex.date <= dt.date(2019, 3, 6)
+
+
+def test_only_an_updated_line_is_the_last_resort() -> None:
+    body = f"<article><p>Last updated: 6 March 2019</p>{STORY}</article>"
+    ex = extract_html(page("<title>Budget passed</title>", body), today=TODAY)
+    assert ex.date == dt.date(2019, 3, 6)
+    assert ex.date_source in {"html:label_updated", "html:text"}  # htmldate may read the same line first
+
+
+def test_post_date_element_counts_even_on_the_save_day() -> None:
+    # Geo: <p class="post-date-time"> next to the byline; the article was saved the day it appeared
+    body = f'<div class="btSubTitle"><p class="post-date-time"><span><img src="t.svg"></span> Tuesday Aug 28, 2018 </p></div><article>{STORY}</article>'
+    ex = extract_html(
+        f"{HTTRACK}<head><title>Budget passed</title></head><body>{body}</body></html>", today=TODAY
+    )
+    assert (ex.date, ex.date_source) == (dt.date(2018, 8, 28), "html:date_element")
+
+
+def test_bare_date_label_on_the_save_day_is_the_header_today() -> None:
+    body = f'<div class="top">Date: 28 Aug 2018</div><article>{STORY}</article>'
+    ex = extract_html(
+        f"{HTTRACK}<head><title>Budget passed</title></head><body>{body}</body></html>", today=TODAY
+    )
+    assert ex.date is None
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        # a sentence of the story that mentions a publication date
+        "<p>The audit report, which was published on 5 March 2015 by the auditor general of the province, "
+        "found that most of the funds had not been spent at all.</p>",
+        # a related-stories box and the comments
+        '<div class="related-posts"><p>Published: 1 Jan 2017</p></div>',
+        '<div id="comments"><p>Posted on 2 Jan 2017</p></div>',
+        "<aside><p>Published: 3 Jan 2017</p></aside>",
+        # a date after the page was saved
+        "<p>Published: 5 Sep 2018</p>",
+    ],
+)
+def test_date_lines_outside_the_article_or_implausible_are_ignored(extra: str) -> None:
+    body = f"<article>{STORY}{extra}</article>"
+    ex = extract_html(
+        f"{HTTRACK}<head><title>Budget passed</title></head><body>{body}</body></html>", today=TODAY
+    )
+    assert ex.date_source not in {"html:label", "html:date_element"}
 
 
 # ---------------------------------------------------------------- pages that hold no article

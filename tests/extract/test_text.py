@@ -95,3 +95,34 @@ def test_long_first_paragraph_is_not_a_title() -> None:
     assert m.body == long_par
     m = extract_text_meta(long_par, today=TODAY)
     assert m.title is None and m.body == long_par
+
+
+def test_published_line_wins_over_an_earlier_updated_line() -> None:
+    m = extract_text_meta(f"Some headline here\n\nUpdated: March 16, 2018\n\nPublished: March 15, 2018\n\n{P}", today=TODAY)
+    assert (m.published_date, m.date_source) == (dt.date(2018, 3, 15), "text:date_line")
+    assert m.body == P
+
+
+def test_published_and_updated_on_one_line() -> None:
+    m = extract_text_meta(f"Some headline here\n\nPublished: 15 Mar 2018 | Updated: 16 Mar 2018\n\n{P}", today=TODAY)
+    assert (m.published_date, m.date_source) == (dt.date(2018, 3, 15), "text:date_line")
+    assert m.body == P
+
+
+def test_updated_line_alone_is_the_last_resort() -> None:
+    m = extract_text_meta(f"Some headline here\n\nLast updated: March 16, 2018\n\n{P}", today=TODAY)
+    assert (m.published_date, m.date_source) == (dt.date(2018, 3, 16), "text:updated_line")
+    assert m.body == P
+
+
+def test_dateline_after_the_update_is_not_the_publication_date() -> None:
+    body = f"Some headline here\n\nUpdated: March 16, 2018\n\nISLAMABAD, March 20, 2018: {P}"
+    m = extract_text_meta(body, today=TODAY)
+    assert (m.published_date, m.date_source) == (dt.date(2018, 3, 16), "text:updated_line")
+    assert m.dateline_city == "Islamabad"
+
+
+def test_updated_date_prefix_is_not_the_publication_date() -> None:
+    m = extract_text_meta(f"Updated 2021-04-08 Russian FM in Pakistan\n\nPublished: 7 April 2021\n\n{P}", today=TODAY)
+    assert m.title == "Russian FM in Pakistan"
+    assert (m.published_date, m.date_source) == (dt.date(2021, 4, 7), "text:date_line")

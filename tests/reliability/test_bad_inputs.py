@@ -22,14 +22,13 @@ import pytest
 
 from newsetl import cli
 from newsetl import pipeline as pl
-from newsetl.errors import ValidationFailed
 from newsetl.settings import load_settings
 from tests.reliability import _support as S
 
 BAD = S.REPO / "tests" / "fixtures" / "bad"
 SCRIPT = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
-CATALOGUE_CONFIG = "ingest:\n  max_file_bytes: 1000000\n  max_decompressed_bytes: 2000000\n"
+CATALOGUE_CONFIG = "workers: 1\ningest:\n  max_file_bytes: 1000000\n  max_decompressed_bytes: 2000000\n"
 
 # input file -> expected outcome: ("quarantine", reason, stage, detail regex) or ("loaded", {column: value})
 CATALOGUE: list[tuple[str, tuple[Any, ...]]] = [
@@ -197,7 +196,7 @@ def test_file_vanishing_between_plan_and_read(tmp_path: Path, monkeypatch: pytes
 
     monkeypatch.setattr(pl, "plan", plan_then_delete)
     res = pl.run_pipeline([str(src)], load_settings(None, warehouse=str(tmp_path / "wh"),
-                                                    validate_data_docs=False))
+                                                    validate_data_docs=False, workers=1))
     assert (res.articles_loaded, res.quarantined, res.quarantine_reasons) == (2, 1, {"unreadable": 1})
     con = S.connect(tmp_path / "wh")
     rows = con.sql("select source_uri, stage, reason, detail from quarantine").fetchall()
@@ -214,21 +213,29 @@ EMPTY_BATCH_BUG = (
     "batches)")
 
 
-@pytest.mark.xfail(strict=True, raises=ValidationFailed, reason=EMPTY_BATCH_BUG)
 def test_a_day_of_only_bad_files_still_succeeds(tmp_path: Path) -> None:
     """An unattended daily run whose input holds only bad files must quarantine them, not fail."""
     src = tmp_path / "src"
     src.mkdir()
     shutil.copy(BAD / "empty.txt", src / "empty.txt")
     shutil.copy(BAD / "truncated.json", src / "truncated.json")
-    res = pl.run_pipeline([str(src)], load_settings(None, warehouse=str(tmp_path / "wh"), validate_data_docs=False))
+    res = pl.run_pipeline([str(src)], load_settings(None, warehouse=str(tmp_path / "wh"), validate_data_docs=False, workers=1))
     assert (res.articles_loaded, res.quarantine_reasons) == (0, {"empty_file": 1, "invalid_json": 1})
 
 
+def test_two_workers_split_a_small_mixed_folder(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(S.SAMPLE_DIR / GOOD[1], src / "a_good.txt")
+    shutil.copy(S.SAMPLE_DIR / GOOD[2], src / "b_good.txt")
+    shutil.copy(BAD / "empty.txt", src / "c_empty.txt")
+    shutil.copy(BAD / "truncated.json", src / "d_truncated.json")
+    res = pl.run_pipeline([str(src)], load_settings(None, warehouse=str(tmp_path / "wh"),
+                                                    validate_data_docs=False, workers=2))
+    assert (res.articles_loaded, res.quarantined) == (2, 2)
+
+
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, raises=ValidationFailed, reason=(
-    "same bug: the 100 MB file (> 64 MB) forms a batch of its own (_cut_batches), is quarantined "
-    "as too_large, and its empty batch aborts the run"))
 def test_real_100_mb_file(tmp_path: Path) -> None:
     """A real 100 MB file is refused by size before it is read (limit from a config file), quickly and
     with bounded memory, and the small file beside it loads."""
@@ -242,7 +249,7 @@ def test_real_100_mb_file(tmp_path: Path) -> None:
             fh.write(block * 64)
     size = big.stat().st_size
     cfg = tmp_path / "c.yaml"
-    cfg.write_text("validate_data_docs: false\ningest:\n  max_file_bytes: 67108864\n")
+    cfg.write_text("workers: 1\nvalidate_data_docs: false\ningest:\n  max_file_bytes: 67108864\n")
     import resource
 
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -77,7 +77,7 @@ def test_reader_of_previous_snapshot_survives_a_commit(tmp_path: Path) -> None:
     src = tmp_path / "src"
     files = S.write_articles(src, 0, 6)
     S.set_mtime(files, 1_600_000_000)
-    settings = load_settings(None, warehouse=str(tmp_path / "wh"), validate_data_docs=False)
+    settings = load_settings(None, warehouse=str(tmp_path / "wh"), validate_data_docs=False, workers=1)
     run_pipeline([str(src)], settings)
     reader = S.connect(tmp_path / "wh")  # a reader opens snapshot 1 ...
     assert reader.sql("select count(*) from articles").fetchall() == [(6,)]

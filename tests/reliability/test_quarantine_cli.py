@@ -102,11 +102,6 @@ def test_retry_does_not_read_a_symlink_out_of_the_source_root(setup: dict[str, A
     assert con.sql("select count(*) from quarantine where reason = 'symlink_outside_root'").fetchall() == [(1,)]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug in pipeline.finish_run/replaced_sources: discovery-stage rejections (symlink_outside_root, "
-    "unreadable directories, special files) are staged again by every run but their sources are never in "
-    "replace_sources, so each daily run appends another identical quarantine row and commits a new "
-    "snapshot; fix: add the URIs of plan.rejections to staged.replace_sources"))
 def test_rerun_does_not_duplicate_discovery_rejections(setup: dict[str, Any]) -> None:
     src, cfg, wh = setup["src"], setup["cfg"], setup["wh"]
     assert cli.main(["run", str(src), "--warehouse", wh, "--no-prefect", "--config", cfg]) == 0
