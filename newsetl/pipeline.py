@@ -248,6 +248,23 @@ def _suites(settings: Settings) -> dict[str, Any]:
     return _resource(f"suites:{settings.enrich.taxonomy}", build)
 
 
+def _hash_file(uri: str, settings: Settings) -> str | None:
+    """Content hash of a file that gave no record (so a touched, still-bad file is seen as unchanged)."""
+    import fsspec
+
+    h = xxhash.xxh3_128()
+    try:
+        fs, path = fsspec.core.url_to_fs(uri)
+        if fs.size(path) > settings.ingest.max_file_bytes:
+            return None
+        with fs.open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
 def process_batch(batch_no: int, files: list[FileRef], settings: Settings, work_root: str,
                   known_hashes: dict[str, str] | None = None) -> BatchSummary:
     """Read, clean, extract, sign, enrich and validate one batch; write its tables to its work folder."""
@@ -281,7 +298,7 @@ def process_batch(batch_no: int, files: list[FileRef], settings: Settings, work_
     docs = []
     for f in files:
         got, rej = read_source(SourceFile(f.uri, f.size, f.mtime, f.root), settings.ingest)
-        file_hash = got[0].content_hash if got else None
+        file_hash = got[0].content_hash if got else _hash_file(f.uri, settings)
         if file_hash and known_hashes.get(f.uri) == file_hash:
             unchanged.append(f.uri)  # touched but identical: nothing to redo
             continue
@@ -556,14 +573,18 @@ def discovery_rejections_batch(plan_: Plan, staged: StagedRun) -> int:
     return t.num_rows
 
 
-def recover(wh: Warehouse, keep_run: str | None = None) -> None:
-    """Tidy what a crashed run left (caller holds the lock): staging folders of other runs, files no
-    snapshot references, and a ``newsetl.duckdb`` older than the live snapshot."""
+def recover(wh: Warehouse, keep_run: str | None = None, keep_dirs: Iterable[str] = ()) -> None:
+    """Tidy what a crashed run left (caller holds the lock): staging and batch folders this run does not
+    use, files no snapshot references, and a ``newsetl.duckdb`` older than the live snapshot."""
     if not wh.exists():
         return
     root = work_root(wh)
+    keep = {Path(d).name for d in keep_dirs}
     for d in root.glob("run-*"):
         if keep_run is None or d.name != f"run-{keep_run}":
+            remove_tree(d)
+    for d in root.glob("batch-*"):
+        if d.name not in keep:
             remove_tree(d)
     for d in root.glob("enrich-*"):
         remove_tree(d)
@@ -590,7 +611,7 @@ def finish_run(wh: Warehouse, plan_: Plan, summaries: list[BatchSummary], settin
                started: dt.datetime, stage_seconds: dict[str, float], dup_count: int) -> RunResult:
     """Finalize every batch, commit one snapshot, refresh the .duckdb file and Data Docs."""
     t0 = time.perf_counter()
-    recover(wh, keep_run=plan_.run_id)
+    recover(wh, keep_run=plan_.run_id, keep_dirs=[s.dir for s in summaries])
     staged = StagedRun(plan_.run_id, work_root(wh) / f"run-{plan_.run_id}")
     remove_tree(staged.staging)
     unchanged = {u for s in summaries for u in s.unchanged}

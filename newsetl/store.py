@@ -276,17 +276,22 @@ class Warehouse:
             self.fs.invalidate_cache(self.root)  # list what is there now, not what a cache remembers
         if not self.fs.exists(snaps_dir):
             return 0
+        current = int(self.snapshot().id)
         snap_files = sorted(self.fs.ls(snaps_dir, detail=False), key=lambda p: int(Path(p).stem))
-        keep = snap_files[-keep_snapshots:]
+        # keep the live snapshot (and the ones just before it); one newer than CURRENT was written by a
+        # run that died before its commit point: it never existed for readers
+        published = [p for p in snap_files if int(Path(p).stem) <= current]
+        keep = published[-keep_snapshots:]
         referenced: set[str] = set()
         for sf in keep:
             s = Snapshot.from_json(self.fs.cat_file(sf).decode())
             for files in s.tables.values():
                 referenced.update(files)
         removed = 0
-        for sf in snap_files[:-keep_snapshots]:
-            with contextlib.suppress(FileNotFoundError):
-                self.fs.rm(sf)
+        for sf in snap_files:
+            if sf not in keep:
+                with contextlib.suppress(FileNotFoundError):
+                    self.fs.rm(sf)
         for top in ("tables", "marts"):
             base = self.path(top)
             if not self.fs.exists(base):

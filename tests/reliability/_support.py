@@ -218,11 +218,20 @@ def child_cli(argv: list[str], crash: str | None = None, crash_arg: int = 0) -> 
         Warehouse.publish = publish_then_die  # type: ignore[method-assign]
     elif crash == "exit_after_gc":
         real_gc = Warehouse.garbage_collect
+        real_publish_ = Warehouse.publish
+        published = [False]
+
+        def publish_and_note(self: Warehouse, snap: Snapshot) -> None:
+            real_publish_(self, snap)
+            published[0] = True
 
         def gc_then_die(self: Warehouse, keep_snapshots: int = 1) -> int:
-            real_gc(self, keep_snapshots)
-            os._exit(73)
+            n = real_gc(self, keep_snapshots)
+            if published[0]:  # the collection that follows the commit (not the recovery one before it)
+                os._exit(73)
+            return n
 
+        Warehouse.publish = publish_and_note  # type: ignore[method-assign]
         Warehouse.garbage_collect = gc_then_die  # type: ignore[method-assign]
     sys.stdout.flush()
     code = cli.main(argv)
