@@ -14,8 +14,9 @@ process pools, a Prefect server) every 50 ms and keeps the peak of the sum:
 
 Walls are measured inside each worker around the call (interpreter start-up and the pandas/pyarrow
 import excluded from all phases; newsetl's own lazy imports and the Prefect server start are included). docs/s = input records (as counted by the floor) / wall; MB/s =
-input bytes on disk / wall; CPU s is user + system time of the phase's process and its waited-for
-children (robust to other load on the machine). Results go to ``bench/results/`` (gitignored) and ``--json``. No phase
+input bytes on disk / wall; CPU s is user + system time of the phase's process, its waited-for
+children and the descendants still running at the end (the flow's forked pool, the Prefect server);
+robust to other load on the machine. Input files are read once before the phases (warm page cache). Results go to ``bench/results/`` (gitignored) and ``--json``. No phase
 asserts anything about time.
 """
 
