@@ -40,6 +40,8 @@ from newsetl.store import Warehouse, cast_to_schema, new_run_id, remove_tree, wr
 from schemas import PARTITION_COLUMN, TABLES, UNKNOWN_PARTITION
 
 SUCCESS = "_SUCCESS"
+# input bytes per batch: bounds a worker's memory when files hold many records (JSONL, feeds)
+BATCH_MAX_BYTES = 16 * 1024 * 1024
 ProgressFn = Callable[..., None]  # (stage, done, total, *, files=None, articles=None)
 
 
@@ -125,7 +127,7 @@ def plan(sources: list[str], settings: Settings, wh: Warehouse, run_id: str | No
         todo.append(FileRef(f.uri, f.size, f.mtime, f.root))
     # at least one batch per worker (balanced), at most batch_size files each
     per_batch = max(1, min(settings.batch_size, -(-len(todo) // settings.workers)))
-    batches = list(_cut_batches(todo, per_batch, 64 * 1024 * 1024))
+    batches = list(_cut_batches(todo, per_batch, BATCH_MAX_BYTES))
     return Plan(run_id or new_run_id(), batches, len(found) + len(rejections), skipped, rejections, known)
 
 

@@ -33,3 +33,10 @@ def _no_user_config(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("NEWSETL_CONFIG", raising=False)
     monkeypatch.delenv("NEWSETL_WAREHOUSE", raising=False)
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+
+# Property tests are reproducible: the same examples on every machine and run (no example database).
+from hypothesis import settings as _hyp_settings  # noqa: E402
+
+_hyp_settings.register_profile("newsetl", derandomize=True, database=None, print_blob=True)
+_hyp_settings.load_profile("newsetl")

@@ -173,9 +173,13 @@ class HistoryIndex:
         self.con.register("_dedup_q_bands", q)
         res = self.con.sql(
             f"""
-            WITH j AS (SELECT q.row, q.k, b.doc FROM _dedup_q_bands q JOIN {self._bands} b ON q.k = b.k),
-                 big AS (SELECT k FROM j GROUP BY k HAVING count(DISTINCT doc) > {BUCKET_CAP})
-            SELECT DISTINCT row, doc FROM j WHERE k NOT IN (SELECT k FROM big)
+            WITH qk AS (SELECT DISTINCT k FROM _dedup_q_bands),
+                 -- bucket sizes first (an aggregate, bounded by the query's keys), so a boilerplate
+                 -- bucket shared by thousands of articles never expands into (row, doc) pairs
+                 ok AS (SELECT qk.k FROM qk JOIN {self._bands} b ON qk.k = b.k
+                        GROUP BY qk.k HAVING count(DISTINCT b.doc) <= {BUCKET_CAP})
+            SELECT DISTINCT q.row, b.doc
+            FROM _dedup_q_bands q JOIN ok ON q.k = ok.k JOIN {self._bands} b ON q.k = b.k
             """
         ).to_arrow_table()
         self.con.unregister("_dedup_q_bands")
