@@ -97,6 +97,12 @@ def _jsonable(v: Any) -> Any:
     return v
 
 
+def _csv_cell(v: Any) -> Any:
+    """Scalars as themselves; lists and structs (spans, signatures) as JSON, not Python reprs."""
+    j = _jsonable(v)
+    return json.dumps(j, ensure_ascii=False) if isinstance(j, list | dict) else j
+
+
 def print_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str) -> None:
     out = sys.stdout
     if fmt == "json":
@@ -107,7 +113,7 @@ def print_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str) 
         w = csv.writer(out, lineterminator="\n")
         w.writerow(columns)
         for r in rows:
-            w.writerow(["" if v is None else _jsonable(v) for v in r])
+            w.writerow(["" if v is None else _csv_cell(v) for v in r])
     else:
         from rich.console import Console
         from rich.table import Table

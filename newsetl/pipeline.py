@@ -103,6 +103,9 @@ def plan(sources: list[str], settings: Settings, wh: Warehouse, run_id: str | No
     from newsetl.ingest import discover
 
     found, rejections = discover(sources, settings.ingest)
+    if not wh.remote:  # a source folder that holds the warehouse itself (`newsetl run .`): never ingest it
+        inside = wh.root.rstrip("/") + "/"
+        found = [f for f in found if not f.uri.startswith(inside)]
     known_rejections = _quarantined_keys(wh) if rejections else set()
     rejections = [r for r in rejections if (r.source_uri, r.reason) not in known_rejections]
     manifest = _manifest(wh)

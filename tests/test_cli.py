@@ -74,3 +74,20 @@ def test_usage_error_exit_2() -> None:
     with pytest.raises(SystemExit) as exc:
         main(["sql", "--format", "xml", "select 1"])
     assert exc.value.code == 2
+
+
+def test_csv_lists_are_json(warehouse: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sql", "-w", str(warehouse), "-f", "csv", "select [1, 2] as xs, {'a': 1} as s"]) == 0
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    assert rows == [["xs", "s"], ["[1, 2]", '{"a": 1}']]
+
+
+def test_warehouse_inside_the_source_is_not_ingested(tmp_path: Path, sample_dir: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    shutil.copy(next(sample_dir.glob("001_*")), tmp_path / "a.txt")
+    for _ in range(2):
+        assert main(["run", str(tmp_path), "--warehouse", str(tmp_path / "wh"), "--no-prefect"]) == 0
+    capsys.readouterr()
+    assert main(["sql", "-w", str(tmp_path / "wh"), "-f", "csv",
+                 "select (select count(*) from articles), (select count(*) from quarantine)"]) == 0
+    assert capsys.readouterr().out.splitlines()[1] == "1,0"
