@@ -22,6 +22,12 @@ EXPLANATIONS: dict[str, str] = {
     "symlink_outside_root": "a symlink points outside the source folder; set ingest.follow_symlinks_outside_root",
     "unreadable": "the file could not be read (it vanished or permissions); retry when it is back",
     "internal_error": "newsetl failed on this record: please report it with the detail",
+    "unsupported_format": "a format newsetl does not read (e.g. a sitemap); remove it or convert it",
+    "xml_entities": "the XML declares entities (entity-expansion attack guard); remove the DOCTYPE if trusted",
+    "invalid_csv": "the CSV cannot be parsed past the given line; fix quoting or the delimiter",
+    "not_html": "the .html file holds no markup; check what was saved",
+    "html_parse_error": "the HTML could not be parsed; re-save the page",
+    "undecodable": "no text encoding fits the bytes; re-export the file as UTF-8",
 }
 
 
