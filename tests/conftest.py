@@ -40,3 +40,23 @@ from hypothesis import settings as _hyp_settings  # noqa: E402
 
 _hyp_settings.register_profile("newsetl", derandomize=True, database=None, print_blob=True)
 _hyp_settings.load_profile("newsetl")
+
+
+# DuckDB's Python binding (nanobind) prints a "leaked instances" report to stderr at interpreter exit,
+# after pytest's summary, burying the closing line CI reads. Leave straight after pytest is done.
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    session.config.stash[_EXIT_STATUS] = int(exitstatus)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    status = config.stash.get(_EXIT_STATUS, None)
+    if status is not None and os.environ.get("NEWSETL_TEST_FAST_EXIT", "1") == "1":
+        import sys
+
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
+
+
+_EXIT_STATUS = pytest.StashKey[int]()
