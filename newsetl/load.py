@@ -145,7 +145,7 @@ def _materialise_marts(
         con.execute(f"copy (select * from {name}) to {_q(str(local))} (format parquet, compression zstd)")
         rel = f"marts/{name}/{run_id}.parquet"
         wh._put(local, rel)
-        tables[f"mart:{name}"] = [rel]
+        tables[f"{wsql.MART_PREFIX}{name}"] = [rel]
 
 
 @dataclass

@@ -73,12 +73,9 @@ class Plan:
 
 
 def _manifest(wh: Warehouse) -> dict[str, tuple[int, float | None, str, str]]:
-    files = wh.files("manifest")
-    if not files:
+    t = wh.read("manifest", ["source_uri", "size_bytes", "mtime", "content_hash", "status"])
+    if t is None:
         return {}
-    t = pq.ParquetDataset(files, filesystem=wh.fs if wh.remote else None).read(
-        columns=["source_uri", "size_bytes", "mtime", "content_hash", "status"]
-    )
     d = t.to_pydict()
     return {
         u: (s, m, h, st)
@@ -86,15 +83,6 @@ def _manifest(wh: Warehouse) -> dict[str, tuple[int, float | None, str, str]]:
             d["source_uri"], d["size_bytes"], d["mtime"], d["content_hash"], d["status"], strict=True
         )
     }
-
-
-def _quarantined_keys(wh: Warehouse) -> set[tuple[str, str]]:
-    """(source_uri, reason) of every quarantine row: a rejection already recorded is not recorded again."""
-    files = wh.files("quarantine")
-    if not files:
-        return set()
-    t = pq.ParquetDataset(files, filesystem=wh.fs if wh.remote else None).read(columns=["source_uri", "reason"])
-    return set(zip(t["source_uri"].to_pylist(), t["reason"].to_pylist(), strict=True))
 
 
 def plan(sources: list[str], settings: Settings, wh: Warehouse, run_id: str | None = None,
@@ -106,8 +94,11 @@ def plan(sources: list[str], settings: Settings, wh: Warehouse, run_id: str | No
     if not wh.remote:  # a source folder that holds the warehouse itself (`newsetl run .`): never ingest it
         inside = wh.root.rstrip("/") + "/"
         found = [f for f in found if not f.uri.startswith(inside)]
-    known_rejections = _quarantined_keys(wh) if rejections else set()
-    rejections = [r for r in rejections if (r.source_uri, r.reason) not in known_rejections]
+    if rejections:  # a rejection already recorded is not recorded again
+        from newsetl.quarantine import reasons_by_source
+
+        recorded = reasons_by_source(wh)
+        rejections = [r for r in rejections if r.reason not in recorded.get(r.source_uri, ())]
     manifest = _manifest(wh)
     retry_uris: set[str] = set()
     if retry_quarantined:
@@ -354,32 +345,29 @@ def process_batch(batch_no: int, files: list[FileRef], settings: Settings, work_
     t0 = time.perf_counter()
     results: list[dict[str, Any]] = []
     bad_ids: set[str] = set()
-    # a batch whose files were all quarantined (or unchanged) has no article to validate
-    to_validate = (("articles", articles), ("article_sectors", sect), ("article_entities", ents)) \
-        if articles.num_rows else ()
-    suites = _suites(settings) if to_validate else {}
+    # each table in the shape its suite expects; a table without rows (every file of the batch
+    # quarantined or unchanged, or no article tagged) has nothing to validate
+    def no_run_id_yet(t: pa.Table) -> pa.Table:
+        return t.append_column("run_id", pa.array([""] * t.num_rows, pa.string()))
+
+    to_validate = [
+        ("articles", articles.drop_columns(["minhash", "n_shingles", PARTITION_COLUMN])),
+        ("article_sectors", no_run_id_yet(sect)),
+        ("article_entities", no_run_id_yet(ents)),
+    ]
+    suites = _suites(settings) if articles.num_rows else {}
     for name, tbl in to_validate:
-        if name == "articles":
-            o = validate_table(name, tbl.drop_columns(["minhash", "n_shingles", PARTITION_COLUMN]), suites)
-            results.append(o.result)
-            if not o.ok:
-                raise ValidationFailed("articles batch failed validation: " + "; ".join(o.batch_failures))
-            rejections.extend(o.rejected)
-            bad_ids |= {r.article_id for r in o.rejected if r.article_id}
-            continue
         if not tbl.num_rows:
             continue
-        o = validate_table(name, tbl.append_column("run_id", pa.array([""] * tbl.num_rows, pa.string())), suites)
+        o = validate_table(name, tbl, suites)
         results.append(o.result)
         if not o.ok:
             raise ValidationFailed(f"{name} batch failed validation: " + "; ".join(o.batch_failures))
         rejections.extend(o.rejected)
         bad_ids |= {r.article_id for r in o.rejected if r.article_id}
-    if bad_ids:
-        keep = pc.invert(pc.is_in(articles["article_id"], pa.array(sorted(bad_ids))))
-        articles = articles.filter(keep)
-        sect = sect.filter(pc.invert(pc.is_in(sect["article_id"], pa.array(sorted(bad_ids)))))
-        ents = ents.filter(pc.invert(pc.is_in(ents["article_id"], pa.array(sorted(bad_ids)))))
+    if bad_ids:  # a rejected article takes its sector and entity rows with it
+        drop = pa.array(sorted(bad_ids))
+        articles, sect, ents = (t.filter(pc.invert(pc.is_in(t["article_id"], drop))) for t in (articles, sect, ents))
     secs["validate"] = time.perf_counter() - t0
     (out / "validation.json").write_text(json.dumps(results, default=str))
 
@@ -436,10 +424,9 @@ def process_batch(batch_no: int, files: list[FileRef], settings: Settings, work_
 # ---------------------------------------------------------------------------------------------------
 def _history_ids_of(wh: Warehouse, uris: set[str]) -> list[str]:
     """article_ids in the dedup history that came from ``uris`` (about to be superseded)."""
-    files = wh.files("dedup_index")
-    if not files:
+    t = wh.read("dedup_index", ["article_id"])
+    if t is None:
         return []
-    t = pq.ParquetDataset(files, filesystem=wh.fs if wh.remote else None).read(columns=["article_id"])
     prefix = pc.replace_substring_regex(t["article_id"], r"#[0-9]+$", "")
     return t["article_id"].filter(pc.is_in(prefix, pa.array(sorted(uris)))).to_pylist()
 

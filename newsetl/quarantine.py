@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pyarrow.parquet as pq
-
 from newsetl.store import Warehouse
 
 # what each reason means and how to fix it (reasons not listed fall back to their detail text)
@@ -36,11 +34,11 @@ EXPLANATIONS: dict[str, str] = {
 POLICY_REASONS = frozenset({"symlink_outside_root"})
 
 
-def _reasons_by_source(wh: Warehouse) -> dict[str, set[str]]:
-    files = wh.files("quarantine")
-    if not files:
+def reasons_by_source(wh: Warehouse) -> dict[str, set[str]]:
+    """Source URI -> the quarantine reasons recorded for it."""
+    t = wh.read("quarantine", ["source_uri", "reason"])
+    if t is None:
         return {}
-    t = pq.ParquetDataset(files, filesystem=wh.fs if wh.remote else None).read(columns=["source_uri", "reason"])
     d = t.to_pydict()
     out: dict[str, set[str]] = {}
     for u, r in zip(d["source_uri"], d["reason"], strict=True):
@@ -49,7 +47,7 @@ def _reasons_by_source(wh: Warehouse) -> dict[str, set[str]]:
 
 
 def quarantined_sources(wh: Warehouse, reason: str | None = None) -> set[str]:
-    return {u for u, rs in _reasons_by_source(wh).items() if reason is None or reason in rs}
+    return {u for u, rs in reasons_by_source(wh).items() if reason is None or reason in rs}
 
 
 def listing(con: Any, *, explain: bool, reason: str | None, limit: int) -> tuple[list[str], list[tuple[Any, ...]]]:
@@ -81,7 +79,7 @@ def retry(warehouse: str, config: str | None, reason: str | None = None) -> str:
 
     wh = Warehouse(warehouse)
     settings = load_settings(config, warehouse=warehouse)
-    by_source = {u: rs for u, rs in _reasons_by_source(wh).items() if reason is None or reason in rs}
+    by_source = {u: rs for u, rs in reasons_by_source(wh).items() if reason is None or reason in rs}
     policy = set() if settings.ingest.follow_symlinks_outside_root else POLICY_REASONS
     sources = sorted(u for u, rs in by_source.items() if not rs & policy)
     held = len(by_source) - len(sources)

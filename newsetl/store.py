@@ -157,6 +157,13 @@ class Warehouse:
         snap = snap or self.snapshot()
         return [self.url(f) for f in snap.tables.get(table, [])]
 
+    def read(self, table: str, columns: list[str]) -> pa.Table | None:
+        """The given columns of a table's live rows (None while the table has no file)."""
+        files = self.files(table)
+        if not files:
+            return None
+        return pq.ParquetDataset(files, filesystem=self.fs if self.remote else None).read(columns=columns)
+
     # -- locking -------------------------------------------------------------------------------------
     @contextlib.contextmanager
     def lock(self, run_id: str, wait_seconds: float = 0.0) -> Iterator[None]:

@@ -38,8 +38,8 @@ def _stage(tmp: Path, run: str, tables: dict[str, pa.Table], replace: set[str] |
 
 def _count(wh: Warehouse, sql: str) -> list[tuple]:
     con = wsql.connect()
-    snap = wh.snapshot()
-    wsql.create_views(con, {k: [wh.url(f) for f in v] for k, v in snap.tables.items() if not k.startswith("mart:")})
+    files, _marts = wsql.split_snapshot(wh, wh.snapshot().tables)
+    wsql.create_views(con, files)
     return con.sql(sql).fetchall()
 
 

@@ -63,9 +63,7 @@ def connect(wh_path: Path | str, snap: Snapshot | None = None) -> Any:
     wh = Warehouse(wh_path)
     snap = snap or wh.snapshot()
     con = wsql.connect()
-    files = {k: [wh.url(f) for f in v] for k, v in snap.tables.items() if not k.startswith("mart:")}
-    marts = {k[5:]: wh.url(v[0]) for k, v in snap.tables.items() if k.startswith("mart:")}
-    wsql.create_views(con, files, marts)
+    wsql.create_views(con, *wsql.split_snapshot(wh, snap.tables))
     return con
 
 
