@@ -49,12 +49,12 @@ def synth_rows(rng: np.random.Generator, start: int, n: int, p: int) -> pa.Table
     )
 
 
-def one(n: int, memory_limit: str) -> dict:
+def one(n: int) -> dict:
     cfg = DedupConfig()
     rng = np.random.default_rng(7)
     base = rss_mb()
     t0 = time.perf_counter()
-    hist = HistoryIndex.open([], cfg, memory_limit=memory_limit)
+    hist = HistoryIndex.open([], cfg)
     step = 50_000
     for s in range(0, n, step):
         hist.add(synth_rows(rng, s, min(step, n - s), cfg.num_perm))
@@ -63,13 +63,8 @@ def one(n: int, memory_limit: str) -> dict:
     # query batch: 1000 new + 1000 near-copies of random history docs
     new = synth_rows(rng, n + 10, 1000, cfg.num_perm)
     pick = np.sort(rng.choice(n, size=1000, replace=False))
-    ids = pa.table({"doc": pick})
-    hist.con.register("_pick", ids)
-    src = hist.con.sql(f"SELECT d.doc, d.article_id, d.minhash FROM {hist._docs} d JOIN _pick USING (doc) ORDER BY d.doc").to_arrow_table()
-    hist.con.unregister("_pick")
-    from newsetl.dedup.history import signature_matrix
-
-    sig = signature_matrix(src.column("minhash"), cfg.num_perm).copy()
+    src_ids = hist.fetch(pick)[1]
+    sig = hist.signatures(pick).copy()
     mask = rng.random(sig.shape) < 0.2
     sig[mask] = rng.integers(0, 2**32, size=int(mask.sum()), dtype=np.uint32) & np.uint32(0xFFFFFFFE)
     qsig = np.vstack([np.asarray(new.column("minhash").combine_chunks().flatten()).reshape(-1, cfg.num_perm), sig])
@@ -91,7 +86,7 @@ def one(n: int, memory_limit: str) -> dict:
     t1 = time.perf_counter()
     res = deduplicate_batch(batch, hist, cfg)
     query = time.perf_counter() - t1
-    want = src.column("article_id").to_pylist()
+    want = src_ids
     found = sum(s == w for s, w in zip(res.story_id[1000:], want, strict=True))
     false = sum(s != f"query/{i}#0" for i, s in enumerate(res.story_id[:1000]))
     t2 = time.perf_counter()
@@ -101,7 +96,7 @@ def one(n: int, memory_limit: str) -> dict:
         "history": n, "build_s": build, "query_batch_s": query, "add_batch_s": add,
         "copies_found": found, "new_docs_wrongly_matched": false,
         "rss_after_imports_mb": base, "peak_rss_after_build_mb": rss_build, "peak_rss_mb": rss_mb(),
-        "memory_limit": memory_limit,
+        "index_mb": round(hist.nbytes() / 2**20),
     }
     hist.close()
     return out
@@ -111,22 +106,21 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--one", type=int, default=None)
     ap.add_argument("--sizes", default="10000,100000,1000000")
-    ap.add_argument("--memory-limit", default="512MB")
     ap.add_argument("--json", default=None)
     a = ap.parse_args()
     if a.one:
-        print(json.dumps(one(a.one, a.memory_limit)))
+        print(json.dumps(one(a.one)))
         return
     rows = []
     for n in [int(x) for x in a.sizes.split(",")]:
-        r = subprocess.run([sys.executable, __file__, "--one", str(n), "--memory-limit", a.memory_limit],
+        r = subprocess.run([sys.executable, __file__, "--one", str(n)],
                            capture_output=True, text=True, check=True)
         rows.append(json.loads(r.stdout.strip().splitlines()[-1]))
     print(f"{'history':>9}{'build s':>9}{'batch s':>9}{'add s':>7}{'found':>7}{'false':>7}{'RSS base':>10}{'RSS built':>10}{'RSS peak':>10}")
     for r in rows:
         print(f"{r['history']:>9}{r['build_s']:>9.1f}{r['query_batch_s']:>9.2f}{r['add_batch_s']:>7.2f}{r['copies_found']:>7}"
               f"{r['new_docs_wrongly_matched']:>7}{r['rss_after_imports_mb']:>9.0f}M{r['peak_rss_after_build_mb']:>9.0f}M{r['peak_rss_mb']:>9.0f}M")
-    print(f"(DuckDB memory_limit {a.memory_limit}; batch = 2,000 rows, 1,000 of them near-copies of history rows)")
+    print("(batch = 2,000 rows, 1,000 of them near-copies of history rows; index MB = HistoryIndex.nbytes())")
     if a.json:
         Path(a.json).parent.mkdir(parents=True, exist_ok=True)
         Path(a.json).write_text(json.dumps(rows, indent=2))

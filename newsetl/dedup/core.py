@@ -26,9 +26,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from newsetl.dedup.history import BUCKET_CAP, HistoryIndex, signature_matrix
-from newsetl.dedup.minhash import NUMBER_BIT, all_band_keys
+from newsetl.dedup.minhash import CONTAINMENT_ROWS, NUMBER_BIT, all_band_keys
 from newsetl.settings import DedupConfig
 from schemas.tables import DEDUP_INDEX, DUPLICATES
 
@@ -46,6 +47,12 @@ NUMBERS_MIN = 1
 CONFLICT_JACCARD = 0.2
 CONFLICT_CONTAINMENT = 0.5
 """A numbers conflict above these similarities forbids the two documents from sharing a cluster."""
+
+SINGLE_KEY_MISS = 1e-3
+"""See :func:`lopsided`: the accepted chance that a pair above its Jaccard bound shares only one band key."""
+
+VERIFY_CHUNK = 65_536
+"""Candidate pairs against history verified at once (two uint32 signature stacks of this many rows)."""
 
 EXACT, NEAR, CONTAINMENT, NONE = 0, 1, 2, 3
 METHOD_NAMES = {EXACT: "exact", NEAR: "near", CONTAINMENT: "containment"}
@@ -68,8 +75,8 @@ def minhash_column(sig: np.ndarray) -> pa.ListArray:
 def similarity(sa: np.ndarray, sb: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Row-wise (Jaccard, containment of the more contained side, shared minima) of two signature stacks."""
     p = sa.shape[1]
-    eq = (sa == sb).sum(axis=1)
-    lt = (sa < sb).sum(axis=1)
+    eq = np.count_nonzero(sa == sb, axis=1)
+    lt = np.count_nonzero(sa < sb, axis=1)
     gt = p - eq - lt
     jac = eq / p
     cont = np.maximum(eq / np.maximum(eq + lt, 1), eq / np.maximum(eq + gt, 1))
@@ -89,12 +96,12 @@ def numbers_differ(sa: np.ndarray, sb: np.ndarray) -> np.ndarray:
     p = sa.shape[1]
     lt = sa < sb
     gt = sa > sb
-    n_lt = lt.sum(axis=1)
-    n_gt = gt.sum(axis=1)
+    n_lt = np.count_nonzero(lt, axis=1)
+    n_gt = np.count_nonzero(gt, axis=1)
     fa = (sa & NUMBER_BIT) != 0
     fb = (sb & NUMBER_BIT) != 0
-    num_lt = (lt & fa).sum(axis=1)
-    num_gt = (gt & fb).sum(axis=1)
+    num_lt = np.count_nonzero(lt & fa, axis=1)
+    num_gt = np.count_nonzero(gt & fb, axis=1)
     share_a = np.maximum(fa.mean(axis=1), 1.0 / p)
     share_b = np.maximum(fb.mean(axis=1), 1.0 / p)
     chance = share_a ** num_lt.astype(np.float64) * share_b ** num_gt.astype(np.float64)
@@ -112,14 +119,58 @@ def verify(sa: np.ndarray, sb: np.ndarray, cfg: DedupConfig) -> tuple[np.ndarray
 
     ``conflict`` marks pairs that share much text but differ in their numbers: different stories that
     must not end up in one cluster through a third document (a cannot-link for the clustering).
+    Both a link and a cannot-link need evidence: the pairs sharing fewer than ``MIN_CONTAINMENT_EVIDENCE``
+    minima (and below the Jaccard threshold) are rejected after one comparison pass -- most LSH candidates
+    against a large history share a sentence or two and stop there.
     """
+    n, p = sa.shape
+    method = np.full(n, NONE, np.int64)
+    simv = np.zeros(n)
+    conflict = np.zeros(n, bool)
+    need = min(MIN_CONTAINMENT_EVIDENCE, int(np.ceil(cfg.threshold * p)))
+    sel = np.flatnonzero(np.count_nonzero(sa == sb, axis=1) >= need)
+    if sel.size == 0:
+        return method, simv, conflict
+    sa, sb = sa[sel], sb[sel]
     jac, cont, eq = similarity(sa, sb)
     differ = numbers_differ(sa, sb)
     near = (jac >= cfg.threshold) & ~differ
     contained = (cont >= cfg.containment_threshold) & (eq >= MIN_CONTAINMENT_EVIDENCE) & ~differ
-    method = np.where(near, NEAR, np.where(contained, CONTAINMENT, NONE))
-    conflict = differ & ((jac >= CONFLICT_JACCARD) | (cont >= CONFLICT_CONTAINMENT))
-    return method, np.where(near, jac, cont), conflict
+    method[sel] = np.where(near, NEAR, np.where(contained, CONTAINMENT, NONE))
+    simv[sel] = np.where(near, jac, cont)
+    conflict[sel] = differ & (eq >= MIN_CONTAINMENT_EVIDENCE) & ((jac >= CONFLICT_JACCARD) | (cont >= CONFLICT_CONTAINMENT))
+    return method, simv, conflict
+
+
+def single_key_jaccard(cfg: DedupConfig) -> float:
+    """The Jaccard above which two or more fine bands match with probability >= 1 - ``SINGLE_KEY_MISS``."""
+    nb = cfg.num_perm // CONTAINMENT_ROWS
+    lo, hi = 0.0, 1.0
+    for _ in range(40):  # bisection on P(at most one of nb bands matches) = SINGLE_KEY_MISS
+        j = (lo + hi) / 2
+        p = j**CONTAINMENT_ROWS
+        miss = (1 - p) ** nb + nb * p * (1 - p) ** (nb - 1)
+        lo, hi = (j, hi) if miss > SINGLE_KEY_MISS else (lo, j)
+    return hi
+
+
+def lopsided(na: np.ndarray, nb: np.ndarray, cfg: DedupConfig) -> np.ndarray:
+    """Pairs whose shingle-set sizes differ enough for an abridged copy to have a low Jaccard.
+
+    A candidate against history that shares a single band key has an estimated Jaccard so low that it
+    can only be a duplicate as a *containment* of a much shorter text: with the shorter set ``r`` times
+    the longer and containment ``c``, ``J = c r / (1 + r - c r)``. Above ``J0 =``
+    :func:`single_key_jaccard` (0.37 at 128 permutations) two or more fine bands match with probability
+    ``1 - SINGLE_KEY_MISS``, so a single-key candidate with ``r > J0 / (c (1 + J0) - J0)`` is dropped before
+    verification. Most such candidates against a large history share one sentence and nothing else.
+    When ``cfg.threshold`` is below ``J0`` (near duplicates may share one key) nothing is dropped.
+    """
+    j, c = single_key_jaccard(cfg), cfg.containment_threshold
+    if cfg.threshold < j:
+        return np.ones(na.size, bool)
+    r_max = j / max(c * (1 + j) - j, 1e-9)
+    lo, hi = np.minimum(na, nb), np.maximum(na, nb)
+    return lo <= r_max * np.maximum(hi, 1)
 
 
 def candidate_pairs(keys: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -253,14 +304,27 @@ def deduplicate_batch(batch: pa.Table, history: HistoryIndex, cfg: DedupConfig) 
         ok = m != NONE
         add_edges(a[ok], b[ok], m[ok], s[ok])
         conflicts.extend(zip(a[cf].tolist(), b[cf].tolist(), strict=True))
-        crow, cdoc = history.candidates(el, keys)
-        if crow.size:
-            docs, _, dstory, _, dsig = history.fetch(cdoc)
-            idx = np.searchsorted(docs, cdoc)
-            m, s, cf = verify(sig[crow], dsig[idx], cfg)
+        crow, cdoc, shared = history.candidates(el, keys)
+        plausible = (shared >= 2) | lopsided(n_sh[crow], history.shingle_counts(cdoc), cfg)
+        crow, cdoc = crow[plausible], cdoc[plausible]
+        hr: list[np.ndarray] = []
+        hd: list[np.ndarray] = []
+        hm: list[np.ndarray] = []
+        hs: list[np.ndarray] = []
+        hc: list[np.ndarray] = []
+        for c0 in range(0, crow.size, VERIFY_CHUNK):  # bounded temporaries however many candidates
+            r_, d_ = crow[c0:c0 + VERIFY_CHUNK], cdoc[c0:c0 + VERIFY_CHUNK]
+            m, s, cf = verify(sig[r_], history.signatures(d_), cfg)
+            keep_ = (m != NONE) | cf
+            for out, val in ((hr, r_), (hd, d_), (hm, m), (hs, s), (hc, cf)):
+                out.append(val[keep_])
+        if hr:
+            crow, cdoc, m, s, cf = (np.concatenate(x) for x in (hr, hd, hm, hs, hc))
+            dstory = history.stories(cdoc)
+            dnode = np.array([node_of(x) for x in dstory], np.int64)
             ok = m != NONE
-            add_edges(crow[ok], np.array([node_of(dstory[i]) for i in idx[ok]], np.int64), m[ok], s[ok])
-            conflicts.extend((int(r), node_of(dstory[i])) for r, i in zip(crow[cf], idx[cf], strict=True))
+            add_edges(crow[ok], dnode[ok], m[ok], s[ok])
+            conflicts.extend(zip(crow[cf].tolist(), dnode[cf].tolist(), strict=True))
 
     u = np.concatenate(eu) if eu else np.zeros(0, np.int64)
     v = np.concatenate(ev) if ev else np.zeros(0, np.int64)
@@ -289,7 +353,7 @@ def deduplicate_batch(batch: pa.Table, history: HistoryIndex, cfg: DedupConfig) 
     # story of each cluster
     enc = np.asarray(batch.column("encoding_loss").fill_null(0).to_numpy(zero_copy_only=False))
     has_date = np.asarray(batch.column("published_date").is_valid().to_numpy(zero_copy_only=False))
-    body_len = [len(x or "") for x in _col(batch, "body")]
+    body_len = pc.utf8_length(batch.column("body").cast(pa.string())).fill_null(0).to_numpy(zero_copy_only=False).tolist()
     clusters: dict[int, list[int]] = {}
     for i in range(n):
         clusters.setdefault(uf.find(i), []).append(i)
@@ -327,8 +391,8 @@ def deduplicate_batch(batch: pa.Table, history: HistoryIndex, cfg: DedupConfig) 
     direct: dict[int, tuple[int, float]] = {}
     if pairs:
         pi = np.array([p[0] for p in pairs])
-        pc = np.array([p[1] for p in pairs])
-        mm, ss, _ = verify(sig[pi], sig[pc], cfg)
+        pcan = np.array([p[1] for p in pairs])
+        mm, ss, _ = verify(sig[pi], sig[pcan], cfg)
         direct = dict(zip(pi.tolist(), zip(mm.tolist(), ss.tolist(), strict=True), strict=True))
     for i in range(n):
         if story[i] == aids[i]:
