@@ -7,7 +7,9 @@ signatures once into a cache folder next to the corpus (``.dedup-cache-<num_perm
 runs), then runs :func:`newsetl.dedup.deduplicate_batch` batch after batch against one
 :class:`~newsetl.dedup.HistoryIndex`, exactly as ``newsetl.pipeline.dedup_batches`` does. Prints, every
 tenth of the way: history size, seconds of the last batches, history candidate pairs per row, and the
-process's peak RSS, so a cost that grows with the history shows up as a rising column.
+process's peak RSS, so a cost that grows with the history shows up as a rising column. At the end, pair
+precision / recall of the story clusters against the generator's truth file (``.truth.jsonl``), over the
+records read here.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import json
 import resource
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -111,6 +114,7 @@ def main() -> None:
     files = build_cache(a.corpus, a.corpus / f".dedup-cache-{cfg.num_perm}", a.batch, a.limit, cfg)
     print(f"signatures: {len(files)} batches ready in {time.perf_counter() - t0:.1f}s; RSS {rss_mb():.0f} MB")
     rows = []
+    story: dict[str, str] = {}
     total = 0.0
     dups = 0
     step = max(1, len(files) // a.group // 10)
@@ -126,6 +130,7 @@ def main() -> None:
             total += dt
             window += dt
             dups += res.duplicates.num_rows
+            story.update(zip(batch.column("article_id").to_pylist(), res.story_id, strict=True))
             if (gi + 1) % step == 0 or gi + 1 == len(groups):
                 r = {"history": len(hist), "batches": gi + 1, "window_s": round(window, 2),
                      "total_s": round(total, 2), "duplicates": dups, "peak_rss_mb": round(rss_mb())}
@@ -136,8 +141,39 @@ def main() -> None:
         size = len(hist)
         index_mb = hist.nbytes() / 2**20
     print(f"dedup total {total:.1f}s for {size} articles, index {index_mb:.0f} MB ({dups} duplicates); peak RSS {rss_mb():.0f} MB")
+    quality = pair_quality(a.corpus, story)
+    if quality:
+        print("vs truth: " + ", ".join(f"{k} {v}" for k, v in quality.items()))
     if a.json:
-        Path(a.json).write_text(json.dumps({"rows": rows, "total_s": total, "duplicates": dups}, indent=2))
+        Path(a.json).write_text(json.dumps({"rows": rows, "total_s": total, "duplicates": dups,
+                                            "quality": quality}, indent=2))
+
+
+def pair_quality(corpus: Path, story: dict[str, str]) -> dict[str, float | int]:
+    """Pair precision / recall / F1 of the predicted stories against ``.truth.jsonl`` (same records)."""
+    truth_file = corpus / ".truth.jsonl"
+    if not truth_file.exists():
+        return {}
+    truth: dict[str, str] = {}
+    with truth_file.open() as fh:
+        for line in fh:
+            t = json.loads(line)
+            aid = f"{t['file']}#{t['record']}"
+            if aid in story:
+                truth[aid] = t["id"]
+    ids = list(truth)
+    cells = Counter((story[i], truth[i]) for i in ids)
+    pred = Counter(story[i] for i in ids)
+    true = Counter(truth[i] for i in ids)
+
+    def pairs(c: Counter) -> int:
+        return sum(n * (n - 1) // 2 for n in c.values())
+
+    tp, p_, t_ = pairs(cells), pairs(pred), pairs(true)
+    prec = tp / p_ if p_ else 1.0
+    rec = tp / t_ if t_ else 1.0
+    return {"records": len(ids), "true_pairs": t_, "predicted_pairs": p_, "precision": round(prec, 4),
+            "recall": round(rec, 4), "f1": round(2 * prec * rec / (prec + rec), 4) if prec + rec else 0.0}
 
 
 if __name__ == "__main__":

@@ -106,10 +106,10 @@ def _worker_call(phase: str, corpus: str, warehouse: str, workers: int, batch_si
         from newsetl.pipeline import run_pipeline
 
         settings = load_settings(None, warehouse=warehouse, workers=workers, batch_size=batch_size)
-        c0, t0 = _cpu(), time.perf_counter()
+        c0, t0, e0 = _cpu(), time.perf_counter(), time.time()
         res = run_pipeline([corpus], settings)
         wall = time.perf_counter() - t0
-        return {"wall": wall, "result": _plain(res.__dict__), "cpu0": c0}
+        return {"wall": wall, "result": _plain(res.__dict__), "cpu0": c0, "started_epoch": e0}
     if phase == "flow":
         from flows.pipeline import newsetl_pipeline
 
@@ -119,6 +119,25 @@ def _worker_call(phase: str, corpus: str, warehouse: str, workers: int, batch_si
         wall = time.perf_counter() - t0
         return {"wall": wall, "result": _plain(out), "cpu0": c0, "live0": live0}
     raise SystemExit(f"unknown phase {phase}")
+
+
+def rss_by_stage(timeline: list[tuple[float, int]], out: dict[str, Any]) -> dict[str, int]:
+    """Peak tree RSS within each top-level stage of a library run (stage walls laid end to end)."""
+    e0 = out.get("started_epoch")
+    stages = (out.get("result") or {}).get("stage_seconds") or {}
+    if e0 is None or not stages:
+        return {}
+    peaks: dict[str, int] = {}
+    t = float(e0)
+    for name, secs in stages.items():
+        if name.startswith(" "):
+            continue  # sub-stages are sums over workers, not spans of time
+        lo, hi = t, t + float(secs)
+        inside = [rss for when, rss in timeline if lo <= when <= hi + 0.5]
+        if inside:
+            peaks[name] = max(inside)
+        t = hi
+    return peaks
 
 
 def _plain(v: Any) -> Any:
@@ -142,6 +161,7 @@ class TreeRSS:
         self.interval = interval
         self.peak = 0
         self.peak_procs = 0
+        self.timeline: list[tuple[float, int]] = []  # (epoch seconds, tree RSS), one sample per 0.5 s at most
         self._stop = threading.Event()
         self._t = threading.Thread(target=self._run, daemon=True)
 
@@ -157,6 +177,11 @@ class TreeRSS:
                 alive += 1
         if total > self.peak:
             self.peak = total
+        now = time.time()
+        if not self.timeline or now - self.timeline[-1][0] >= 0.5:
+            self.timeline.append((now, total))
+        elif total > self.timeline[-1][1]:
+            self.timeline[-1] = (self.timeline[-1][0], total)
         self.peak_procs = max(self.peak_procs, alive)
 
     def _run(self) -> None:
@@ -204,6 +229,7 @@ def run_phase(phase: str, corpus: str, warehouse: str, workers: int, batch_size:
                            "peak_processes": mon.peak_procs, "returncode": proc.returncode, "error": None}
     try:
         out.update(json.loads(Path(result_path).read_text()))
+        out["peak_rss_by_stage"] = rss_by_stage(mon.timeline, out)
     except (OSError, ValueError):
         tail = "\n".join((output or "").strip().splitlines()[-12:])
         out["error"] = tail or f"exit status {proc.returncode}"
@@ -253,11 +279,12 @@ def build_report(res: dict[str, Any]) -> str:
             continue
         row(label, ph["wall"], ph, "bold")
         if name == "library":
+            by_stage = ph.get("peak_rss_by_stage") or {}
             for k, v in ph["result"].get("stage_seconds", {}).items():
                 sub = k.strip()
                 indent = "    " if k.startswith(" ") or sub in BATCH_SUBSTAGES else "  "
                 t.add_row(f"{indent}{sub}{' (sum over workers)' if indent == '    ' else ''}", f"{v:,.2f}", "", "",
-                          "", "", "", "")
+                          _mb(by_stage[k]) if k in by_stage else "", "", "", "")
     buf = StringIO()
     Console(file=buf, width=130, force_terminal=False, color_system=None).print(t)
     lines = [buf.getvalue().rstrip()]
