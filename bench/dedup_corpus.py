@@ -58,7 +58,11 @@ def records(corpus: Path, limit: int | None):
                 except ValueError:
                     continue
                 rec = rec.get("article", rec) if isinstance(rec.get("article"), dict) else rec
-                body = next((rec[f] for f in BODY_FIELDS if isinstance(rec.get(f), str)), "")
+                body = next((rec[f] for f in BODY_FIELDS if isinstance(rec.get(f), str | list)), "")
+                if isinstance(body, list):  # {"text": [paragraphs]}
+                    body = "\n\n".join(x for x in body if isinstance(x, str))
+                if not body.strip():
+                    continue  # the pipeline quarantines these (no_article)
                 title = next((rec[f] for f in TITLE_FIELDS if isinstance(rec.get(f), str)), None)
                 yield f"{path.relative_to(corpus)}#{i}", title, body
                 n += 1
