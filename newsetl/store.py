@@ -40,6 +40,8 @@ from schemas import PARTITION_COLUMN, TABLES
 
 STATE_DIR = "_state"
 SNAPSHOT_DIR = f"{STATE_DIR}/snapshots"
+KEEP_SNAPSHOTS = 2
+"""Snapshots whose files garbage collection keeps: the live one and the one before (its readers)."""
 CURRENT = f"{STATE_DIR}/CURRENT"
 LOCK = "_lock"
 PARQUET_OPTS: dict[str, Any] = {"compression": "zstd", "row_group_size": 64_000}
@@ -276,8 +278,13 @@ class Warehouse:
         self._write_text_atomic(f"{SNAPSHOT_DIR}/{snap.id}.json", snap.to_json())
         self._write_text_atomic(CURRENT, snap.id + "\n")
 
-    def garbage_collect(self, keep_snapshots: int = 1) -> int:
-        """Remove table files no kept snapshot references (left by a crashed or superseded run)."""
+    def garbage_collect(self, keep_snapshots: int = KEEP_SNAPSHOTS) -> int:
+        """Remove table files no kept snapshot references (left by a crashed or superseded run).
+
+        The live snapshot and the ``keep_snapshots - 1`` before it keep their files, so a reader that
+        opened the previous snapshot just before a commit (``newsetl sql``, a BI tool on
+        ``newsetl.duckdb``, the report) still finds every file it listed; they go at the next commit.
+        """
         snaps_dir = self.path(SNAPSHOT_DIR)
         if self.remote:
             self.fs.invalidate_cache(self.root)  # list what is there now, not what a cache remembers

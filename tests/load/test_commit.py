@@ -65,10 +65,17 @@ def test_changed_source_supersedes_its_earlier_rows(tmp_path: Path) -> None:
     assert res.superseded_articles == 2
     rows = _count(wh, "select article_id, title, pub_month from articles order by article_id")
     assert rows == [("a#0", "new", "2022-01"), ("b#0", "t", "2021-04")]
-    # no file of the old version is left on disk
-    on_disk = sorted(p.relative_to(tmp_path / "wh").as_posix() for p in (tmp_path / "wh" / "tables").rglob("*.parquet"))
-    live = sorted(f for k, v in wh.snapshot().tables.items() if not k.startswith("mart:") for f in v)
-    assert on_disk == live
+    # the old version's file stays for readers of snapshot 1 (KEEP_SNAPSHOTS) and goes at the next commit
+    def on_disk() -> list[str]:
+        return sorted(p.relative_to(tmp_path / "wh").as_posix() for p in (tmp_path / "wh" / "tables").rglob("*.parquet"))
+
+    def live() -> list[str]:
+        return sorted(f for k, v in wh.snapshot().tables.items() if not k.startswith("mart:") for f in v)
+
+    assert on_disk() == sorted([*live(), "tables/articles/pub_month=2021-04/r1-0.parquet"])
+    commit(wh, _stage(tmp_path, "r3", {"articles": _articles(["c#0"], {"c#0": "c"}, dt.date(2022, 1, 2), "r3")}))
+    assert "tables/articles/pub_month=2021-04/r1-0.parquet" not in on_disk()
+    assert set(on_disk()) - set(live()) <= {"tables/articles/pub_month=2022-01/r2-0.parquet"}
 
 
 def test_failed_check_leaves_previous_snapshot(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from newsetl import sql as wsql
-from newsetl.store import CURRENT, SNAPSHOT_DIR, Snapshot, Warehouse
+from newsetl.store import CURRENT, KEEP_SNAPSHOTS, SNAPSHOT_DIR, Snapshot, Warehouse
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE_DIR = REPO / "data" / "sample"
@@ -134,10 +134,17 @@ def current_id(wh_path: Path | str) -> str | None:
 
 
 def orphan_table_files(wh_path: Path | str) -> list[str]:
-    """Files under tables/ and marts/ that the live snapshot does not list."""
+    """Files under tables/ and marts/ that no retained snapshot lists (the live one and the ones before it
+    that GC keeps for their readers, ``KEEP_SNAPSHOTS``; one newer than CURRENT was never published)."""
     wh = Warehouse(wh_path)
     root = Path(wh.root)
+    current = int(wh.snapshot().id)
     live = {f for v in wh.snapshot().tables.values() for f in v}
+    published = sorted(int(sf.stem) for sf in (root / SNAPSHOT_DIR).glob("*.json")
+                       if sf.stem.isdigit() and int(sf.stem) <= current)
+    for sid in published[-KEEP_SNAPSHOTS:]:
+        sf = root / SNAPSHOT_DIR / f"{sid}.json"
+        live |= {f for v in Snapshot.from_json(sf.read_text()).tables.values() for f in v}
     on_disk = {p.relative_to(root).as_posix() for top in ("tables", "marts") if (root / top).exists()
                for p in (root / top).rglob("*") if p.is_file()}
     return sorted(on_disk - live)

@@ -25,6 +25,8 @@ def test_cleanup_failure_after_publish_does_not_fail_the_run(tmp_path: Path, mon
     argv = ["run", str(src), "--warehouse", str(wh), "--no-prefect", "--config", str(cfg)]
     assert cli.main(argv) == 0
     S.set_mtime(S.write_articles(src, 0, 2, tag="v2"), 1_700_000_000)
+    assert cli.main(argv) == 0  # snapshot 2: snapshot 1's files stay for its readers (KEEP_SNAPSHOTS)
+    S.set_mtime(S.write_articles(src, 0, 2, tag="v3"), 1_750_000_000)
 
     def gc_fails(self: Warehouse, keep_snapshots: int = 1) -> int:
         raise PermissionError(13, "Permission denied (simulated)")
@@ -32,10 +34,10 @@ def test_cleanup_failure_after_publish_does_not_fail_the_run(tmp_path: Path, mon
     with monkeypatch.context() as m:
         m.setattr(Warehouse, "garbage_collect", gc_fails)
         assert cli.main(argv) == 0
-    assert Warehouse(wh).snapshot().id == "2"
+    assert Warehouse(wh).snapshot().id == "3"
     S.check_integrity(wh)
-    assert S.orphan_table_files(wh)  # left for later ...
-    S.write_articles(src, 10, 1, tag="v3")
+    assert S.orphan_table_files(wh)  # snapshot 1's files, left for later ...
+    S.write_articles(src, 10, 1, tag="v4")
     assert cli.main(argv) == 0
     assert S.orphan_table_files(wh) == []  # ... and collected by the next commit
     con = S.connect(wh)

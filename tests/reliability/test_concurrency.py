@@ -7,7 +7,6 @@ import subprocess
 import time
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from newsetl import cli
@@ -65,12 +64,8 @@ def test_second_run_refused_then_queued(tmp_path: Path, capsys: pytest.CaptureFi
     assert S.orphan_table_files(wh) == []
 
 
-@pytest.mark.xfail(strict=True, raises=duckdb.IOException, reason=(
-    "store.Warehouse.garbage_collect (called by load.commit right after publish, keep_snapshots=1) deletes "
-    "the files of the previous snapshot at once, so a reader that opened it a moment earlier (newsetl sql, "
-    "a BI tool on newsetl.duckdb, the report) fails mid-query with 'No files found'; fix: keep the files "
-    "of the last few snapshots (or of snapshots younger than a grace period) and collect them later"))
 def test_reader_of_previous_snapshot_survives_a_commit(tmp_path: Path) -> None:
+    """store.KEEP_SNAPSHOTS: garbage collection keeps the previous snapshot's files for its readers."""
     from newsetl.pipeline import run_pipeline
     from newsetl.settings import load_settings
 
