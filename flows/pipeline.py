@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import sys
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Literal
@@ -61,6 +62,7 @@ def plan_task(sources: list[str], settings: Settings, run_id: str, retry_quarant
 
 
 _CPU_POOL: ProcessPoolExecutor | None = None
+_CPU_POOL_LOCK = threading.Lock()
 
 
 def cpu_pool(workers: int) -> ProcessPoolExecutor:
@@ -72,14 +74,15 @@ def cpu_pool(workers: int) -> ProcessPoolExecutor:
     the CPU work to this pool.
     """
     global _CPU_POOL
-    if _CPU_POOL is None or _CPU_POOL._max_workers != workers:  # type: ignore[attr-defined]
-        if _CPU_POOL is not None:
-            _CPU_POOL.shutdown()
-        ctx = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
-        if ctx is not None:
-            pipeline.warm_imports()
-        _CPU_POOL = ProcessPoolExecutor(workers, mp_context=ctx)
-    return _CPU_POOL
+    with _CPU_POOL_LOCK:  # the batch tasks' threads ask at once: one pool, not one per thread
+        if _CPU_POOL is None or _CPU_POOL._max_workers != workers:  # type: ignore[attr-defined]
+            if _CPU_POOL is not None:
+                _CPU_POOL.shutdown()
+            ctx = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
+            if ctx is not None:
+                pipeline.warm_imports()
+            _CPU_POOL = ProcessPoolExecutor(workers, mp_context=ctx)
+        return _CPU_POOL
 
 
 @task(name="process-batch", retries=2, retry_delay_seconds=[2, 10], retry_condition_fn=_transient_only,
