@@ -54,6 +54,10 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     if status is not None and os.environ.get("NEWSETL_TEST_FAST_EXIT", "1") == "1":
         import sys
 
+        pipeline_flows = sys.modules.get("flows.pipeline")
+        pool = getattr(pipeline_flows, "_CPU_POOL", None)
+        if pool is not None:  # forked CPU workers of the flow tests: do not leave them orphaned
+            pool.shutdown(wait=True, cancel_futures=True)
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(status)
