@@ -162,7 +162,7 @@ def commit(wh: Warehouse, staged: StagedRun, check: MartCheck | None = None) -> 
     out_dir = staged.staging / "commit"
     remove_tree(out_dir)
     out_dir.mkdir(parents=True)
-    con = wsql.connect(fs=wh.fs if wh.remote else None)
+    con = wsql.connect(fs=wh.fs if wh.remote else None, memory_limit=wsql.pipeline_memory_limit())
     try:
         con.execute("create temp table replaced (uri varchar)")
         if staged.replace_sources:
