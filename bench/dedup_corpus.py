@@ -37,10 +37,8 @@ from newsetl.dedup import (  # noqa: E402
     minhash_column,
     normalized_text_hash,
 )
-from newsetl.settings import DedupConfig  # noqa: E402
-
-BODY_FIELDS = ("content", "articleBody", "body", "text")
-TITLE_FIELDS = ("title", "headline")
+from newsetl.ingest.records import FieldPlan, flatten, map_record  # noqa: E402
+from newsetl.settings import DedupConfig, IngestConfig  # noqa: E402
 
 
 def rss_mb() -> float:
@@ -48,6 +46,7 @@ def rss_mb() -> float:
 
 
 def records(corpus: Path, limit: int | None):
+    plan = FieldPlan.from_config(IngestConfig())
     n = 0
     for path in sorted((corpus / "jsonl").rglob("*.jsonl*")):
         opener = gzip.open if path.suffix == ".gz" else open
@@ -57,13 +56,12 @@ def records(corpus: Path, limit: int | None):
                     rec = json.loads(line)
                 except ValueError:
                     continue
-                rec = rec.get("article", rec) if isinstance(rec.get("article"), dict) else rec
-                body = next((rec[f] for f in BODY_FIELDS if isinstance(rec.get(f), str | list)), "")
-                if isinstance(body, list):  # {"text": [paragraphs]}
-                    body = "\n\n".join(x for x in body if isinstance(x, str))
-                if not body.strip():
+                if not isinstance(rec, dict):
+                    continue
+                body, fields = map_record(flatten(rec), plan)  # the pipeline's own field mapping
+                if not body or not body.strip():
                     continue  # the pipeline quarantines these (no_article)
-                title = next((rec[f] for f in TITLE_FIELDS if isinstance(rec.get(f), str)), None)
+                title = fields.get("title")
                 yield f"{path.relative_to(corpus)}#{i}", title, body
                 n += 1
                 if limit and n >= limit:

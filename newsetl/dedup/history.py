@@ -56,6 +56,13 @@ def hash_keys(content_hashes: pa.Array | pa.ChunkedArray | list[str]) -> np.ndar
     return np.fromiter((h(v.encode()) if v else 0 for v in vals), dtype=np.uint64, count=len(vals))
 
 
+def ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The positions ``starts[i] .. starts[i] + lengths[i] - 1`` of every range, concatenated (int64)."""
+    lengths = lengths.astype(np.int64)
+    offsets = np.cumsum(lengths) - lengths
+    return np.repeat(starts.astype(np.int64) - offsets, lengths) + np.arange(int(lengths.sum()), dtype=np.int64)
+
+
 class SortedRuns:
     """A multiset of (32-bit fingerprint, doc) entries in sorted uint64 runs (see the module docstring)."""
 
@@ -94,12 +101,8 @@ class SortedRuns:
             hit = np.flatnonzero(n)
             if hit.size == 0:
                 continue
-            n_hit = n[hit]
-            total = int(n_hit.sum())
-            starts = np.repeat(lo[hit] - np.cumsum(n_hit) + n_hit, n_hit)
-            pos = starts + np.arange(total, dtype=np.int64)
-            qi_parts.append(np.repeat(hit, n_hit))
-            doc_parts.append((run[pos] & _LOW).astype(np.int64))
+            qi_parts.append(np.repeat(hit, n[hit]))
+            doc_parts.append((run[ranges(lo[hit], n[hit])] & _LOW).astype(np.int64))
         if not qi_parts:
             return np.zeros(0, np.int64), np.zeros(0, np.int64), counts
         return np.concatenate(qi_parts), np.concatenate(doc_parts), counts
@@ -220,6 +223,25 @@ class HistoryIndex:
         """story_id of the given docs, in their order."""
         return self._strings(docs, "story_id")
 
+    def _matches(self, runs: SortedRuns, fp: np.ndarray, rows: np.ndarray,
+                 max_bucket: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(row, doc) for every live history doc sharing a fingerprint with a query row.
+
+        ``fp[i]`` is a key of row ``rows[i]``; each distinct key is looked up once. Keys whose history
+        bucket holds more than ``max_bucket`` entries are skipped. Rows of one key keep their order.
+        """
+        o = np.argsort(fp, kind="stable")
+        fs, rs = fp[o], rows[o]
+        first = np.flatnonzero(np.r_[True, fs[1:] != fs[:-1]])  # distinct keys, each with its run of rows
+        key_rows = np.diff(np.r_[first, fs.size])
+        qi, doc, counts = runs.lookup(fs[first])
+        keep = self._alive[doc]
+        if max_bucket is not None:
+            keep &= counts[qi] <= max_bucket
+        qi, doc = qi[keep], doc[keep]
+        n = key_rows[qi]
+        return rs[ranges(first[qi], n)], np.repeat(doc, n)
+
     def exact(self, content_hashes: list[str]) -> tuple[np.ndarray, list[str], list[str]]:
         """Rows whose content_hash is in history: (row numbers, story_id, matched article_id).
 
@@ -228,27 +250,17 @@ class HistoryIndex:
         if self._size == 0 or not content_hashes:
             return np.zeros(0, np.int64), [], []
         fp = hash_keys(content_hashes) >> _U64(32)
-        ufp, inv = np.unique(fp, return_inverse=True)
-        qi, doc, _ = self.hashes.lookup(ufp)
-        keep = self._alive[doc]
-        qi, doc = qi[keep], doc[keep]
-        # expand to rows, verify the full hash, keep the earliest doc per row
-        rows_of = np.argsort(inv, kind="stable")
-        row_start = np.searchsorted(inv[rows_of], np.arange(ufp.size))
-        row_count = np.bincount(inv, minlength=ufp.size)
-        n = row_count[qi]
-        r = rows_of[np.repeat(row_start[qi], n) + np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n)]
-        d = np.repeat(doc, n)
+        r, d = self._matches(self.hashes, fp, np.arange(fp.size, dtype=np.int64))
         if r.size == 0:
             return np.zeros(0, np.int64), [], []
-        full = self._strings(d, "content_hash")
+        full = self._strings(d, "content_hash")  # a fingerprint match is confirmed on the full hash
         ok = np.fromiter((full[i] == content_hashes[r[i]] for i in range(r.size)), bool, count=r.size)
         r, d = r[ok], d[ok]
         order = np.lexsort((d, r))
         r, d = r[order], d[order]
         first = np.r_[True, r[1:] != r[:-1]] if r.size else np.zeros(0, bool)
         r, d = r[first], d[first]
-        return r.astype(np.int64), self.stories(d), self._strings(d, "article_id")
+        return r, self.stories(d), self._strings(d, "article_id")
 
     def candidates(self, rows: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """History docs sharing a band key with the query rows: distinct (row, doc, shared keys).
@@ -259,21 +271,9 @@ class HistoryIndex:
         empty = np.zeros(0, np.int64)
         if self._size == 0 or rows.size == 0:
             return empty, empty, empty
-        fp = fingerprint(keys.ravel())
-        o = np.argsort(fp)
-        fs = fp[o]
-        rs = np.repeat(rows.astype(np.int64), keys.shape[1])[o]
-        first = np.flatnonzero(np.r_[True, fs[1:] != fs[:-1]])  # distinct keys, each with its run of rows
-        key_rows = np.diff(np.r_[first, fs.size])
-        qi, doc, counts = self.bands.lookup(fs[first])
-        keep = (counts[qi] <= BUCKET_CAP) & self._alive[doc]
-        qi, doc = qi[keep], doc[keep]
-        if qi.size == 0:
-            return empty, empty, empty
-        # (query key, doc) -> (row, doc) for every row holding that key
-        n = key_rows[qi]
-        pos = np.repeat(first[qi], n) + np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n)
-        pair, shared = np.unique((rs[pos] << 32) | np.repeat(doc, n), return_counts=True)
+        r, d = self._matches(self.bands, fingerprint(keys.ravel()),
+                             np.repeat(rows.astype(np.int64), keys.shape[1]), BUCKET_CAP)
+        pair, shared = np.unique((r << 32) | d, return_counts=True)
         return pair >> 32, pair & 0xFFFFFFFF, shared
 
     def fetch(self, docs: np.ndarray) -> tuple[np.ndarray, list[str], list[str], np.ndarray, np.ndarray]:
