@@ -58,6 +58,15 @@ class EnrichConfig(_Model):
     embeddings: bool = Field(False, description="second classifier with a packaged embedding model")
 
 
+class StorageConfig(_Model):
+    """How the Delta tables are kept: time travel, vacuum and compaction."""
+
+    retention_hours: float = Field(
+        168.0, ge=0, description="files a newer Delta version replaced are kept this long (readers of older "
+        "versions, time travel); then vacuum removes them")
+    compact_target_mb: int = Field(64, ge=1, description="compaction merges a partition's smaller files up to this size")
+
+
 def default_workers() -> int:
     """Both cores (up to 4) for the CPU-bound steps unless told otherwise."""
     return max(1, min(4, os.cpu_count() or 1))
@@ -72,6 +81,7 @@ class Settings(_Model):
     ingest: IngestConfig = IngestConfig()
     dedup: DedupConfig = DedupConfig()
     enrich: EnrichConfig = EnrichConfig()
+    storage: StorageConfig = StorageConfig()
     validate_data_docs: bool = True
 
     def with_overrides(self, **kw: Any) -> Settings:

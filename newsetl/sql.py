@@ -1,8 +1,11 @@
 """DuckDB over the warehouse: staging views, marts and data tests from the SQL files in ``warehouse/sql``.
 
-``{{ source('table') }}`` in a staging file becomes a ``read_parquet`` over the live snapshot's files of
-that table (or a typed empty relation, derived from ``schemas/``, when the table has no file yet).
-Marts select only from staging views. Data tests are queries that return failing rows.
+``{{ source('table') }}`` in a staging file becomes a ``read_parquet`` over the data files of the Delta
+version the live snapshot pins for that table (or a typed empty relation, derived from ``schemas/``, when
+the table has no file yet), with the columns cast back to their ``schemas/`` types where Delta stores a
+wider one (unsigned integers). No DuckDB extension is needed. Marts select only from staging views; the
+materialised marts are read from their own Delta tables' files. Data tests are queries that return
+failing rows.
 """
 
 from __future__ import annotations
@@ -18,12 +21,14 @@ from typing import TYPE_CHECKING
 import duckdb
 import pyarrow as pa
 
+from newsetl.delta import storage_type
+from newsetl.store import MART_PREFIX
 from schemas import PARTITION_COLUMN, TABLES
 
 if TYPE_CHECKING:
     from newsetl.store import Warehouse
 
-MART_PREFIX = "mart:"  # snapshot entries of materialised marts
+__all__ = ["MART_PREFIX", "connect", "create_views", "open_warehouse", "run_data_tests", "split_snapshot"]
 SQL_DIR = Path(__file__).resolve().parents[1] / "warehouse" / "sql"
 _SOURCE_RE = re.compile(r"\{\{\s*source\('([a-z_]+)'\)\s*\}\}")
 
@@ -85,16 +90,10 @@ def _sql_str(s: str) -> str:
     return "'" + s.replace("'", "''") + "'"
 
 
-def source_relation(table: str, files: list[str]) -> str:
-    """SQL for the rows of ``table`` in ``files``."""
-    spec = TABLES[table]
-    if not files:
-        cols = [f"null::{duckdb_type(f.type)} as {f.name}" for f in spec.schema]
-        if spec.partitioned:
-            cols.append(f"null::varchar as {PARTITION_COLUMN}")
-        return f"(select {', '.join(cols)} where false)"
+def read_relation(table: str, files: list[str]) -> str:
+    """SQL reading ``files`` of ``table`` as stored (hive ``pub_month`` from the path when partitioned)."""
     flist = "[" + ", ".join(_sql_str(f) for f in files) + "]"
-    if spec.partitioned:
+    if TABLES[table].partitioned:
         return (
             f"read_parquet({flist}, hive_partitioning = true, "
             f"hive_types = {{'{PARTITION_COLUMN}': varchar}}, union_by_name = true)"
@@ -102,8 +101,38 @@ def source_relation(table: str, files: list[str]) -> str:
     return f"read_parquet({flist}, union_by_name = true)"
 
 
-def render(sql: str, files: Mapping[str, list[str]]) -> str:
-    return _SOURCE_RE.sub(lambda m: source_relation(m.group(1), list(files.get(m.group(1), []))), sql)
+def typed(table: str, relation: str) -> str:
+    """``relation`` with the columns Delta stores wider cast back to their ``schemas/`` types."""
+    casts = [f"cast({f.name} as {duckdb_type(f.type)}) as {f.name}" for f in TABLES[table].schema
+             if storage_type(f.type) != f.type]
+    if not casts:
+        return relation
+    return f"(select * replace ({', '.join(casts)}) from {relation})"
+
+
+def empty_relation(table: str) -> str:
+    spec = TABLES[table]
+    cols = [f"null::{duckdb_type(f.type)} as {f.name}" for f in spec.schema]
+    if spec.partitioned:
+        cols.append(f"null::varchar as {PARTITION_COLUMN}")
+    return f"(select {', '.join(cols)} where false)"
+
+
+def source_relation(table: str, files: list[str]) -> str:
+    """SQL for the rows of ``table`` in ``files``."""
+    if not files:
+        return empty_relation(table)
+    return typed(table, read_relation(table, files))
+
+
+def render(sql: str, files: Mapping[str, list[str]], relations: Mapping[str, str] | None = None) -> str:
+    def one(m: re.Match[str]) -> str:
+        name = m.group(1)
+        if relations and name in relations:
+            return relations[name]
+        return source_relation(name, list(files.get(name, [])))
+
+    return _SOURCE_RE.sub(one, sql)
 
 
 def staging_files() -> list[Path]:
@@ -125,14 +154,19 @@ def mart_names() -> list[str]:
 def create_views(
     con: duckdb.DuckDBPyConnection,
     files: Mapping[str, list[str]],
-    mart_parquet: Mapping[str, str] | None = None,
+    mart_parquet: Mapping[str, list[str]] | None = None,
+    relations: Mapping[str, str] | None = None,
 ) -> None:
-    """Create the staging views, then the marts (as views over materialised Parquet when given)."""
+    """Create the staging views, then the marts (as views over materialised Parquet when given).
+
+    ``relations`` replaces the source of some tables by any SQL relation (the commit's next state)."""
     for p in staging_files():
-        con.execute(f"create or replace view {p.stem} as\n{render(p.read_text(), files)}")
+        con.execute(f"create or replace view {p.stem} as\n{render(p.read_text(), files, relations)}")
     for p in mart_files():
-        if mart_parquet and p.stem in mart_parquet:
-            con.execute(f"create or replace view {p.stem} as select * from read_parquet({_sql_str(mart_parquet[p.stem])})")
+        mart = (mart_parquet or {}).get(p.stem)
+        if mart:
+            flist = "[" + ", ".join(_sql_str(f) for f in mart) + "]"
+            con.execute(f"create or replace view {p.stem} as select * from read_parquet({flist}, union_by_name = true)")
         else:
             con.execute(f"create or replace view {p.stem} as\n{p.read_text()}")
 
@@ -154,10 +188,11 @@ def run_data_tests(con: duckdb.DuckDBPyConnection) -> list[DataTestResult]:
     return out
 
 
-def split_snapshot(wh: Warehouse, tables: Mapping[str, list[str]]) -> tuple[dict[str, list[str]], dict[str, str]]:
-    """A snapshot's entries as readable URLs: (table -> files, mart -> its materialised Parquet file)."""
+def split_snapshot(wh: Warehouse, tables: Mapping[str, list[str]]) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """A snapshot's entries as readable URLs: (table -> files, mart -> its materialised files)."""
     files = {k: [wh.url(f) for f in v] for k, v in tables.items() if not k.startswith(MART_PREFIX)}
-    marts = {k[len(MART_PREFIX):]: wh.url(v[0]) for k, v in tables.items() if k.startswith(MART_PREFIX) and v}
+    marts = {k[len(MART_PREFIX):]: [wh.url(f) for f in v] for k, v in tables.items()
+             if k.startswith(MART_PREFIX) and v}
     return files, marts
 
 

@@ -110,7 +110,7 @@ def _cut_batches(files: list[FileRef], max_files: int, max_bytes: int) -> Iterat
 def batch_key(files: list[FileRef], settings: Settings) -> str:
     """Content key of a batch: its files' identity and the settings that shape the output."""
     h = xxhash.xxh3_128()
-    h.update(settings.model_dump_json(exclude={"warehouse", "workers"}).encode())
+    h.update(settings.model_dump_json(exclude={"warehouse", "workers", "storage"}).encode())
     for path in (settings.enrich.taxonomy, settings.enrich.entities):
         with contextlib.suppress(OSError):
             h.update(Path(path).read_bytes())

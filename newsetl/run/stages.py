@@ -41,7 +41,7 @@ class Stages:
 def run_stages(sources: list[str], settings: Settings, stages: Stages, *, run_id: str | None = None,
                wait_seconds: float = 0.0, retry_quarantined: bool = False) -> RunResult:
     """Under the writer lock: plan, process the batches, dedupe, then finalize and commit."""
-    wh = Warehouse(settings.warehouse)
+    wh = Warehouse.of(settings)
     started = now()
     secs: dict[str, float] = {}
     rid = run_id or new_run_id()

@@ -5,12 +5,12 @@ adds new ones and two bad files. A reference warehouse gets the second run witho
 
 Every trial copies W0, starts the second run in another process and kills it (SIGKILL at an event seen
 on disk or after a random delay) or makes it crash inside the commit (``os._exit`` / an exception in
-``Warehouse.publish`` or before the k-th file move, in a child process). Then:
+``Warehouse.publish`` or before the k-th Delta commit, in a child process). Then:
 
 * a reader sees one complete snapshot: the old one (dump equal to W0's) or the new one (equal to the
   reference), every file it lists readable, the SQL data tests passing;
 * the next run recovers: the warehouse then equals the reference on every view (volatile columns
-  aside), with no file under tables/ or marts/ that the snapshot does not list and the lock free.
+  aside), with no file under tables/ or marts/ that no Delta version references, and the lock free.
 
 Children are forked from a forkserver that has newsetl imported (a cold ``newsetl`` start spends ~10 s
 importing Great Expectations on this machine); one more trial kills the real ``newsetl`` executable
@@ -102,15 +102,15 @@ def world(tmp_path_factory: pytest.TempPathFactory, ctx: Any) -> Iterator[dict[s
     (src / "empty.txt").write_bytes(b"")
     (src / "truncated.json").write_text('{"title": "Cut short", "body": "The text stops', encoding="utf-8")
     ref = S.copy_warehouse(w0, base / "ref")
-    puts: list[str] = []
-    real_put = Warehouse._put
+    puts: list[str] = []  # the Delta commits of the second run's commit
+    real_op = Warehouse._delta_op
 
-    def counting_put(self: Warehouse, local: Path, rel: str) -> None:
-        puts.append(rel)
-        real_put(self, local, rel)
+    def counting_op(self: Warehouse, entry: str, op: Any) -> Any:
+        puts.append(entry)
+        return real_op(self, entry, op)
 
     mp_ = pytest.MonkeyPatch()
-    mp_.setattr(Warehouse, "_put", counting_put)
+    mp_.setattr(Warehouse, "_delta_op", counting_op)
     t0 = time.monotonic()
     res = run_pipeline([str(src)], load_settings(cfg, warehouse=str(ref)))
     duration = time.monotonic() - t0
