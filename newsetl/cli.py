@@ -6,6 +6,9 @@
     newsetl quarantine [list|explain|retry] [--warehouse DIR]
     newsetl enrich [--warehouse DIR] [--config FILE]      re-tag sectors/entities after a taxonomy edit
     newsetl tables [--warehouse DIR]                      tables, views and their columns
+    newsetl maintain [--warehouse DIR]                    compact small files, vacuum past the retention
+    newsetl migrate [--warehouse DIR]                     convert a warehouse of the old format to Delta Lake
+    newsetl repair [--warehouse DIR]                      re-point a missing or corrupt _state/CURRENT
 
 Exit status: 0 on success, 1 when the run or query fails (with a message naming the fix), 2 on usage errors.
 """
@@ -79,6 +82,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     t = sub.add_parser("tables", help="list the warehouse's views and their columns")
     _add_warehouse(t)
+
+    for name, what in (("maintain", "compact every table's small files and vacuum files past the retention"),
+                       ("migrate", "convert a warehouse of the Parquet-snapshot format to Delta Lake tables, once"),
+                       ("repair", "point a missing or corrupt _state/CURRENT at the latest complete snapshot")):
+        m = sub.add_parser(name, help=what)
+        _add_warehouse(m)
+        if name != "repair":
+            m.add_argument("--config", "-c", default=None)
+            m.add_argument("--wait", type=float, default=0.0, help="seconds to wait for another run's lock")
     return ap
 
 
@@ -231,8 +243,32 @@ def cmd_enrich(a: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_storage(a: argparse.Namespace) -> int:
+    """``maintain``, ``migrate`` and ``repair``: storage commands that load nothing."""
+    from newsetl.settings import load_settings
+
+    warehouse = a.warehouse or _default_warehouse()
+    if a.command == "repair":
+        from newsetl.store import Warehouse
+
+        wh = Warehouse(warehouse)
+        with wh.lock("repair"):
+            print(wh.repair_pointer())
+        return 0
+    settings = load_settings(a.config, warehouse=warehouse)
+    if a.command == "migrate":
+        from newsetl.run.migrate import migrate
+
+        print(migrate(settings, a.wait))
+    else:
+        from newsetl.run.maintain import maintain
+
+        print(maintain(settings, a.wait))
+    return 0
+
+
 COMMANDS = {"run": cmd_run, "sql": cmd_sql, "report": cmd_report, "quarantine": cmd_quarantine, "tables": cmd_tables,
-            "enrich": cmd_enrich}
+            "enrich": cmd_enrich, "maintain": cmd_storage, "migrate": cmd_storage, "repair": cmd_storage}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

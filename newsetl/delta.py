@@ -127,6 +127,17 @@ def batches(files: list[str], schema: pa.Schema) -> pa.RecordBatchReader:
     return pa.RecordBatchReader.from_batches(schema, gen())
 
 
+def cast_reader(reader: pa.RecordBatchReader, schema: pa.Schema) -> pa.RecordBatchReader:
+    """``reader``'s batches cast to ``schema`` (streamed)."""
+
+    def gen() -> Iterator[pa.RecordBatch]:
+        for b in reader:
+            if b.num_rows:
+                yield from pa.Table.from_batches([b]).select(schema.names).cast(schema).combine_chunks().to_batches()
+
+    return pa.RecordBatchReader.from_batches(schema, gen())
+
+
 def write(uri: str, data: pa.RecordBatchReader | pa.Table, *, mode: str, parts: list[str] | None,
           predicate: str | None = None, run_id: str | None = None, schema_mode: str | None = "merge") -> None:
     """One Delta commit: append, overwrite, or replace the rows matching ``predicate`` (replaceWhere)."""

@@ -46,6 +46,7 @@ def run_stages(sources: list[str], settings: Settings, stages: Stages, *, run_id
     secs: dict[str, float] = {}
     rid = run_id or new_run_id()
     with wh.lock(rid, wait_seconds):
+        wh.require_current_format()  # before any work: a warehouse of the old format is converted first
         t0 = time.perf_counter()
         p = stages.plan(sources, settings, rid, retry_quarantined)
         secs["plan"] = time.perf_counter() - t0
