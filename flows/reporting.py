@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from newsetl import sql as wsql
+from newsetl.run.publish import duckdb_file_path
 from newsetl.run.result import RunResult
 from newsetl.store import Warehouse
 
@@ -37,12 +38,12 @@ def outputs(wh: Warehouse) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = [("warehouse", wh.uri)]
     if wh.remote:
         out.append(("query", f"newsetl sql --warehouse {wh.uri} \"select ...\""))
-        base = wh.local_dir("")  # report and Data Docs of a remote warehouse are written locally
+        base = wh.local_dir("")  # report, Data Docs and the .duckdb file of a remote warehouse are local
     else:
         base = Path(wh.root)
-        duck = base / "newsetl.duckdb"
-        if duck.exists():
-            out.append(("DuckDB file", str(duck)))
+    duck = duckdb_file_path(wh)
+    if duck.exists():
+        out.append(("DuckDB file", str(duck)))
     for what, rel in (("Data Docs", "data_docs/index.html"), ("HTML report", "report/report.html")):
         p = Path(base) / rel
         if p.exists():

@@ -27,24 +27,32 @@ def build_docs(wh: Warehouse, summaries: list[BatchSummary], run_id: str) -> Pat
     return build_data_docs(results[:50], wh.local_dir("data_docs"), run_name=run_id)
 
 
-def publish_duckdb_file(wh: Warehouse) -> Path | None:
-    """Write ``<warehouse>/newsetl.duckdb`` holding the same views (local warehouses only)."""
+def duckdb_file_path(wh: Warehouse) -> Path:
+    """``<warehouse>/newsetl.duckdb``; for an object-store warehouse, the same name in its local cache
+    folder (``$TMPDIR/newsetl/<bucket_prefix>/``), since a DuckDB file cannot be opened in place on S3."""
+    return (wh.local_dir("") if wh.remote else Path(wh.root)) / "newsetl.duckdb"
+
+
+def publish_duckdb_file(wh: Warehouse) -> Path:
+    """Write the ``newsetl.duckdb`` file holding the same views over the pinned files (atomically replaced).
+
+    For an S3 warehouse the views read ``s3://`` URLs: a DuckDB that opens the file needs the ``httpfs``
+    extension and an S3 secret, or (Python) a connection with the s3fs filesystem registered first.
+    """
     import duckdb
 
     from newsetl import sql as wsql
 
-    if wh.remote:
-        return None
-    target = Path(wh.root) / "newsetl.duckdb"
+    target = duckdb_file_path(wh)
     tmp = target.with_name(".newsetl.duckdb.tmp")
     if tmp.exists():
         tmp.unlink()
     con = duckdb.connect(str(tmp))
     try:
+        if wh.remote:
+            con.register_filesystem(wh.fs)
         wsql.open_warehouse(wh, con)
     finally:
         con.close()
     os.replace(tmp, target)
     return target
-
-
