@@ -220,3 +220,41 @@ def test_empty_tables_have_typed_views(tmp_path: Path) -> None:
     assert types["published_date"] == "DATE"
     assert types["word_count"] == "INTEGER"
     assert con.sql("select count(*) from sector_monthly").fetchall()[0] == (0,)
+
+
+def test_repair_without_any_snapshot_pins_the_latest_delta_versions(tmp_path: Path) -> None:
+    import shutil
+
+    wh = Warehouse(tmp_path / "wh")
+    uri = {"a#0": "a", "b#0": "b"}
+    commit(wh, _stage(tmp_path, "r1", {"articles": _articles(["a#0", "b#0"], uri, None, "r1")}))
+    shutil.rmtree(Path(wh.root) / "_state")
+    with pytest.raises(WarehouseError, match="newsetl repair"):
+        Warehouse(tmp_path / "wh").exists()
+    assert "pinned the latest version" in Warehouse(tmp_path / "wh").repair_pointer()
+    assert _count(Warehouse(tmp_path / "wh"), "select count(*) from articles") == [(2,)]
+
+
+def test_maintain_compacts_publishes_and_vacuums(tmp_path: Path) -> None:
+    from newsetl.run.maintain import maintain
+    from newsetl.settings import load_settings
+
+    settings = load_settings(None, warehouse=str(tmp_path / "wh"), storage={"retention_hours": 0})
+    wh = Warehouse.of(settings)
+    for i in range(3):
+        ids = [f"m{i}#0"]
+        commit(wh, _stage(tmp_path, f"r{i}", {"articles": _articles(ids, {ids[0]: f"m{i}"}, None, f"r{i}")}))
+    before = wh.snapshot().id
+    out = maintain(settings)
+    assert wh.snapshot().id == str(int(before) + 1)
+    assert "data files after compaction" in out
+    assert _count(wh, "select count(*) from articles") == [(3,)]
+    # vacuum kept only what the live snapshot and the one before it pin
+    pinned = {f for sid in (before, wh.snapshot().id) for v in _snapshot_tables(wh, sid).values() for f in v}
+    assert set(_parquet_on_disk(wh)) <= pinned
+
+
+def _snapshot_tables(wh: Warehouse, sid: str) -> dict[str, list[str]]:
+    from newsetl.store import SNAPSHOT_DIR, Snapshot
+
+    return Snapshot.from_json((Path(wh.root) / SNAPSHOT_DIR / f"{sid}.json").read_text()).tables
