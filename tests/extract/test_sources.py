@@ -42,5 +42,5 @@ def test_errors_name_the_file_and_fix(tmp_path: Path) -> None:
     bad.write_text("publishers: [")
     with pytest.raises(ConfigError, match="not valid YAML"):
         load_sources(bad)
-    with pytest.raises(ConfigError, match="extract.sources"):
+    with pytest.raises(ConfigError, match=r"extract\.sources"):
         load_sources(tmp_path / "missing.yaml")
