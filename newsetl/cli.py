@@ -39,7 +39,7 @@ def _add_warehouse(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="newsetl", description="Messy news articles -> clean Parquet warehouse.")
+    ap = argparse.ArgumentParser(prog="newsetl", description="Messy news articles -> clean Delta Lake warehouse.")
     ap.add_argument("--version", action="version", version="newsetl 0.1.0")
     sub = ap.add_subparsers(dest="command", required=True)
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -45,6 +46,8 @@ from schemas import PARTITION_COLUMN, TABLES
 
 if TYPE_CHECKING:
     from newsetl.settings import StorageConfig
+
+log = logging.getLogger("newsetl.store")
 
 STATE_DIR = "_state"
 SNAPSHOT_DIR = f"{STATE_DIR}/snapshots"
@@ -415,6 +418,8 @@ class Warehouse:
 
     def _entries_on_disk(self) -> list[str]:
         out = list(TABLES)
+        if self.remote:
+            self.fs.invalidate_cache(self.path("marts"))
         with contextlib.suppress(FileNotFoundError):
             out += [MART_PREFIX + Path(p).name for p in self.fs.ls(self.path("marts"), detail=False)]
         return out
@@ -485,7 +490,12 @@ class Warehouse:
         removed = 0
         for entry in snap.versions:
             keep = [s.versions[entry] for s in kept if entry in s.versions]
-            removed += len(delta.vacuum(self.entry_uri(entry), self.storage.retention_hours, keep))
+            try:
+                removed += len(delta.vacuum(self.entry_uri(entry), self.storage.retention_hours, keep))
+            except OSError:
+                raise
+            except Exception as exc:  # e.g. a kept version whose log expired: keep every file of this table
+                log.warning("vacuum of %s skipped: %s", self.entry_uri(entry), exc)
         return removed
 
     def repair_pointer(self) -> str:

@@ -180,7 +180,7 @@ def _verify(world: dict[str, Any], wt: Path, trial: str, how: str, killed_at: fl
     after = S.dump(wt)
     assert S.dump_diff(world["new"], after) == {}, trial
     orphans = S.orphan_table_files(wt)
-    if saw == "old":  # the recovery run committed, and its garbage collection removed the killed run's files
+    if saw == "old":  # the recovery run rolled back the killed run's Delta versions and removed its files
         assert orphans == [], trial
     notes = [f"{len(orphans)} unreferenced files left (see test_next_run_tidies_up_after_post_commit_crash)"
              if orphans else "", f"lock still held {lock_held:.1f}s after the process ended"
