@@ -119,7 +119,8 @@ def batches(files: list[str], schema: pa.Schema) -> pa.RecordBatchReader:
     ds = pads.dataset(files, format="parquet")
 
     def gen() -> Iterator[pa.RecordBatch]:
-        for b in ds.to_batches(batch_size=READ_BATCH_ROWS):
+        # no read-ahead: the writer consumes one batch at a time, so the commit's memory stays flat
+        for b in ds.to_batches(batch_size=READ_BATCH_ROWS, batch_readahead=0, fragment_readahead=0):
             if b.num_rows:
                 t = pa.Table.from_batches([b]).select(schema.names).cast(schema)
                 yield from t.combine_chunks().to_batches()
