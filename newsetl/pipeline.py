@@ -32,7 +32,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import xxhash
 
-from newsetl.errors import TerminalError, ValidationFailed
+from newsetl.errors import ValidationFailed
 from newsetl.load import CommitResult, StagedRun, commit
 from newsetl.model import Article, Rejection
 from newsetl.settings import Settings
@@ -142,7 +142,7 @@ def batch_key(files: list[FileRef], settings: Settings) -> str:
     """Content key of a batch: its files' identity and the settings that shape the output."""
     h = xxhash.xxh3_128()
     h.update(settings.model_dump_json(exclude={"warehouse", "workers"}).encode())
-    for path in (settings.enrich.taxonomy, settings.enrich.entities):
+    for path in (settings.enrich.taxonomy, settings.enrich.entities, settings.extract.sources):
         with contextlib.suppress(OSError):
             h.update(Path(path).read_bytes())
     for f in files:
@@ -264,10 +264,10 @@ def _hash_file(uri: str, settings: Settings) -> str | None:
 def process_batch(batch_no: int, files: list[FileRef], settings: Settings, work_root: str,
                   known_hashes: dict[str, str] | None = None) -> BatchSummary:
     """Read, clean, extract, sign, enrich and validate one batch; write its tables to its work folder."""
+    from newsetl.clean_extract import clean_extract_batch
     from newsetl.dedup import compute_signatures, normalized_text_hash
     from newsetl.enrich.entities import extract_entities
     from newsetl.enrich.sectors import tag_sectors
-    from newsetl.extract.article import extract_article
     from newsetl.ingest import SourceFile, read_source
     from newsetl.validate import validate_table
 
@@ -319,15 +319,8 @@ def process_batch(batch_no: int, files: list[FileRef], settings: Settings, work_
     secs["ingest"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    arts: list[Article] = []
-    for d in docs:
-        try:
-            arts.append(extract_article(d))
-        except TerminalError as exc:
-            rejections.append(Rejection(d.source_uri, "extract", exc.reason, exc.detail, d.article_id))
-        except Exception as exc:  # a bug must not abort the run: quarantine with the error
-            rejections.append(Rejection(d.source_uri, "extract", "internal_error",
-                                        f"{type(exc).__name__}: {exc}", d.article_id))
+    arts, extract_rejections = clean_extract_batch(docs, settings.extract)
+    rejections.extend(extract_rejections)
     secs["clean_extract"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
@@ -742,7 +735,7 @@ def warm_imports() -> None:
     """Import the heavy libraries once in the parent, so forked workers inherit them (~3 s CPU each)."""
     import importlib
 
-    for mod in ("newsetl.validate.runner", "newsetl.extract.article", "newsetl.extract.html", "trafilatura",
+    for mod in ("newsetl.validate.runner", "newsetl.clean_extract", "newsetl.extract.html", "trafilatura",
                 "newsetl.enrich.sectors", "newsetl.enrich.entities", "newsetl.dedup", "newsetl.ingest"):
         importlib.import_module(mod)
 

@@ -17,6 +17,10 @@ EXPLANATIONS: dict[str, str] = {
     "no_text": "the record has no body text field; map it with ingest.field_map",
     "no_article": "the HTML page holds no article (an index, a redirect or script); nothing to load",
     "empty_body": "nothing was left after removing boilerplate",
+    "too_short": "fewer words than extract.min_body_words were left after cleaning (a stub, caption or "
+                 "placeholder, not an article); lower extract.min_body_words in the config to load such records",
+    "wrong_field_type": "a title or body field holds a number, an object or a list of non-strings; fix the "
+                        "export or map the right fields with ingest.field_map, then `newsetl quarantine retry`",
     "symlink_outside_root": "a symlink points outside the source folder; set ingest.follow_symlinks_outside_root",
     "unreadable": "the file could not be read (it vanished or permissions); retry when it is back",
     "internal_error": "newsetl failed on this record: please report it with the detail",
