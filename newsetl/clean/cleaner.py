@@ -13,9 +13,15 @@ Pipeline (each step records ``rule -> (hits, chars_removed)`` in the ledger):
    line, unless it is hard-wrapped (lines of near-equal width), in which case its lines are joined.
 5. Paragraph rules: link cards (headline + description + bare domain; the headline and domain go to
    ``hints``), the readers' comment section (after a "Comments"/"Leave a reply" header in the second
-   half of the text), replies (text after a later forum author panel), short lines trailing a link
-   card, repeated paragraph blocks (kept once), and short lines sitting between a block and its
-   repeat (a comment pasted with each copy).
+   half of the text), replies (the posts after a thread's first post: see ``_reply_starts``; a reply's
+   quote of the first post is dropped, ``quoted_in_reply``), short lines trailing a link card,
+   repeated paragraph blocks (kept once), and short lines sitting between a block and its repeat (a
+   comment pasted with each copy).
+
+Guards: a rule that would take most of a body needs the structure it found. The comment section
+needs a header in the second half; replies need a later post (an author panel or a post number) and
+a first post of at least ``MIN_FIRST_POST_WORDS`` words of prose, else nothing is split off and the
+ledger records ``guard_replies_kept`` (hits 1, chars 0).
 
 The body is built only from input characters (after normalisation); ``clean_text`` is idempotent.
 """
@@ -179,6 +185,8 @@ def _clean_once(text: str) -> CleanText:
                 continue
             if chrome.forum_chrome(line):
                 drop(i, "forum_chrome")
+                if "date" not in hints and (td := chrome.thread_date(line)):
+                    hints["date"] = td  # the thread's date: extraction uses it when nothing else states one
                 continue
             if chrome.share_bar(line):
                 drop(i, "share_bar")
@@ -198,17 +206,15 @@ def _clean_once(text: str) -> CleanText:
         if ("http" in line or "www." in line) and _URL_LINE.fullmatch(line):
             drop(i, "url_only")
 
-    # --- forum author panels ------------------------------------------------------------------------
-    post_starts: set[int] = set()
-    for s, e in chrome.find_user_blocks([x if rule[k] is None else "" for k, x in enumerate(lines)]):
-        before = any(rule[k] is None and len(lines[k]) > 60 for k in range(s))
+    # --- forum author panels and posts ----------------------------------------------------------------
+    panels = chrome.find_user_blocks([x if rule[k] is None else "" for k, x in enumerate(lines)])
+    for s, e in panels:
         for i in range(s, e):
             if lines[i] and rule[i] is None:
                 drop(i, "forum_user_block")
                 headers.discard(i)
                 domains.discard(i)
-        if before:
-            post_starts.add(s)  # a later post: what follows is a reply
+    post_starts = _reply_starts(lines, rule, panels, ledger) if panels or "#" in text else set()
 
     # --- paragraphs -------------------------------------------------------------------------------------
     pars: list[_Par] = []
@@ -275,6 +281,71 @@ def _clean_once(text: str) -> CleanText:
     )
 
 
+MIN_POST_PROSE_WORDS = 30  # prose above the first author panel: the panel sits below each post
+MIN_FIRST_POST_WORDS = 20  # a first post shorter than this is no article: replies are not split off
+
+
+def _prose_words(lines: list[str], rule: list[str | None], lo: int, hi: int) -> int:
+    """Words in the kept sentence-like lines of ``lines[lo:hi]`` (12+ words with a full stop or similar;
+    a title, a date line or a "Thread starter" line is no prose)."""
+    n = 0
+    for i in range(lo, hi):
+        if rule[i] is None and lines[i]:
+            w = len(lines[i].split())
+            if w >= 12 and any(c in lines[i] for c in ".!?؟۔"):
+                n += w
+    return n
+
+
+def _reply_starts(lines: list[str], rule: list[str | None], panels: list[tuple[int, int]], ledger: Ledger) -> set[int]:
+    """Lines where a reply (a post after the thread's first post) starts.
+
+    Posts are delimited by author panels ("Joined / Messages / Reaction score") and post numbers ("#2",
+    "Apr 7, 2021 #3"); a panel and a number with no prose between them open one post. The first post is
+    the article wherever the title, dates and its panel sit: with prose above the first panel the panels
+    sit below their posts (so every panel opens a reply); otherwise the first panel opens the first post.
+    A post numbered #1 is never a reply. Guard: when the first post would keep fewer than
+    ``MIN_FIRST_POST_WORDS`` words of prose, nothing is split off (the structure was not understood)
+    and the ledger says so (``guard_replies_kept``)."""
+    starts: dict[int, int | None] = {s: None for s, _ in panels}
+    for i, line in enumerate(lines):
+        if rule[i] == "forum_chrome" and (n := chrome.post_number(line)) is not None:
+            starts[i] = n
+    if not starts:
+        return set()
+    merged: list[tuple[int, int | None]] = []  # (first line, post number if stated)
+    for i in sorted(starts):
+        if merged and _prose_words(lines, rule, merged[-1][0], i) == 0 and not _kept_between(lines, rule, merged[-1][0], i):
+            merged[-1] = (merged[-1][0], merged[-1][1] if merged[-1][1] is not None else starts[i])
+        else:
+            merged.append((i, starts[i]))
+    panel_below = _prose_words(lines, rule, 0, merged[0][0]) >= MIN_POST_PROSE_WORDS
+    replies: list[int] = []
+    for k, (i, n) in enumerate(merged):
+        if n is not None:
+            if n >= 2:
+                replies.append(i)
+        elif panel_below or k > 0:
+            replies.append(i)
+    if not replies:
+        return set()
+    first_end = replies[0]
+    first_start = 0 if panel_below else merged[0][0]
+    if _prose_words(lines, rule, first_start, first_end) < MIN_FIRST_POST_WORDS and _prose_words(
+        lines, rule, first_end, len(lines)
+    ):
+        _count(ledger, "guard_replies_kept", 1, 0)
+        return set()
+    return set(replies)
+
+
+def _kept_between(lines: list[str], rule: list[str | None], lo: int, hi: int) -> bool:
+    """Any kept line of two or more words between two post marks (a title, a short post; a post's date
+    line such as "Mar 3, 2023" does not count)."""
+    return any(rule[i] is None and len(w := lines[i].split()) >= 2 and not (len(w) <= 4 and any(c.isdigit() for c in lines[i]))
+               for i in range(lo + 1, hi))  # fmt: skip
+
+
 def _chars(pars: list[_Par], idxs: range | list[int]) -> int:
     return sum(len(pars[i].text) for i in idxs if pars[i].kind == BODY)
 
@@ -326,12 +397,23 @@ def _paragraph_rules(pars: list[_Par], ledger: Ledger, hints: dict[str, str]) ->
 
     # replies: text after a later author panel ---------------------------------------------------------
     group = -1
+    opened = False
     for i, p in enumerate(pars):
         if p.kind == POST:
             group += 1
+            opened = True
         elif group >= 0 and p.kind == BODY:
+            if opened and p.words <= 4 and any(c.isdigit() for c in p.text) and p.text[-1:] not in ".!?":
+                mark(i, DROP, "forum_chrome")  # the reply's date line ("Mar 4, 2023") opens the post
+                continue
+            opened = False
             mark(i, COMMENT, "comments")
             p.group = group
+    if group >= 0:  # a reply quoting the first post ("X said: ... Click to expand..."): the quote goes
+        body_keys = {_key(p.text) for p in pars if p.kind == BODY}
+        for i, p in enumerate(pars):
+            if p.kind == COMMENT and p.group >= 0 and _key(p.text) in body_keys:
+                mark(i, DROP, "quoted_in_reply")
 
     # short lines trailing the last link card -----------------------------------------------------------
     if last_card >= 0:
