@@ -148,7 +148,7 @@ def _first_par_dateline(art: Article, body: str, ctx: _Ctx) -> None:
         glued = glued_date_line(first)  # "17:13 17.11.2019 Фото: ..."
         if glued is not None and is_plausible(glued[0], ctx.today):
             art.published_date, art.published_at, art.date_source = glued[0], glued[1], "text:date_line"
-    dl = find_dateline(first, ctx.kn, anywhere=300) if first else None
+    dl = find_dateline(first, ctx.kn, anywhere=240) if first else None
     if dl is None:
         return
     art.dateline_city = art.dateline_city or dl.city

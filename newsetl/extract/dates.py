@@ -43,6 +43,7 @@ _YMD = re.compile(r"(?P<y>\d{4})[/.](?P<m>\d{1,2})[/.](?P<d>\d{1,2})" + _TIME, r
 _NUM_DMY = re.compile(r"(?P<a>\d{1,2})[/.-](?P<b>\d{1,2})[/.-](?P<y>\d{4})" + _TIME, re.I)
 _ISO_SHAPE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}(?:$|[T ])")
 _EPOCH = re.compile(r"\d{9,10}|\d{12,13}")
+_DIGIT = re.compile(r"\d")
 _RELATIVE = re.compile(r"\b(?:ago|yesterday|today|tomorrow|last|next|this)\b", re.I)
 
 _LINE_LABEL = re.compile(
@@ -151,7 +152,7 @@ def parse_date(
         # "Updated 19/09/2015": strict dateparser rejects a label word before a date (checked for every
         # label x fast-path form: all None), so answer without loading it (0.6 s per process + 1.3 ms)
         return None
-    if res is None and fallback and 6 <= len(s) <= 80 and any(c.isdigit() for c in s) and not _RELATIVE.search(s):
+    if res is None and fallback and 6 <= len(s) <= 80 and _DIGIT.search(s) is not None and not _RELATIVE.search(s):
         import dateparser
 
         try:
@@ -205,7 +206,7 @@ def month_number(name: str) -> int | None:
 def parse_date_line(line: str) -> tuple[dt.date, dt.datetime | None] | None:
     """A line that is nothing but a date ("March 15, 2018", "Published: 15 Mar 2018"); fast path only."""
     s = line.strip()
-    if not s or len(s) > 60 or not any(c.isdigit() for c in s):
+    if not s or len(s) > 60 or _DIGIT.search(s) is None:
         return None
     if s[0] in "PpUuDdДдОоتشا":
         s = _LINE_LABEL.sub("", s, count=1)
@@ -280,7 +281,7 @@ def labelled_dates(text: str) -> list[tuple[str, dt.date, dt.datetime | None]]:
     Fast path only; no plausibility check.
     """
     out: list[tuple[str, dt.date, dt.datetime | None]] = []
-    if len(text) > 2000 or not any(c.isdigit() for c in text):
+    if len(text) > 2000 or _DIGIT.search(text) is None:
         return out
     for m in _DATE_LABEL.finditer(text):
         found = _date_at(text, m.end())

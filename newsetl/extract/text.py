@@ -83,6 +83,7 @@ _AFTER_DATE = re.compile(
     r"(?:\((?P<a1>[^()]{2,30})\)|/(?P<a2>[^/]{2,24})/|(?P<a3>[^\s.,:;()\-–—][^.,:;()]{0,28}?))?"
     r"\s*(?:[.,:;۔)]|[-–—]|$)"
 )
+_GLUED_HINT = re.compile(r"[,.،۔]\s*[0-9۰-۹٠-٩]")  # "Санкт-Петербург, 14": a place, a comma, a day
 _PAREN_AGENCY = re.compile(r"\s*\(([^()]{2,30})\)\s+(?=\S)")
 _DL_WORD = re.compile(r"[^\W\d_][\w'’\-]*")
 
@@ -128,7 +129,7 @@ def byline_line(text: str, knowledge: SourceKnowledge | None = None) -> str | No
     kn = knowledge or load_sources()
     rx = _byline_re(kn)
     for part in re.split(r"\s+[|•·]\s+|\s+[-–—]\s+", t):
-        if part and (rx.fullmatch(part) or name_key(part) in kn.agency_keys):
+        if part and (rx.fullmatch(part) or (len(part) <= 40 and name_key(part) in kn.agency_keys)):
             return part
     return None
 
@@ -221,7 +222,7 @@ def find_dateline(par: str, knowledge: SourceKnowledge | None = None, *, anywher
                     if td is None:
                         return None
                 return Dateline(_city_name(city), td, g["agency"] or None)
-    if anywhere and has_digit(par[:anywhere]):
+    if anywhere and _GLUED_HINT.search(par, 0, anywhere):
         pos = 0
         while (td := find_date(par, pos, anywhere)) is not None:
             pos = td.end
@@ -353,7 +354,7 @@ def extract_text_meta(
         par = pars[i]
         if meta.published_date is None and updated is None:
             take_date(glued_date_line(par), "text:date_line")
-        found = find_dateline(par, kn, anywhere=300)
+        found = find_dateline(par, kn, anywhere=240)
         if found is not None:
             meta.dateline_city = found.city
             if found.date is not None and meta.published_date is None:

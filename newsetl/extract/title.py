@@ -33,7 +33,7 @@ from collections.abc import Iterable, Mapping
 from urllib.parse import urlsplit
 
 from newsetl.extract.sources import SourceKnowledge, load_sources, name_key
-from newsetl.extract.textdate import TextDate, date_at, fold, has_digit
+from newsetl.extract.textdate import TextDate, date_at, date_starts, fold, has_digit
 
 __all__ = ["clean_title", "learn_affixes", "split_title_date", "strip_learned", "title_key"]
 
@@ -267,6 +267,8 @@ def clean_title(
     t = _chars(raw)
     if not _has_word(t):
         return None
+    if not learned and ": " not in t and not t.endswith(")") and _SEP.search(t) is None:
+        return t  # no separator, no "Site: ", no "(Site)": nothing to strip (most headlines)
     aff = _Affixes(knowledge or load_sources(), site_names, domain, url, sections, learned)
     for _ in range(4):  # to the fixpoint: what one pass exposes ("X | Site |") the next can strip
         new = _strip(t, aff)
@@ -361,14 +363,13 @@ def split_title_date(title: str) -> tuple[str, TextDate | None]:
         return title, None
     folded = fold(title)
     n = len(folded)
-    for start in range(max(0, n - 50), n - 3):
+    for cand in date_starts(folded, max(0, n - 50)):
+        start = cand
         c = folded[start]
-        if not c.isalnum():
-            continue
         prev = folded[start - 1] if start else " "
         if prev.isalnum() and c.isdigit() == prev.isdigit():
             continue  # inside a word or a number
-        td = date_at(title, start)
+        td = date_at(folded, start)
         if td is None or folded[td.end :].strip() not in ("", "ء", ".", "|"):
             continue
         head = title[:start]
