@@ -11,6 +11,7 @@ from newsetl.clean import clean_text
 from newsetl.errors import TerminalError
 from newsetl.extract.article import check_fields, extract_article, finish_batch_titles
 from newsetl.model import Article, RawDoc, Rejection
+from newsetl.reasons import Reason
 from newsetl.settings import ExtractConfig
 
 STAGE = "extract"
@@ -42,7 +43,7 @@ def clean_extract_batch(
         except TerminalError as exc:
             rejections.append(Rejection(d.source_uri, STAGE, exc.reason, exc.detail, d.article_id))
         except Exception as exc:  # a bug must not abort the run: quarantine with the error
-            rejections.append(Rejection(d.source_uri, STAGE, "internal_error", f"{type(exc).__name__}: {exc}",
+            rejections.append(Rejection(d.source_uri, STAGE, Reason.INTERNAL_ERROR, f"{type(exc).__name__}: {exc}",
                                         d.article_id))  # fmt: skip
     finish_batch_titles(arts, config)
     return arts, rejections

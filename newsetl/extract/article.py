@@ -37,6 +37,7 @@ from newsetl.extract.textdate import TextDate
 from newsetl.extract.title import clean_title, learn_affixes, split_title_date, strip_learned, title_key
 from newsetl.ingest.records import TYPE_ERROR
 from newsetl.model import Article, CleanText, RawDoc
+from newsetl.reasons import Reason
 from newsetl.settings import ExtractConfig
 
 STRUCTURED_FORMATS = frozenset({"json", "jsonl", "csv", "feed"})
@@ -81,7 +82,7 @@ def check_fields(doc: RawDoc) -> None:
     why = (doc.fields or {}).get(TYPE_ERROR)
     if why:
         raise TerminalError(
-            "wrong_field_type",
+            Reason.WRONG_FIELD_TYPE,
             f"{why}: a title must be a string and a body a string or a list of strings; fix the record or "
             "map the right fields with ingest.field_map",
             doc.source_uri,
@@ -178,11 +179,11 @@ def _finish_title(art: Article, raw: str | None, ctx: _Ctx, site_names: list[str
 
 def _finish(doc: RawDoc, art: Article, ct: CleanText, body: str, stated_lang: str | None, ctx: _Ctx) -> Article:
     if not body.strip():
-        raise TerminalError("empty_body", "no article text left after cleaning", doc.source_uri)
+        raise TerminalError(Reason.EMPTY_BODY, "no article text left after cleaning", doc.source_uri)
     words = len(body.split())
     if words < ctx.cfg.min_body_words:
         raise TerminalError(
-            "too_short",
+            Reason.TOO_SHORT,
             f"{words} words of text after cleaning, fewer than extract.min_body_words ({ctx.cfg.min_body_words}):"
             " not an article (a stub, a caption or a placeholder); lower the limit if such records are wanted",
             doc.source_uri,
