@@ -11,7 +11,9 @@ API (stable):
   * next to a removed site segment, up to two section segments (words of ``section_words`` or the
     page's own ``article:section``): "X - World - DAWN.COM" -> "X", "X | Sports - Geo.tv" -> "X";
   * ``Site: X`` when ``Site`` is the record's own site;
-  * segments in ``learned`` (chrome learned from the data, see below) like site segments.
+  * segments in ``learned`` (chrome learned from the data, see below) like site segments;
+  * with a single `` | `` left, a short capitalised tail ("Headline words | Honolulu Star-Advertiser"):
+    headlines do not use pipes (they do use dashes and colons, which are never cut on shape alone).
 
   Idempotent; never empty when the input has a letter or digit (a strip that would leave nothing is
   not made); None only for input without any.
@@ -275,7 +277,24 @@ def clean_title(
         if new == t:
             break
         t = new
-    return t
+    return _pipe_tail(t)
+
+
+_PIPE = re.compile(r"\s+\|\s+")
+
+
+def _pipe_tail(title: str) -> str:
+    """"Headline words here | Some Site" with one pipe: a short capitalised tail is the site's name even
+    when nothing names it (headlines do not use pipes; dashes and colons they do, so those are left)."""
+    parts = _PIPE.split(title)
+    if len(parts) != 2:
+        return title
+    head, tail = parts[0].strip(), parts[1].strip()
+    if (
+        tail[:1].isupper() or tail[:1].isdigit()
+    ) and _words(tail) <= 5 and len(tail) <= 50 and _words(head) >= 3 and "|" not in head:
+        return head
+    return title
 
 
 # ---------------------------------------------------------------------------------------------------
