@@ -218,7 +218,11 @@ def tag_all(subsets: list[Subset], matcher: SectorMatcher) -> tuple[dict[tuple[s
     out = tag_sectors(table, matcher)
     cpu = time.process_time() - c0
     tags: dict[tuple[str, str], list[str]] = {}
-    for aid, sector in zip(out.column("article_id").to_pylist(), out.column("sector").to_pylist(), strict=True):
+    counted = out.column("tagged").to_pylist() if "tagged" in out.column_names else [True] * out.num_rows
+    for aid, sector, ok in zip(out.column("article_id").to_pylist(), out.column("sector").to_pylist(), counted,
+                               strict=True):
+        if not ok:  # a scored candidate below the threshold: not in the article_sectors view
+            continue
         sub, _, did = aid.partition("\x00")
         tags.setdefault((sub, did), []).append(sector)
     return tags, cpu, len(ids)
