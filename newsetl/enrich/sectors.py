@@ -19,8 +19,12 @@ Score of sector ``s`` in a document of ``W`` words (parameters under ``scoring:`
     spread    = 1 + spread_bonus * min(paragraphs_with_hits - 1, spread_cap)
     strength  = 1 - exp(-(salience / max(1, W / ref_words) ** length_exponent) / scale)
     share     = salience / the salience of the document's most salient sector
+    dominance = scoring.dominance / max(1, W / ref_words) ** length_exponent   # long_article_relief:
+                a long report covers several subjects, so a sector needs a smaller share of the top one
     anchor    = min(1, (weight of the sector's strongest matched term) / anchor_weight)
     score     = strength * min(1, share / dominance) * anchor   # share factor 1 when named in a list
+                (a list: >= list_min_sectors sectors joined by commas/and/or, or two with a list_cues
+                word nearby: "trade and economic cooperation", "military, technical and banking sectors")
 
 Tagged when ``score >= threshold`` (per sector, default ``scoring.default_threshold``). ``strength``
 says how much evidence there is (density: a passing mention in a long article is weak); ``share``
@@ -133,6 +137,9 @@ class SectorMatcher:
             for phrase in sector.exclusions:
                 patterns.extend(make_pattern(v, _Exclusion(i)) for v in term_variants(phrase))
         self._index = PhraseIndex(patterns)
+        cues = [c.strip().rstrip("*").casefold() for c in taxonomy.scoring.list_cues if c.strip()]
+        self._cue = (re.compile(r"(?<!\w)(?:" + "|".join(sorted(map(re.escape, cues), key=len, reverse=True)) + r")")
+                     if cues else None)
 
     @property
     def n_patterns(self) -> int:
@@ -164,7 +171,7 @@ class SectorMatcher:
         if not kept:
             return []
         sc = self.taxonomy.scoring
-        listed = _listed_hits(text, kept, sc.list_min_sectors)
+        listed = _listed_hits(text, kept, sc.list_min_sectors, self._cue, sc.list_cue_window)
         body_start = title_len + 2 if title_len else 0
         lead_end = _lead_end(text, body_start, sc.lead_words)
         words = len(text.split())
@@ -194,10 +201,11 @@ class SectorMatcher:
             anchor = 1.0 if sc.anchor_weight <= 0 else min(1.0, max(weights.values()) / sc.anchor_weight)
             scored.append((si, mass * spread, hits, counts, is_listed, anchor))
         top = max(sal for _, sal, *_ in scored)
+        dominance = sc.dominance / length if sc.long_article_relief else sc.dominance
         out: list[SectorHit] = []
         for si, sal, hits, counts, is_listed, anchor in scored:
             strength = 1.0 - math.exp(-(sal / length) / sc.scale)
-            share = 1.0 if is_listed or top <= 0 else min(1.0, sal / top / sc.dominance)
+            share = 1.0 if is_listed or top <= 0 else min(1.0, sal / top / dominance)
             score = round(strength * share * anchor, 4)
             ranked = sorted(counts.items(), key=lambda kv: -kv[1])  # stable: first seen first on ties
             evidence = "; ".join(f"{k} x{n}" for k, n in ranked)
@@ -214,29 +222,39 @@ class SectorMatcher:
 
 # what may stand between two items of an enumeration: "trade, energy", "security and defence",
 # "defense, as well as cultural", "railways & aviation"
-_LIST_GAP = re.compile(r"\s*(?:[,;/&،]|\s)\s*(?:(?:and|or|as well as|&|и|или|а также|اور|و)\s+)?", re.IGNORECASE)
+# One item that is no sector term may sit in between: "military, technical and banking sectors".
+_SEP = r"\s*(?:[,;/&،]|\s)\s*(?:(?:and|or|as well as|&|и|или|а также|اور|و)\s+)?"
+_LIST_GAP = re.compile(_SEP + r"(?:\w+\s*[,،]\s*(?:(?:and|or|и|или|اور|و)\s+)?|\w+\s+(?:and|or|и|или|اور|و)\s+)?",
+                       re.IGNORECASE)
 
 
-def _listed_hits(text: str, kept: dict[int, list[Hit]], min_sectors: int) -> set[tuple[int, int]]:
-    """(sector, start) of hits in an enumeration that names at least ``min_sectors`` sectors.
+def _listed_hits(text: str, kept: dict[int, list[Hit]], min_sectors: int,
+                 cue: re.Pattern[str] | None = None, window: int = 60) -> set[tuple[int, int]]:
+    """(sector, start) of hits in an enumeration that names at least ``min_sectors`` sectors, or two
+    sectors with a cue word (``scoring.list_cues``: "cooperation", "ties", "sectors" ...) within
+    ``window`` characters.
 
-    "cooperation in trade, energy, security and defence" names each area explicitly: those hits weigh
-    at least ``scoring.list_weight`` and count as a subject of the article even when the word alone is
-    ambiguous ("energy", "defence") and other sectors have more evidence.
+    "cooperation in trade, energy, security and defence" or "cooperation in military, technical and
+    banking sectors" names each area explicitly: those hits weigh at least ``scoring.list_weight`` and
+    count as a subject of the article even when the word alone is ambiguous ("energy", "defence") and
+    other sectors have more evidence. "oil and gold prices" in a market report names two sectors
+    without a cue and is not an enumeration.
     """
     flat = sorted((h.start, h.end, si) for si, hits in kept.items() for h in hits)
     listed: set[tuple[int, int]] = set()
     chain: list[tuple[int, int, int]] = []
 
     def close() -> None:
-        if len({si for _, _, si in chain}) >= min_sectors:
+        n = len({si for _, _, si in chain})
+        if n >= min_sectors or (n >= 2 and cue is not None and cue.search(
+                text[max(0, chain[0][0] - window) : chain[-1][1] + window].casefold())):
             listed.update((si, s) for s, _, si in chain)
 
     for item in flat:
         if chain:
             _, prev_end, _ = chain[-1]
             s = item[0]
-            if not (0 < s - prev_end <= 16 and _LIST_GAP.fullmatch(text, prev_end, s)):
+            if not (0 < s - prev_end <= 30 and _LIST_GAP.fullmatch(text, prev_end, s)):
                 close()
                 chain = []
         chain.append(item)

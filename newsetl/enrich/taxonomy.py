@@ -42,7 +42,7 @@ class Scoring(_Model):
     spread_cap: int = Field(default=4, ge=0, description="paragraphs beyond 1 + cap earn no more bonus")
     scale: float = Field(default=1.0, gt=0.0, description="strength = 1 - exp(-evidence / scale)")
     dominance: float = Field(
-        default=0.5,
+        default=1.0,
         gt=0.0,
         le=1.0,
         description="a sector with less than this share of the top sector's salience has its score scaled down",
@@ -63,7 +63,16 @@ class Scoring(_Model):
     list_min_sectors: int = Field(
         default=3, ge=2, description="a list names at least this many sectors to count as an enumeration"
     )
-    default_threshold: float = Field(default=0.5, gt=0.0, le=1.0)
+    list_cues: list[str] = Field(
+        default_factory=list,
+        description="a shorter list (2 sectors) counts when one of these words is near it ('cooperation in ...')",
+    )
+    list_cue_window: int = Field(default=60, ge=0, description="characters around a list searched for a cue")
+    long_article_relief: bool = Field(
+        default=True,
+        description="long articles (> ref_words) need proportionally less share: dominance / length factor",
+    )
+    default_threshold: float = Field(default=0.6, gt=0.0, le=1.0)
 
 
 class IptcTopic(_Model):
