@@ -177,7 +177,7 @@ class SectorMatcher:
         words = len(text.split())
         length = max(1.0, words / sc.ref_words) ** sc.length_exponent
         breaks = [m.start() for m in _NEWLINE.finditer(text)]
-        scored: list[tuple[int, float, list[Hit], dict[str, int], bool]] = []
+        scored: list[tuple[int, float, list[Hit], dict[str, int], bool, float]] = []
         for si, hits in kept.items():
             counts: dict[str, int] = {}
             weights: dict[str, float] = {}
