@@ -25,6 +25,7 @@ Phrase syntax (both config files): ``counter-terrorism`` matches "counter-terror
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
@@ -81,12 +82,18 @@ def _spaces_for_non_word(text: str) -> str:
 
 
 def strip_invisible(text: str) -> tuple[str, list[int] | None]:
-    """``text`` without the invisible characters, and the original offset of each kept character
-    (None when nothing was removed: offsets are the same)."""
+    """``text`` without the invisible characters, and where they were: the sorted positions, in the
+    stripped text, at which a character was removed (None when nothing was removed). Map an offset of
+    the stripped text back with ``original_offset``."""
     if text.isascii() or not _INVISIBLE.search(text):
         return text, None
-    offsets = [i for i, c in enumerate(text) if not _INVISIBLE.match(c)]
-    return "".join(text[i] for i in offsets), offsets
+    cuts = [m.start() - i for i, m in enumerate(_INVISIBLE.finditer(text))]
+    return _INVISIBLE.sub("", text), cuts
+
+
+def original_offset(j: int, cuts: list[int] | None) -> int:
+    """The offset in the original text of character ``j`` of the stripped text."""
+    return j if cuts is None else j + bisect.bisect_right(cuts, j)
 
 
 def fold(text: str) -> str:
@@ -180,7 +187,7 @@ class PhraseIndex:
         """All word-bounded hits of all patterns in ``text`` (overlapping hits included)."""
         if not self.size or not text:
             return []
-        visible, offsets = strip_invisible(text)
+        visible, cuts = strip_invisible(text)
         folded = fold(visible)
         padded = " " + folded + " "
         hits: list[Hit] = []
@@ -198,7 +205,8 @@ class PhraseIndex:
                         keep_case = fold_keep_case(visible)
                     if " ".join(keep_case[start : start + len(p.folded)].split()) != p.exact:
                         continue
-                s, e = (start, end) if offsets is None else (offsets[start], offsets[end - 1] + 1)
+                s, e = (start, end) if cuts is None else (original_offset(start, cuts),
+                                                          original_offset(end - 1, cuts) + 1)
                 hits.append(Hit(s, e, " ".join(visible[start:end].casefold().split()), p.payload))
         return hits
 
