@@ -1,5 +1,5 @@
 -- sector_evidence: one row per sector tag (article, sector) with its score and evidence, and every match
--- located: the matched text, whether it sits in the title or the body, and its [start, end) character
+-- located: its sector, the matched text, whether it sits in the title or the body, and its [start, end) character
 -- offsets within that part. The tagger matched title + two newlines + body (the body alone without a
 -- title), and article_sectors.spans are offsets into that text.
 with tags as (
@@ -31,6 +31,7 @@ located as (
         list_transform(
             coalesce(t.spans, []),
             lambda s: struct_pack(
+                sector := t.sector,
                 term := substring(x.text, s[1] + 1, s[2] - s[1]),
                 part := case when s[1] < x.title_len then 'title' else 'body' end,
                 start := case when s[1] < x.title_len then s[1] else s[1] - x.title_len - 2 end,
