@@ -25,7 +25,7 @@ _INVISIBLE = re.compile(r"[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u
                         r"\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _RESYNC_SRC = 16  # input characters a local replacement may consume ("&#x1F600;" is 9)
 _RESYNC_DST = 4  # characters it may produce
-_ANCHOR = 6  # visible characters that must agree after a replacement
+_ANCHOR = 2  # visible characters that must agree after a replacement (the smallest such step wins)
 _WINDOW = 2048  # characters compared per vectorised step
 
 

@@ -5,7 +5,8 @@ cleaning removed (``cleaning_ledger``: rule, hits, characters and the ``[start, 
 the cleaner was given). The raw file is read again through the same ingest readers (local or s3), its
 hash compared with the loaded one, and each edit is shown in its raw context: the text before, what was
 removed, the text after. Removing every span from the raw text rebuilds the body (up to whitespace)
-when the edits are removals; character-level rules (entities, mojibake, NFC) also replaced characters.
+when the edits are removals; when character-level rules (entities, mojibake, NFC) also replaced
+characters, the rebuilt text is normalised the same way before it is compared.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 
 import duckdb
 
+from newsetl.clean import normalize_text
 from newsetl.clean.spans import remove_spans, squeeze
 from newsetl.errors import NewsetlError
 from newsetl.model import RawDoc
@@ -102,21 +104,34 @@ def _tags(tags: list[dict[str, Any]], title: str | None, body: str) -> list[dict
     return tags
 
 
+def resolve_article_id(con: duckdb.DuckDBPyConnection, given: str) -> str:
+    """The article_id ``given`` names: itself, or the one id ending with ``/<given>`` (a relative path)."""
+    if _one(con, "select 1 as x from articles where article_id = ?", [given]):
+        return given
+    tail = _all(con, "select article_id from articles where ends_with(article_id, ?) order by 1 limit 6",
+                ["/" + given.lstrip("./")])
+    if len(tail) == 1:
+        return str(tail[0]["article_id"])
+    quarantined = _all(con, "select stage, reason, detail from quarantine where article_id = ? "
+                            "or ends_with(article_id, ?) limit 1", [given, "/" + given.lstrip("./")])
+    if quarantined:
+        q = quarantined[0]
+        raise NewsetlError(f"article {given} was not loaded: quarantined at {q['stage']} ({q['reason']}: "
+                           f"{q['detail']}); see `newsetl quarantine explain`")
+    near = tail or _all(con, "select article_id from articles where contains(article_id, ?) order by 1 limit 5",
+                        [given.rsplit("/", 1)[-1].split("#")[0]])
+    hint = f"; did you mean {', '.join(r['article_id'] for r in near)}?" if near else ""
+    raise NewsetlError(f"no article {given!r} in the warehouse{hint} "
+                       f"(ids: `newsetl sql \"select article_id from articles\"`)")
+
+
 def explain_article(con: duckdb.DuckDBPyConnection, article_id: str, cfg: IngestConfig) -> dict[str, Any]:
     """Everything the warehouse knows about one article, with its edits placed in the raw text."""
+    article_id = resolve_article_id(con, article_id)
     art = _one(con, "select a.*, b.body from article_lineage as a inner join articles as b using (article_id) "
                     "where a.article_id = ?", [article_id])
-    if art is None:
-        near = _all(con, "select article_id from articles where contains(article_id, ?) order by article_id limit 5",
-                    [article_id.rsplit("/", 1)[-1]])
-        hint = f"; did you mean {', '.join(r['article_id'] for r in near)}?" if near else ""
-        quarantined = _all(con, "select stage, reason, detail from quarantine where article_id = ?", [article_id])
-        if quarantined:
-            q = quarantined[0]
-            raise NewsetlError(f"article {article_id} was not loaded: quarantined at {q['stage']} ({q['reason']}: "
-                               f"{q['detail']}); see `newsetl quarantine explain`")
-        raise NewsetlError(f"no article {article_id!r} in the warehouse{hint} "
-                           f"(ids: `newsetl sql \"select article_id from articles\"`)")
+    if art is None:  # gone between the two queries (a commit): say so rather than fail obscurely
+        raise NewsetlError(f"article {article_id} is no longer in the live snapshot; run the command again")
     ledger_cols = {r[0] for r in con.sql("describe cleaning_ledger").fetchall()}
     spans = "spans" if "spans" in ledger_cols else "null::integer[][] as spans"
     ledger = _all(con, f"select rule, hits, chars_removed, {spans} from cleaning_ledger where article_id = ? "
@@ -167,6 +182,7 @@ def _rebuilt(raw: str | None, edits: list[dict[str, Any]], body: str) -> str:
     if squeeze(remove_spans(raw, spans)) == squeeze(body):
         return "yes: the raw text minus the edits is the body (whitespace aside)"
     replacing = sorted(REPLACING_RULES & {e["rule"] for e in edits})
-    if replacing:
-        return f"no: character-level rules also replaced characters ({', '.join(replacing)})"
+    if replacing and squeeze(normalize_text(remove_spans(raw, spans))[0]) == squeeze(body):
+        return (f"yes: the raw text minus the edits, with its characters normalised ({', '.join(replacing)}), "
+                "is the body (whitespace aside)")
     return "no: the body differs from the raw text minus the edits"

@@ -105,6 +105,10 @@ def _walk(node: Any, mart: str, columns: list[str]) -> None:
 
 def cells_query(con: duckdb.DuckDBPyConnection, mart: str, predicate: str | None) -> str:
     """The canonical ``select * from <mart> where ...`` for a validated predicate (every row when None)."""
+    from newsetl import sql as wsql
+
+    if mart not in wsql.mart_names():
+        raise PredicateError(f"no counting mart {mart!r} (marts: {', '.join(wsql.mart_names())})")
     columns = [r[0] for r in con.sql(f"describe {mart}").fetchall()]
     if predicate is None or not predicate.strip():
         return f"SELECT * FROM {mart}"
