@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -23,7 +24,16 @@ def cell_label(keys: Sequence[str], values: Mapping[str, Any]) -> str:
     return ", ".join(f"{k}={_s(values.get(k))}" for k in keys)
 
 
-def copies_text(copies: Iterable[Mapping[str, Any]] | None) -> str:
+def common_folder(ids: Iterable[str]) -> str:
+    """The folder (ending with "/") every id starts with, or "" (ids are ``<path or URL>#<record>``)."""
+    ids = list(ids)
+    if not ids:
+        return ""
+    prefix = os.path.commonprefix(ids)  # noqa: RUF071 - ids may be URLs; cut at the last "/" below
+    return prefix[: prefix.rfind("/") + 1] if "/" in prefix else ""
+
+
+def copies_text(copies: Iterable[Mapping[str, Any]] | None, strip: str = "") -> str:
     """``b#0 (exact), c#0 (near 0.91)``: the story's other copies and how each was recognised."""
     out = []
     for c in copies or []:
@@ -31,7 +41,7 @@ def copies_text(copies: Iterable[Mapping[str, Any]] | None) -> str:
         how = str(c.get("method"))
         if how in ("near", "containment") and sim is not None:
             how += f" {sim:.2f}"
-        out.append(f"{c.get('article_id')} ({how})")
+        out.append(f"{str(c.get('article_id')).removeprefix(strip)} ({how})")
     return ", ".join(out) or "-"
 
 
@@ -61,11 +71,15 @@ def table_text(expl: Explanation, width: int = 160) -> str:
 
     buf = io.StringIO()
     console = Console(file=buf, width=width, no_color=True, highlight=False)
+    recs = expl.records()
     by_cell: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
-    for r in expl.records():
+    for r in recs:
         by_cell.setdefault(tuple(r[k] for k in expl.keys), []).append(r)
     if not expl.cells:
         console.print(f"{expl.mart}: no cell matches")
+    strip = common_folder([r["article_id"] for r in recs] + [str(c["article_id"]) for r in recs for c in r["copies"]])
+    if strip:
+        console.print(escape(f"(article ids below are relative to {strip})"))
     for cell in expl.cells:
         key = tuple(cell[k] for k in expl.keys)
         console.print(escape(
@@ -77,14 +91,15 @@ def table_text(expl: Explanation, width: int = 160) -> str:
                   "cleaning edits"):
             t.add_column(c, overflow="fold")
         for r in by_cell.get(key, []):
-            story = "" if r["story_id"] == r["article_id"] else f"\ncopy of {r['story_id']} ({r['copy_method']})"
+            story = ("" if r["story_id"] == r["article_id"] else
+                     f"\ncopy of {r['story_id'].removeprefix(strip)} ({r['copy_method']})")
             t.add_row(*map(escape, (
-                f"{r['article_id']}\n{_s(r['title'])}{story}",
+                f"{r['article_id'].removeprefix(strip)}\n{_s(r['title'])}{story}",
                 f"{_s(r['published_date'])}\n{r['date_source']}",
                 f"{_s(r['source_name'])}\n{r['format']}",
                 f"{r.get('sector', cell.get('sector'))}\n{_s(r['score'])}",
                 f"{_s(r['evidence'])}\n@ {positions_text(r['matches'])}",
-                copies_text(r["copies"]),
+                copies_text(r["copies"], strip),
                 edits_text(r["edits"]),
             )))
         console.print(t)
