@@ -75,8 +75,9 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def explain_sql(ml: MartLineage, cells_sql: str) -> str:
-    """The query listing, for every cell ``cells_sql`` selects, each article the cell counts."""
+def explain_sql(ml: MartLineage, cells_sql: str, per_cell: int | None = None) -> str:
+    """The query listing, for every cell ``cells_sql`` selects, each article the cell counts (with
+    ``per_cell``: the first that many per cell, strongest evidence first)."""
     match = " and ".join(f"l.{_q(k)} is not distinct from c.{_q(k)}" for k in ml.keys)
     keys = ", ".join(f"h.{_q(k)}" for k in ml.keys)
     if ml.sectors == ("sector",):
@@ -100,6 +101,11 @@ def explain_sql(ml: MartLineage, cells_sql: str) -> str:
             "list_filter(coalesce(s.copies, []), lambda c: c.article_id <> h.article_id) as copies",
             "a.edits", "a.chars_removed"]
     order = ", ".join(f"h.{_q(k)} nulls last" for k in ml.keys)
+    limit = ""
+    if per_cell is not None:
+        part = ", ".join(f"h.{_q(k)}" for k in ml.keys)
+        limit = (f"qualify row_number() over (partition by {part} order by {ev[0].split(' as ')[0]} desc nulls last, "
+                 f"h.article_id) <= {int(per_cell)}\n")
     return f"""with cells as (
 {cells_sql}
 ),
@@ -111,7 +117,7 @@ from hits as h
 inner join article_lineage as a on a.article_id = h.article_id
 left join story_copies as s on s.story_id = h.story_id
 {evidence_join}
-order by {order}, a.published_date nulls last, h.article_id"""
+{limit}order by {order}, a.published_date nulls last, h.article_id"""
 
 
 def cell_counts_sql(ml: MartLineage, cells_sql: str) -> str:
@@ -137,11 +143,12 @@ def lineage_of(con: duckdb.DuckDBPyConnection, mart: str) -> MartLineage:
 
 
 def explain_cells(con: duckdb.DuckDBPyConnection, mart: str, where: str | None,
-                  with_counts: bool = True) -> Explanation:
-    """The articles counted by the cells of ``mart`` that match ``where`` (validated; every cell when None)."""
+                  with_counts: bool = True, per_cell: int | None = None) -> Explanation:
+    """The articles counted by the cells of ``mart`` that match ``where`` (validated; every cell when None);
+    ``per_cell`` lists only the first that many articles of each cell (the counts stay the cell's)."""
     ml = lineage_of(con, mart)
     cells_sql = cells_query(con, mart, where)
-    rel = con.sql(explain_sql(ml, cells_sql))
+    rel = con.sql(explain_sql(ml, cells_sql, per_cell))
     out = Explanation(mart, ml.keys, list(rel.columns), rel.fetchall())
     if with_counts:
         crel = con.sql(cell_counts_sql(ml, cells_sql))
