@@ -332,7 +332,8 @@ details{margin:.5em 0}summary{cursor:pointer;color:#555}.meta{color:#555;font-si
 def write_report(warehouse: str, out: str | None = None, per_cell: int = 10) -> Path:
     """Write the HTML report (and PNG charts in ``<stem>_charts/`` beside it); returns the HTML path.
 
-    ``per_cell``: articles listed in each cell's drill-down (the command it names lists them all)."""
+    ``per_cell``: articles listed in each cell's drill-down (at most; a table of many cells lists fewer per
+    cell, see ``Drilldowns.max_rows``; the command each drill-down names lists them all)."""
     wh = Warehouse(warehouse)
     if not wh.exists():
         raise NewsetlError(f"no warehouse at {wh.uri}: run `newsetl run SOURCE --warehouse {warehouse}` first")

@@ -40,6 +40,7 @@ class Link:
 
 
 MAX_COPIES = 5  # other copies of a story named in a row
+MIN_PER_CELL = 3
 MAX_EVIDENCE = 240  # characters of evidence shown in a row
 
 
@@ -84,7 +85,11 @@ class Drilldowns:
     """Sections collected while the report's tables are built; ``html()`` renders them all."""
 
     per_cell: int = 10
+    max_rows: int = 3000  # articles listed per table: many cells get fewer each (at least MIN_PER_CELL)
     sections: list[str] = field(default_factory=list)
+
+    def _limit(self, cells: int) -> int:
+        return min(self.per_cell, max(MIN_PER_CELL, self.max_rows // max(cells, 1)))
 
     def _section(self, anchor: str, title: str, counts: str, command: str, back: str, head: Sequence[str],
                  rows: Sequence[Sequence[str]], widths: Sequence[int] = (), folder: str = "") -> None:
@@ -121,7 +126,8 @@ class Drilldowns:
 
     def _explained(self, con: duckdb.DuckDBPyConnection, ml: MartLineage, cells_sql: str, label: str,
                    command_of: Any, back: str) -> dict[tuple[Any, ...], str]:
-        rel = con.sql(explain_sql(ml, cells_sql, self.per_cell))
+        ((n_cells,),) = con.sql(f"select count(*) from ({cells_sql})").fetchall()
+        rel = con.sql(explain_sql(ml, cells_sql, self._limit(n_cells)))
         recs = [dict(zip(rel.columns, r, strict=True)) for r in rel.fetchall()]
         by_cell: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
         for r in recs:
@@ -162,20 +168,28 @@ class Drilldowns:
     def sources(self, con: duckdb.DuckDBPyConnection, sources: Sequence[str], back: str) -> dict[str, str]:
         """A section per source: its articles (tagged or not), newest first."""
         out: dict[str, str] = {}
+        if not sources:
+            return out
+        rel = con.execute(
+            "select a.*, null as sector, null as score, null as evidence, null as matches, "
+            "list_filter(coalesce(s.copies, []), lambda c: c.article_id <> a.article_id) as copies "
+            "from article_lineage as a left join story_copies as s using (story_id) where a.source in (select unnest(?)) "
+            "qualify row_number() over (partition by a.source order by a.published_date desc nulls last, a.article_id) "
+            "<= ? order by a.source, a.published_date desc nulls last, a.article_id", [list(sources), self.per_cell])
+        cols = [d[0] for d in rel.description]
+        by_source: dict[str, list[dict[str, Any]]] = {}
+        for r in rel.fetchall():
+            rec = dict(zip(cols, r, strict=True))
+            by_source.setdefault(rec["source"], []).append(rec)
+        counts = dict(((src, (n, u)) for src, n, u in con.execute(
+            "select source, count(*), count(distinct story_id) from article_lineage where source in (select unnest(?)) "
+            "group by source", [list(sources)]).fetchall()))
         for src in sources:
-            rel = con.execute(
-                "select *, null as sector, null as score, null as evidence, null as matches, "
-                "(select list_filter(copies, lambda c: c.article_id <> a.article_id) from story_copies as s "
-                "where s.story_id = a.story_id) as copies from article_lineage as a where source = ? "
-                "order by published_date desc nulls last, article_id limit ?", [src, self.per_cell])
-            cols = [d[0] for d in rel.description]
-            recs = [dict(zip(cols, r, strict=True)) for r in rel.fetchall()]
-            counts = con.execute("select count(*), count(distinct story_id) from articles where "
-                                 "coalesce(nullif(trim(source_name), ''), nullif(trim(source_domain), ''), 'unknown') "
-                                 "= ?", [src]).fetchall()[0]
+            recs = by_source.get(src, [])
+            n, u = counts.get(src, (0, 0))
             anchor = _anchor("source", src)
             rows, folder = self._article_rows(recs, False)
-            self._section(anchor, f"source: {src}", f"{counts[0]} article(s), {counts[1]} unique story(ies); "
+            self._section(anchor, f"source: {src}", f"{n} article(s), {u} unique story(ies); "
                           f"listed: {len(recs)} (newest first).",
                           f"newsetl sql \"select * from article_lineage where source = {_sql_literal(src)}\"", back,
                           ["published", "title", "source", "story", "raw file"], rows, (10, 32, 12, 26, 20), folder)
