@@ -19,7 +19,7 @@ final as (
         country_a,
         country_b,
         sector,
-        count(distinct article_id) as articles,
+        count(*) as articles,
         count(distinct story_id) as unique_stories
     from lineage
     group by month, country_a, country_b, sector

@@ -22,7 +22,7 @@ per_source_sector as (
     select
         source,
         sector,
-        count(distinct article_id) as articles,
+        count(*) as articles,
         count(distinct story_id) as unique_stories
     from lineage
     group by source, sector

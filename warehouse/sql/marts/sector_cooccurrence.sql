@@ -13,7 +13,7 @@ with lineage as (
 sector_totals as (
     select
         s.sector,
-        count(distinct s.article_id) as sector_articles
+        count(*) as sector_articles
     from article_sectors as s
     inner join articles as a using (article_id)
     group by s.sector
@@ -23,7 +23,7 @@ per_pair as (
     select
         sector_a,
         sector_b,
-        count(distinct article_id) as articles,
+        count(*) as articles,
         count(distinct story_id) as unique_stories
     from lineage
     group by sector_a, sector_b

@@ -1,6 +1,6 @@
 -- sector_weekly: articles per sector and ISO week (its monday); undated articles are counted under a null week.
 -- An aggregation of lineage_sector_weekly (the articles each cell counts): articles and unique_stories are
--- the distinct article_id and story_id of the cell's lineage rows, so `newsetl explain` lists exactly them.
+-- its lineage rows (one per counted article) and their distinct story_id, so `newsetl explain` lists exactly them.
 -- share = the sector's articles / all articles of the week (tagged or not), copies included in both.
 with lineage as (
     select
@@ -24,7 +24,7 @@ per_sector as (
     select
         week,
         sector,
-        count(distinct article_id) as articles,
+        count(*) as articles,
         count(distinct story_id) as unique_stories,
         sum(mentions)::bigint as mentions
     from lineage
