@@ -104,14 +104,16 @@ def _tags(tags: list[dict[str, Any]], title: str | None, body: str) -> list[dict
     return tags
 
 
-def resolve_article_id(con: duckdb.DuckDBPyConnection, given: str) -> str:
-    """The article_id ``given`` names: itself, or the one id ending with ``/<given>`` (a relative path)."""
-    if _one(con, "select 1 as x from articles where article_id = ?", [given]):
-        return given
-    tail = _all(con, "select article_id from articles where ends_with(article_id, ?) order by 1 limit 6",
+def resolve_article_id(con: duckdb.DuckDBPyConnection, given: str) -> tuple[str, str]:
+    """(article_id, pub_month) of the article ``given`` names: itself, or the one id ending with ``/<given>``
+    (a path relative to any folder). The partition lets the other queries read one month's files."""
+    hit = _one(con, "select article_id, pub_month from articles where article_id = ?", [given])
+    if hit:
+        return given, str(hit["pub_month"])
+    tail = _all(con, "select article_id, pub_month from articles where ends_with(article_id, ?) order by 1 limit 6",
                 ["/" + given.lstrip("./")])
     if len(tail) == 1:
-        return str(tail[0]["article_id"])
+        return str(tail[0]["article_id"]), str(tail[0]["pub_month"])
     quarantined = _all(con, "select stage, reason, detail from quarantine where article_id = ? "
                             "or ends_with(article_id, ?) limit 1", [given, "/" + given.lstrip("./")])
     if quarantined:
@@ -127,9 +129,9 @@ def resolve_article_id(con: duckdb.DuckDBPyConnection, given: str) -> str:
 
 def explain_article(con: duckdb.DuckDBPyConnection, article_id: str, cfg: IngestConfig) -> dict[str, Any]:
     """Everything the warehouse knows about one article, with its edits placed in the raw text."""
-    article_id = resolve_article_id(con, article_id)
+    article_id, month = resolve_article_id(con, article_id)
     art = _one(con, "select a.*, b.body from article_lineage as a inner join articles as b using (article_id) "
-                    "where a.article_id = ?", [article_id])
+                    "where a.article_id = ? and a.pub_month = ? and b.pub_month = ?", [article_id, month, month])
     if art is None:  # gone between the two queries (a commit): say so rather than fail obscurely
         raise NewsetlError(f"article {article_id} is no longer in the live snapshot; run the command again")
     ledger_cols = {r[0] for r in con.sql("describe cleaning_ledger").fetchall()}
@@ -153,9 +155,10 @@ def explain_article(con: duckdb.DuckDBPyConnection, article_id: str, cfg: Ingest
     edits = _edits(ledger, raw_text)
     rebuilt = _rebuilt(raw_text, edits, art["body"])
     tags = _tags(_all(con, "select sector, score, mentions, evidence, matches from sector_evidence "
-                           "where article_id = ? order by score desc, sector", [article_id]), art["title"], art["body"])
+                           "where article_id = ? and pub_month = ? order by score desc, sector", [article_id, month]),
+                 art["title"], art["body"])
     entities = _all(con, "select entity_type, entity_id, name, mentions from article_entities where article_id = ? "
-                         "order by entity_type, mentions desc, entity_id", [article_id])
+                         "and pub_month = ? order by entity_type, mentions desc, entity_id", [article_id, month])
     story = _one(con, "select articles, copies from story_copies where story_id = ?", [art["story_id"]])
     cleaner_text = ("the text extracted from the page" if art["format"] == "html" else "the record's text")
     return {

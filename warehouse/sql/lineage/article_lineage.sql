@@ -17,7 +17,8 @@ with arts as (
         format,
         language,
         word_count,
-        encoding_loss
+        encoding_loss,
+        pub_month
     from articles
 ),
 
@@ -95,7 +96,8 @@ final as (
         coalesce(e.edits, []) as edits,
         coalesce(e.chars_removed, 0)::bigint as chars_removed,
         coalesce(rc.comments, 0)::bigint as comments,
-        coalesce(rp.embedded_posts, 0)::bigint as embedded_posts
+        coalesce(rp.embedded_posts, 0)::bigint as embedded_posts,
+        a.pub_month
     from arts as a
     left join copy_of as c using (article_id)
     left join raw as r using (article_id)
