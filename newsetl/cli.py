@@ -148,8 +148,8 @@ def cmd_run(a: argparse.Namespace) -> int:
     warehouse = a.warehouse or _default_warehouse()
     load_settings(a.config, warehouse=warehouse)  # validate the config before anything starts
     if a.no_prefect:
-        from newsetl.pipeline import run_pipeline
         from newsetl.progress import progress_display
+        from newsetl.run.local import run_pipeline
 
         settings = load_settings(a.config, warehouse=warehouse, workers=a.workers, batch_size=a.batch_size)
         with progress_display(enabled=False if a.json else None) as progress:
@@ -164,7 +164,7 @@ def cmd_run(a: argparse.Namespace) -> int:
                                   workers=a.workers, runner=a.runner, dask_address=a.dask_address,
                                   batch_size=a.batch_size, retry_quarantined=a.retry_quarantined,
                                   wait_seconds=a.wait)
-        from newsetl.pipeline import RunResult
+        from newsetl.run.result import RunResult
 
         text = RunResult(**result).summary()
     if a.json:
@@ -224,7 +224,9 @@ def cmd_quarantine(a: argparse.Namespace) -> int:
 
     warehouse = a.warehouse or _default_warehouse()
     if a.action == "retry":
-        res = quarantine.retry(warehouse, a.config, reason=a.reason)
+        from newsetl.run.retry import retry
+
+        res = retry(warehouse, a.config, reason=a.reason)
         print(res)
         return 0
     con = _open(warehouse)
@@ -234,7 +236,7 @@ def cmd_quarantine(a: argparse.Namespace) -> int:
 
 
 def cmd_enrich(a: argparse.Namespace) -> int:
-    from newsetl.pipeline import reenrich
+    from newsetl.run.reenrich import reenrich
     from newsetl.settings import load_settings
 
     counts = reenrich(load_settings(a.config, warehouse=a.warehouse or _default_warehouse()))

@@ -14,7 +14,7 @@ from newsetl.clean.spans import remove_spans, squeeze
 from newsetl.errors import NewsetlError
 from newsetl.explain import explain_article
 from newsetl.explain.article import CHARACTER_RULES, REPLACING_RULES
-from newsetl.pipeline import run_pipeline
+from newsetl.run import run_pipeline
 from newsetl.settings import IngestConfig, load_settings
 from newsetl.store import Warehouse
 

@@ -10,7 +10,7 @@ import pytest
 
 from newsetl import sql as wsql
 from newsetl.explain import explain_article, explain_cells
-from newsetl.pipeline import run_pipeline
+from newsetl.run import run_pipeline
 from newsetl.settings import IngestConfig, load_settings
 from newsetl.store import Warehouse
 from tests.explain import corpus
