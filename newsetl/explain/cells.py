@@ -50,6 +50,7 @@ class Explanation:
     columns: list[str]
     rows: list[tuple[Any, ...]]
     cells: list[dict[str, Any]] = field(default_factory=list)
+    extra: tuple[str, ...] = ()  # the lineage view's own columns (why the article is in the cell)
 
     def records(self) -> list[dict[str, Any]]:
         return [dict(zip(self.columns, r, strict=True)) for r in self.rows]
@@ -149,7 +150,7 @@ def explain_cells(con: duckdb.DuckDBPyConnection, mart: str, where: str | None,
     ml = lineage_of(con, mart)
     cells_sql = cells_query(con, mart, where)
     rel = con.sql(explain_sql(ml, cells_sql, per_cell))
-    out = Explanation(mart, ml.keys, list(rel.columns), rel.fetchall())
+    out = Explanation(mart, ml.keys, list(rel.columns), rel.fetchall(), extra=ml.extra)
     if with_counts:
         crel = con.sql(cell_counts_sql(ml, cells_sql))
         out.cells = [dict(zip(crel.columns, r, strict=True)) for r in crel.fetchall()]

@@ -98,7 +98,8 @@ def table_text(expl: Explanation, width: int = 160) -> str:
                 f"{_s(r['published_date'])}\n{r['date_source']}",
                 f"{_s(r['source_name'])}\n{r['format']}",
                 f"{r.get('sector', cell.get('sector'))}\n{_s(r['score'])}",
-                f"{_s(r['evidence'])}\n@ {positions_text(r['matches'])}",
+                f"{_s(r['evidence'])}\n@ {positions_text(r['matches'])}" + "".join(
+                    f"\n{k} {_s(r[k])}" for k in expl.extra if k != "mentions" or expl.mart == "top_entities_by_sector"),
                 copies_text(r["copies"], strip),
                 edits_text(r["edits"]),
             )))

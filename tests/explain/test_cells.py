@@ -122,3 +122,23 @@ def test_no_matching_cell_lists_nothing(sample_wh: Path) -> None:
     con = wsql.open_warehouse(Warehouse(sample_wh))
     expl = explain_cells(con, "sector_daily", "day = '1999-01-01'")
     assert expl.rows == [] and expl.cells == []
+
+
+def test_lineage_views_are_in_the_duckdb_file(dup_wh: Path) -> None:
+    """BI tools that open newsetl.duckdb see the lineage views next to the marts, with the same rows."""
+    file_con = duckdb.connect(str(dup_wh / "newsetl.duckdb"), read_only=True)
+    con = wsql.open_warehouse(Warehouse(dup_wh))
+    q = ("select month, sector, count(*), count(distinct story_id) from lineage_sector_monthly "
+         "group by all order by all")
+    assert file_con.sql(q).fetchall() == con.sql(q).fetchall()
+    assert file_con.sql(q).fetchall() == con.sql("select month, sector, articles, unique_stories from sector_monthly "
+                                                 "order by all").fetchall()
+    file_con.close()
+
+
+def test_table_shows_why_an_article_is_in_a_pair_cell(dup_wh: Path) -> None:
+    from newsetl.explain import table_text
+
+    con = wsql.open_warehouse(Warehouse(dup_wh))
+    text = table_text(explain_cells(con, "country_pair_sector_monthly", "sector = 'trade' and month = '2018-03-01'"))
+    assert "country_a_mentions 11" in text and "country_b_mentions 12" in text
