@@ -154,7 +154,7 @@ def explain_article(con: duckdb.DuckDBPyConnection, article_id: str, cfg: Ingest
                 status = f"raw file unchanged, but its text cannot be extracted again ({exc})"
     edits = _edits(ledger, raw_text)
     rebuilt = _rebuilt(raw_text, edits, art["body"])
-    tags = _tags(_all(con, "select sector, score, mentions, evidence, matches from sector_evidence "
+    tags = _tags(_all(con, "select sector, score, rank, is_primary, mentions, evidence, matches from sector_evidence "
                            "where article_id = ? and pub_month = ? order by score desc, sector", [article_id, month]),
                  art["title"], art["body"])
     entities = _all(con, "select entity_type, entity_id, name, mentions from article_entities where article_id = ? "

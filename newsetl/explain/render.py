@@ -138,7 +138,8 @@ def article_text(d: Mapping[str, Any]) -> str:
     out.append(f"  body rebuilt from the raw text: {d['body_rebuilt']}")
     out += ["", f"sectors ({len(d['sectors'])})"]
     for t in d["sectors"]:
-        out.append(f"  {t['sector']}  score {_s(t['score'])}  {t['evidence']}")
+        out.append(f"  {t['sector']}  score {_s(t['score'])}{' (primary)' if t.get('is_primary') else ''}  "
+                   f"{t['evidence']}")
         for m in t["matches"] or []:
             out.append(f"    {m['part']} {m['start']}-{m['end']}: …{m['context']}…")
     out += ["", "entities: " + (", ".join(f"{e['name']} ({e['entity_type']}) x{e['mentions']}"
