@@ -6,6 +6,7 @@ this module sequences them (``process_batch`` calls :func:`clean_extract_batch`)
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from newsetl.clean import clean_text
 from newsetl.errors import TerminalError
@@ -21,13 +22,32 @@ def clean_extract(doc: RawDoc, config: ExtractConfig | None = None, *, today: dt
     """One record: an HTML page is parsed first (``newsetl.extract.html``), its text cleaned, then its
     metadata read; any other record is cleaned, then read. Raises TerminalError for what is no article."""
     check_fields(doc)
-    if doc.body_is_html or doc.format == "html":
-        from newsetl.extract.html import extract_html  # heavy (lxml, trafilatura): only for HTML
-
-        url = " ".join((doc.fields or {}).get("url", "").split()) or None
-        hx = extract_html(doc.text, url=url)
+    hx = parse_page(doc)
+    if hx is not None:
         return extract_article(doc, clean_text(hx.text or ""), hx=hx, config=config, today=today)
     return extract_article(doc, clean_text(doc.text), config=config, today=today)
+
+
+def is_page(doc: RawDoc) -> bool:
+    return doc.body_is_html or doc.format == "html"
+
+
+def parse_page(doc: RawDoc) -> Any:
+    """What ``newsetl.extract.html`` reads from an HTML record (None for any other record): its text is
+    what the cleaner is given."""
+    if not is_page(doc):
+        return None
+    from newsetl.extract.html import extract_html  # heavy (lxml, trafilatura): only for HTML
+
+    url = " ".join((doc.fields or {}).get("url", "").split()) or None
+    return extract_html(doc.text, url=url)
+
+
+def cleaner_input(doc: RawDoc) -> str:
+    """The text ``clean_text`` is given for ``doc``: the text extracted from the page for HTML, else the
+    record's text."""
+    hx = parse_page(doc)
+    return doc.text if hx is None else (hx.text or "")
 
 
 def clean_extract_batch(

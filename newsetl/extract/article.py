@@ -122,6 +122,27 @@ def _strip_title_par(body: str, title: str | None) -> str:
     return body
 
 
+METADATA_LINES = "metadata_lines"  # ledger rule: leading paragraphs taken out as title, date or byline
+
+
+def _ledger(ct: CleanText, body: str) -> tuple[dict[str, tuple[int, int]], dict[str, list[tuple[int, int]]] | None]:
+    """The cleaner's ledger plus the leading paragraphs extraction took out of the body (title, date and
+    byline lines: rule ``metadata_lines``), with their spans in the cleaner's input when known."""
+    ledger, spans = dict(ct.ledger), None if ct.spans is None else dict(ct.spans)
+    if body == ct.body:
+        return ledger, spans
+    n_removed = len(ct.body) - len(body)
+    if not ct.body.endswith(body) or (body and ct.body[n_removed - 2:n_removed] != "\n\n"):
+        return ledger, None  # not a removal of whole leading paragraphs: positions unknown
+    k = ct.body[:n_removed].count("\n\n") if body else ct.body.count("\n\n") + 1
+    ledger[METADATA_LINES] = (k, n_removed)
+    if spans is not None and ct.par_spans is not None and len(ct.par_spans) >= k:
+        spans[METADATA_LINES] = list(ct.par_spans[:k])
+    else:
+        spans = None
+    return ledger, spans
+
+
 def _set_date(art: Article, value: str | None, source: str, today: dt.date | None) -> None:
     if art.published_date is not None or not value:
         return
@@ -203,7 +224,7 @@ def _finish(doc: RawDoc, art: Article, ct: CleanText, body: str, stated_lang: st
     art.encoding_loss = ct.encoding_loss
     art.comments = ct.comments
     art.embeds = ct.embeds
-    art.ledger = ct.ledger
+    art.ledger, art.ledger_spans = _ledger(ct, body)
     if art.source_domain and not art.source_name:
         art.source_name = source_name_for(art.source_domain, ctx.kn)
     if art.published_date is None:

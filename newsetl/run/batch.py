@@ -195,7 +195,7 @@ def process_batch(batch_no: int, files: list[FileRef], settings: Settings, work_
         "comments": {"article_id": [], "position": [], "text": []},
         "embedded_posts": {"article_id": [], "platform": [], "handle": [], "author": [], "text": [],
                            "posted_date": [], "url": []},
-        "cleaning_ledger": {"article_id": [], "rule": [], "hits": [], "chars_removed": []},
+        "cleaning_ledger": {"article_id": [], "rule": [], "hits": [], "chars_removed": [], "spans": []},
     }
     for a in arts:
         if a.article_id not in keep_ids:
@@ -214,6 +214,8 @@ def process_batch(batch_no: int, files: list[FileRef], settings: Settings, work_
             side["cleaning_ledger"]["rule"].append(rule)
             side["cleaning_ledger"]["hits"].append(hits)
             side["cleaning_ledger"]["chars_removed"].append(removed)
+            side["cleaning_ledger"]["spans"].append(
+                None if a.ledger_spans is None or rule not in a.ledger_spans else [list(x) for x in a.ledger_spans[rule]])
     side["raw_documents"] = raw_rows
     side["manifest"] = manifest_rows
     side["quarantine"] = rejection_rows(rejections, when)
