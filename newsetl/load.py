@@ -17,7 +17,6 @@ tables carry the ``pub_month`` column). ``commit`` then, under the writer lock:
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -108,7 +107,7 @@ def _next_relations(wh: Warehouse, snap: Snapshot, staged: StagedRun,
         parts: list[str] = []
         pinned = wh.files(name, snap)
         if pinned and name not in staged.replace_tables:
-            rel = f"(select * from {wsql.read_relation(name, pinned)}"
+            rel = f"(select * from {_pinned_relation(name, pinned, snap)}"
             if name in gone:
                 rel += f" where {_key_expr(name)} not in (select uri from replaced)"
             parts.append(rel + ")")
@@ -120,6 +119,14 @@ def _next_relations(wh: Warehouse, snap: Snapshot, staged: StagedRun,
         else:
             rels[name] = wsql.typed(name, "(" + " union all by name ".join(f"select * from {p}" for p in parts) + ")")
     return rels
+
+
+def _pinned_relation(name: str, files: list[str], snap: Snapshot) -> str:
+    """The pinned files of a table; a column its Delta schema does not have yet reads as NULL."""
+    present = snap.columns.get(name)
+    if present is None:
+        return wsql.read_relation(name, files)
+    return wsql.source_relation(name, files, present)
 
 
 def _materialise_marts(con: duckdb.DuckDBPyConnection, out_dir: Path) -> dict[str, list[str]]:
@@ -227,14 +234,7 @@ def commit(wh: Warehouse, staged: StagedRun, check: MartCheck | None = None, *,
     for name in TABLES:
         if compact_all or name in touched:
             wh.compact(name, None if compact_all else touched[name])
-    versions, files_ = wh.pin(entry_names(wsql.mart_names()))
-    new = Snapshot(
-        id=str(int(snap.id) + 1),
-        created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        run_id=staged.run_id,
-        tables=files_,
-        versions=versions,
-    )
+    new = wh.pin(entry_names(wsql.mart_names()), staged.run_id, str(int(snap.id) + 1))
     wh.publish(new)
     wh.end_write()
     try:

@@ -65,6 +65,14 @@ class StorageConfig(_Model):
         168.0, ge=0, description="files a newer Delta version replaced are kept this long (readers of older "
         "versions, time travel); then vacuum removes them")
     compact_target_mb: int = Field(64, ge=1, description="compaction merges a partition's smaller files up to this size")
+class ExtractConfig(_Model):
+    """How titles, dates and bodies are read (source knowledge, junk threshold, learned title affixes)."""
+
+    sources: Path = REPO_ROOT / "config" / "sources.yaml"
+    min_body_words: int = Field(25, ge=0, description="shorter bodies (after cleaning) are quarantined as too_short")
+    learn_title_affixes: bool = Field(True, description="strip title segments that repeat across a source's titles")
+    affix_min_count: int = Field(3, ge=2, description="distinct titles an affix must end to be learned")
+    affix_min_share: float = Field(0.02, ge=0.0, le=1.0, description="share of the source's titles it must end")
 
 
 def default_workers() -> int:
@@ -82,6 +90,7 @@ class Settings(_Model):
     dedup: DedupConfig = DedupConfig()
     enrich: EnrichConfig = EnrichConfig()
     storage: StorageConfig = StorageConfig()
+    extract: ExtractConfig = ExtractConfig()
     validate_data_docs: bool = True
 
     def with_overrides(self, **kw: Any) -> Settings:

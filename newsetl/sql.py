@@ -3,7 +3,9 @@
 ``{{ source('table') }}`` in a staging file becomes a ``read_parquet`` over the data files of the Delta
 version the live snapshot pins for that table (or a typed empty relation, derived from ``schemas/``, when
 the table has no file yet), with the columns cast back to their ``schemas/`` types where Delta stores a
-wider one (unsigned integers). No DuckDB extension is needed. Marts select only from staging views; the
+wider one (unsigned integers). No DuckDB extension is needed. Lineage views (``warehouse/sql/lineage``)
+select only from staging views: one per counting mart (the articles each cell counts) plus the
+article-level detail ``newsetl explain`` joins to them. Marts select from staging and lineage views; the
 materialised marts are read from their own Delta tables' files. Data tests are queries that return
 failing rows.
 """
@@ -13,7 +15,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,7 +28,7 @@ from newsetl.store import MART_PREFIX
 from schemas import PARTITION_COLUMN, TABLES
 
 if TYPE_CHECKING:
-    from newsetl.store import Warehouse
+    from newsetl.store import Snapshot, Warehouse
 
 __all__ = ["MART_PREFIX", "connect", "create_views", "open_warehouse", "run_data_tests", "split_snapshot"]
 SQL_DIR = Path(__file__).resolve().parents[1] / "warehouse" / "sql"
@@ -118,11 +120,28 @@ def empty_relation(table: str) -> str:
     return f"(select {', '.join(cols)} where false)"
 
 
-def source_relation(table: str, files: list[str]) -> str:
-    """SQL for the rows of ``table`` in ``files``."""
+def source_relation(table: str, files: list[str], present: Iterable[str] | None = None) -> str:
+    """SQL for the rows of ``table`` in ``files``; columns of ``schemas/`` not among ``present`` (the
+    columns the files hold, when known: files written before a column was added) read as NULL."""
     if not files:
         return empty_relation(table)
-    return typed(table, read_relation(table, files))
+    rel = read_relation(table, files)
+    if present is not None:
+        have = set(present)
+        missing = [f for f in TABLES[table].schema if f.name not in have]
+        if missing:
+            rel = f"(select *, {', '.join(f'null::{duckdb_type(f.type)} as {f.name}' for f in missing)} from {rel})"
+    return typed(table, rel)
+
+
+def file_columns(con: duckdb.DuckDBPyConnection, files: list[str]) -> list[str]:
+    """The column names the Parquet ``files`` hold (their footers; for snapshots that do not record them)."""
+    if not files:
+        return []
+    flist = "[" + ", ".join(_sql_str(f) for f in files) + "]"
+    rows = con.sql(f"select distinct name from parquet_schema({flist}) where num_children is null or "
+                   f"num_children = 0 or name <> 'schema'").fetchall()
+    return [r[0] for r in rows]
 
 
 def render(sql: str, files: Mapping[str, list[str]], relations: Mapping[str, str] | None = None) -> str:
@@ -137,6 +156,10 @@ def render(sql: str, files: Mapping[str, list[str]], relations: Mapping[str, str
 
 def staging_files() -> list[Path]:
     return sorted((SQL_DIR / "staging").glob("*.sql"))
+
+
+def lineage_files() -> list[Path]:
+    return sorted((SQL_DIR / "lineage").glob("*.sql"))
 
 
 def mart_files() -> list[Path]:
@@ -157,11 +180,12 @@ def create_views(
     mart_parquet: Mapping[str, list[str]] | None = None,
     relations: Mapping[str, str] | None = None,
 ) -> None:
-    """Create the staging views, then the marts (as views over materialised Parquet when given).
-
-    ``relations`` replaces the source of some tables by any SQL relation (the commit's next state)."""
+    """Create the staging views, the lineage views, then the marts (as views over materialised Parquet when
+    given). ``relations`` replaces the source of some tables by any SQL relation (the commit's next state)."""
     for p in staging_files():
         con.execute(f"create or replace view {p.stem} as\n{render(p.read_text(), files, relations)}")
+    for p in lineage_files():
+        con.execute(f"create or replace view {p.stem} as\n{p.read_text()}")
     for p in mart_files():
         mart = (mart_parquet or {}).get(p.stem)
         if mart:
@@ -196,9 +220,20 @@ def split_snapshot(wh: Warehouse, tables: Mapping[str, list[str]]) -> tuple[dict
     return files, marts
 
 
+def snapshot_views(con: duckdb.DuckDBPyConnection, wh: Warehouse, snap: Snapshot) -> None:
+    """Create the views of ``snap`` on ``con``: tables over their pinned files (a column the files do not
+    hold yet reads as NULL), marts over their materialised files."""
+    files, marts = split_snapshot(wh, snap.tables)
+    relations = {}
+    for name in TABLES:
+        present = snap.columns.get(name) if snap.format >= 2 else file_columns(con, files.get(name, []))
+        if present is not None and files.get(name):
+            relations[name] = source_relation(name, files[name], present)
+    create_views(con, files, marts, relations)
+
+
 def open_warehouse(wh: Warehouse, con: duckdb.DuckDBPyConnection | None = None) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection holding the views of the live snapshot (marts read from their Parquet)."""
     con = con or connect(fs=wh.fs if wh.remote else None)
-    files, marts = split_snapshot(wh, wh.snapshot().tables)
-    create_views(con, files, marts)
+    snapshot_views(con, wh, wh.snapshot())
     return con

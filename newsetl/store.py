@@ -93,11 +93,12 @@ class Snapshot:
     tables: dict[str, list[str]] = field(default_factory=dict)
     versions: dict[str, int] = field(default_factory=dict)
     format: int = FORMAT
+    columns: dict[str, list[str]] = field(default_factory=dict)  # the pinned version's Delta schema
 
     def to_json(self) -> str:
         return json.dumps(
             {"id": self.id, "created_at": self.created_at, "run_id": self.run_id, "format": self.format,
-             "versions": self.versions, "tables": self.tables},
+             "versions": self.versions, "columns": self.columns, "tables": self.tables},
             indent=1,
             sort_keys=True,
         )
@@ -106,7 +107,8 @@ class Snapshot:
     def from_json(cls, text: str) -> Snapshot:
         d = json.loads(text)
         return cls(id=str(d["id"]), created_at=d["created_at"], run_id=d.get("run_id"), tables=d["tables"],
-                   versions={k: int(v) for k, v in d.get("versions", {}).items()}, format=int(d.get("format", 1)))
+                   versions={k: int(v) for k, v in d.get("versions", {}).items()}, format=int(d.get("format", 1)),
+                   columns=d.get("columns", {}))
 
     @classmethod
     def empty(cls) -> Snapshot:
@@ -385,6 +387,10 @@ class Warehouse:
             return None
         return dt_.version(), sorted(self.rel(u) for u in dt_.file_uris())
 
+    def entry_columns(self, entry: str) -> list[str]:
+        dt_ = self.delta_table(entry)
+        return [] if dt_ is None else list(pa.schema(dt_.schema().to_arrow()).names)
+
     def ensure_tables(self) -> None:
         """Create the Delta table of every table of ``schemas/`` that has none yet (empty, derived schema)."""
         for name in TABLES:
@@ -449,15 +455,16 @@ class Warehouse:
         self.end_write()
         return restored
 
-    def pin(self, entries: list[str]) -> tuple[dict[str, int], dict[str, list[str]]]:
-        """The latest Delta version of each entry and its files (what a new snapshot pins)."""
-        versions: dict[str, int] = {}
-        files: dict[str, list[str]] = {}
+    def pin(self, entries: list[str], run_id: str | None, sid: str) -> Snapshot:
+        """A snapshot ``sid`` of the latest Delta version of each entry: its files and columns."""
+        snap = Snapshot(sid, dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), run_id)
         for entry in entries:
-            state = self.entry_state(entry)
-            if state is not None:
-                versions[entry], files[entry] = state
-        return versions, files
+            dt_ = self.delta_table(entry)
+            if dt_ is not None:
+                snap.versions[entry] = dt_.version()
+                snap.tables[entry] = sorted(self.rel(u) for u in dt_.file_uris())
+                snap.columns[entry] = list(pa.schema(dt_.schema().to_arrow()).names)
+        return snap
 
     def garbage_collect(self, keep_snapshots: int = KEEP_SNAPSHOTS) -> int:
         """Maintenance after a commit: drop snapshot files past the retention (the live one and the
@@ -513,12 +520,12 @@ class Warehouse:
             if all(self.fs.exists(self.path(f)) for files in s.tables.values() for f in files):
                 self._write_text_atomic(CURRENT, s.id + "\n")
                 return f"{CURRENT} now names snapshot {s.id} (created {s.created_at} by run {s.run_id})"
-        versions, files = self.pin(self._entries_on_disk())
-        if not versions:
-            raise WarehouseError(f"warehouse {self.uri}: no snapshot and no Delta table to repair from")
         sid = str(max([int(Path(p).stem) for p in snaps], default=0) + 1)
-        self.publish(Snapshot(sid, dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "repair", files, versions))
-        return f"no complete snapshot: pinned the latest version of {len(versions)} Delta tables as snapshot {sid}"
+        snap = self.pin(self._entries_on_disk(), "repair", sid)
+        if not snap.versions:
+            raise WarehouseError(f"warehouse {self.uri}: no snapshot and no Delta table to repair from")
+        self.publish(snap)
+        return f"no complete snapshot: pinned the latest version of {len(snap.versions)} Delta tables as snapshot {sid}"
 
 
 def write_parquet(table: pa.Table, path: Path) -> None:

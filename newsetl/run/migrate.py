@@ -10,11 +10,11 @@ queries keep working on the old format and writers stop with a message naming th
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 
 from newsetl import delta
 from newsetl import sql as wsql
+from newsetl.errors import WarehouseError
 from newsetl.run.maintain import republish
 from newsetl.run.publish import publish_duckdb_file
 from newsetl.settings import Settings
@@ -24,28 +24,42 @@ from schemas import TABLES
 log = logging.getLogger("newsetl.migrate")
 
 
-def _convert_tables(wh: Warehouse, snap: Snapshot, run_id: str) -> dict[str, int]:
+REENRICHED = ("article_sectors", "article_entities")  # rebuilt from the articles when their columns changed
+
+
+def _convert_tables(wh: Warehouse, snap: Snapshot, run_id: str) -> tuple[dict[str, int], list[str]]:
+    """Each table of ``snap`` rewritten as a Delta table; returns rows per table and the tables to re-enrich
+    (written by an older schema that lacks a required column only enrichment can fill)."""
     con = wsql.connect(fs=wh.fs if wh.remote else None, memory_limit=wsql.pipeline_memory_limit())
     rows: dict[str, int] = {}
+    redo: list[str] = []
     try:
         for name in TABLES:
             schema = delta.table_schema(name)
             files = wh.files(name, snap)
+            have = set(wsql.file_columns(con, files))
+            lacking = [f.name for f in TABLES[name].schema if f.name not in have and not f.nullable]
+            if files and lacking:
+                if name not in REENRICHED:
+                    raise WarehouseError(f"table {name} of {wh.uri} lacks the required columns {lacking}; it "
+                                         f"cannot be converted: reload its sources into a new warehouse")
+                log.info("migrate: %s lacks %s: rebuilt by a re-enrichment after the conversion", name, lacking)
+                redo.append(name)
+                files = []
             if not files:
                 delta.create(wh.entry_uri(name), schema, delta.partition_by(name), wh.storage.retention_hours)
                 rows[name] = 0
                 continue
             cols = ", ".join(f'"{c}"' for c in schema.names)
-            reader = con.sql(f"select {cols} from {wsql.source_relation(name, files)}").to_arrow_reader(32_000)
-            data = delta.cast_reader(reader, schema)
+            rel = wsql.source_relation(name, files, have)
+            data = delta.cast_reader(con.sql(f"select {cols} from {rel}").to_arrow_reader(32_000), schema)
             delta.write(wh.entry_uri(name), data, mode="overwrite", parts=delta.partition_by(name), run_id=run_id,
                         schema_mode="overwrite")
-            state = wh.entry_state(name)
-            rows[name] = int(con.sql(f"select count(*) from {wsql.source_relation(name, files)}").fetchall()[0][0])
-            log.info("migrate: %s -> Delta version %s (%d rows)", name, state[0] if state else "?", rows[name])
+            rows[name] = int(con.sql(f"select count(*) from {rel}").fetchall()[0][0])
+            log.info("migrate: %s -> Delta table (%d rows)", name, rows[name])
     finally:
         con.close()
-    return rows
+    return rows, redo
 
 
 def migrate(settings: Settings, wait_seconds: float = 0.0) -> str:
@@ -58,17 +72,22 @@ def migrate(settings: Settings, wait_seconds: float = 0.0) -> str:
             return f"no warehouse at {wh.uri}: nothing to migrate"
         if old.format >= FORMAT:
             return f"warehouse {wh.uri} is already made of Delta tables (snapshot {old.id}): nothing to migrate"
-        rows = _convert_tables(wh, old, rid)
-        versions, files = wh.pin(list(TABLES))
-        wh.publish(Snapshot(str(int(old.id) + 1), dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), rid,
-                            files, versions))
+        rows, redo = _convert_tables(wh, old, rid)
+        wh.publish(wh.pin(list(TABLES), rid, str(int(old.id) + 1)))
         res = republish(wh, rid)  # marts as Delta tables, checked like any commit
         removed = _remove_old_format(wh, res.snapshot)
         publish_duckdb_file(wh)
+    note = ""
+    if redo:  # after the lock is released (re-enrichment takes it)
+        from newsetl.run.reenrich import reenrich
+
+        counts = reenrich(settings, wait_seconds=max(wait_seconds, 60.0))
+        note = (f"; {', '.join(redo)} rebuilt from the {counts['articles']} articles by a re-enrichment "
+                f"(their stored columns predate the current schema)")
     log.info("migrate: warehouse %s converted to Delta Lake (snapshot %s)", wh.uri, res.snapshot.id)
     return (f"converted warehouse {wh.uri} to Delta Lake tables: snapshot {old.id} -> {res.snapshot.id}, "
             f"{sum(rows.values())} rows in {len(rows)} tables, {len(wsql.mart_names())} marts; "
-            f"{removed} old-format files removed")
+            f"{removed} old-format files removed{note}")
 
 
 def _remove_old_format(wh: Warehouse, live: Snapshot) -> int:

@@ -64,7 +64,7 @@ def connect(wh_path: Path | str, snap: Snapshot | None = None) -> Any:
     wh = Warehouse(wh_path)
     snap = snap or wh.snapshot()
     con = wsql.connect()
-    wsql.create_views(con, *wsql.split_snapshot(wh, snap.tables))
+    wsql.snapshot_views(con, wh, snap)
     return con
 
 
