@@ -258,3 +258,17 @@ def _snapshot_tables(wh: Warehouse, sid: str) -> dict[str, list[str]]:
     from newsetl.store import SNAPSHOT_DIR, Snapshot
 
     return Snapshot.from_json((Path(wh.root) / SNAPSHOT_DIR / f"{sid}.json").read_text()).tables
+
+
+def test_a_first_commit_that_died_is_not_taken_for_a_damaged_warehouse(tmp_path: Path) -> None:
+    """Nothing was ever published: the next commit empties what the dead one wrote and starts snapshot 1."""
+    wh = Warehouse(tmp_path / "wh")
+    uri = {"a#0": "a", "x#0": "x"}
+    wh.begin_write("r-dead")
+    wh.ensure_tables()
+    wh.write_entry("articles", _articles(["x#0"], uri, None, "r-dead"), mode="append")
+    assert not wh.exists()
+    commit(wh, _stage(tmp_path, "r1", {"articles": _articles(["a#0"], uri, None, "r1")}))
+    assert wh.snapshot().id == "1"
+    assert _delta_rows(wh, "articles") == [("a#0", "t")]
+    assert _count(wh, "select article_id from articles") == [("a#0",)]
