@@ -121,3 +121,12 @@ def quiet_environment() -> None:
     """Set the environment defaults newsetl runs with (telemetry off, quiet logs)."""
     for k, v in QUIET_DEFAULTS.items():
         os.environ.setdefault(k, v)
+
+
+def strict_errors() -> bool:
+    """``$NEWSETL_STRICT=1``: re-raise unexpected exceptions instead of quarantining the record or file.
+
+    A run must survive a bug in one record (it becomes an ``internal_error`` quarantine row), but a test
+    suite must not: ``tests/conftest.py`` sets it, so an unexpected exception fails the test.
+    """
+    return os.environ.get("NEWSETL_STRICT", "") not in ("", "0")

@@ -131,6 +131,8 @@ def _finish(doc: RawDoc, art: Article, ct: CleanText, body: str, stated_lang: st
     art.comments = ct.comments
     art.embeds = ct.embeds
     art.ledger = ct.ledger
+    if (doc.fields or {}).get("url_unresolved"):  # a relative link with no page to resolve it against
+        art.ledger = {**art.ledger, "relative_url_dropped": (1, 0)}
     if art.source_domain and not art.source_name:
         art.source_name = source_name_for(art.source_domain)
     if art.published_date is None:
