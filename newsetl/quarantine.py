@@ -26,6 +26,7 @@ EXPLANATIONS: dict[str, str] = {
     "not_html": "the .html file holds no markup; check what was saved",
     "html_parse_error": "the HTML could not be parsed; re-save the page",
     "undecodable": "no text encoding fits the bytes; re-export the file as UTF-8",
+    "bad_file_name": "the file name is not valid UTF-8, so it cannot name an article; rename the file",
 }
 
 

@@ -91,3 +91,23 @@ def test_warehouse_inside_the_source_is_not_ingested(tmp_path: Path, sample_dir:
     assert main(["sql", "-w", str(tmp_path / "wh"), "-f", "csv",
                  "select (select count(*) from articles), (select count(*) from quarantine)"]) == 0
     assert capsys.readouterr().out.splitlines()[1] == "1,0"
+
+
+@pytest.mark.parametrize("link", ["source", "warehouse"])
+def test_warehouse_reached_through_a_symlink_is_not_ingested(tmp_path: Path, sample_dir: Path, link: str,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """The source (or the warehouse) named through a symlink: paths are compared resolved on both sides."""
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(next(sample_dir.glob("001_*")), data / "a.txt")
+    (tmp_path / "link").symlink_to(data if link == "source" else data / "wh", target_is_directory=link == "source")
+    if link == "warehouse":
+        (data / "wh").mkdir()
+    src = tmp_path / "link" if link == "source" else data
+    wh = data / "wh" if link == "source" else tmp_path / "link"
+    for _ in range(2):
+        assert main(["run", str(src), "--warehouse", str(wh), "--no-prefect"]) == 0
+    capsys.readouterr()
+    assert main(["sql", "-w", str(wh), "-f", "csv",
+                 "select (select count(*) from articles), (select count(*) from quarantine)"]) == 0
+    assert capsys.readouterr().out.splitlines()[1] == "1,0"
