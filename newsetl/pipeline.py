@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
-import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -565,7 +564,8 @@ def discovery_rejections_batch(plan_: Plan, staged: StagedRun) -> int:
 
 def recover(wh: Warehouse, keep_run: str | None = None, keep_dirs: Iterable[str] = ()) -> None:
     """Tidy what a crashed run left (caller holds the lock): staging and batch folders this run does not
-    use, files no snapshot references, and a ``newsetl.duckdb`` older than the live snapshot."""
+    use, files no snapshot references, and a ``newsetl.duckdb`` that is not the live snapshot's (missing,
+    older, or altered by a reader since it was published)."""
     if not wh.exists():
         return
     root = work_root(wh)
@@ -580,11 +580,10 @@ def recover(wh: Warehouse, keep_run: str | None = None, keep_dirs: Iterable[str]
         remove_tree(d)
     with contextlib.suppress(OSError):  # leftovers are harmless; the next commit collects them again
         wh.garbage_collect()
-    if not wh.remote:
-        db = Path(wh.root) / "newsetl.duckdb"
-        current = Path(wh.path("_state/CURRENT"))
-        if not db.exists() or db.stat().st_mtime < current.stat().st_mtime:
-            publish_duckdb_file(wh)
+    from newsetl import sqlguard
+
+    if not sqlguard.duckdb_file_ok(wh):  # missing, older than the live snapshot, or altered by a reader
+        publish_duckdb_file(wh)
 
 
 def replaced_sources(plan_: Plan, summaries: list[BatchSummary]) -> set[str]:
@@ -665,24 +664,10 @@ def _reason_counts(staged: StagedRun) -> dict[str, int]:
 
 
 def publish_duckdb_file(wh: Warehouse) -> Path | None:
-    """Write ``<warehouse>/newsetl.duckdb`` holding the same views (local warehouses only)."""
-    import duckdb
+    """Write ``<warehouse>/newsetl.duckdb`` holding the same views, checked and read-only (local only)."""
+    from newsetl import sqlguard
 
-    from newsetl import sql as wsql
-
-    if wh.remote:
-        return None
-    target = Path(wh.root) / "newsetl.duckdb"
-    tmp = target.with_name(".newsetl.duckdb.tmp")
-    if tmp.exists():
-        tmp.unlink()
-    con = duckdb.connect(str(tmp))
-    try:
-        wsql.open_warehouse(wh, con)
-    finally:
-        con.close()
-    os.replace(tmp, target)
-    return target
+    return sqlguard.publish_duckdb_file(wh)
 
 
 def reenrich(settings: Settings, *, batch_rows: int = 5000, wait_seconds: float = 0.0) -> dict[str, int]:
