@@ -11,7 +11,7 @@ import os
 import re
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -142,6 +142,14 @@ class DataTestResult:
     name: str
     failing_rows: int
     sample: list[tuple[object, ...]]
+    columns: list[str] = field(default_factory=list)
+
+    def describe(self, limit: int = 3) -> str:
+        """The failing rows by name, ``test: N failing rows: (col=value, ...); ...`` (one line)."""
+        shown = "; ".join("(" + ", ".join(f"{c}={v!r}" for c, v in zip(self.columns, r, strict=False)) + ")"
+                          for r in self.sample[:limit])
+        more = f"; and {self.failing_rows - limit} more" if self.failing_rows > limit else ""
+        return f"{self.name}: {self.failing_rows} failing row{'s' if self.failing_rows != 1 else ''}: {shown}{more}"
 
 
 def run_data_tests(con: duckdb.DuckDBPyConnection) -> list[DataTestResult]:
@@ -150,7 +158,7 @@ def run_data_tests(con: duckdb.DuckDBPyConnection) -> list[DataTestResult]:
     for p in test_files():
         rel = con.sql(p.read_text())
         rows = rel.fetchall()
-        out.append(DataTestResult(p.stem, len(rows), rows[:5]))
+        out.append(DataTestResult(p.stem, len(rows), rows[:5], list(rel.columns)))
     return out
 
 
