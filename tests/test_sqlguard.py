@@ -253,7 +253,7 @@ def test_publish_refuses_a_file_that_fails_its_check(tmp_path: Path, wh: Path,
     w = S.copy_warehouse(wh, tmp_path / "wh")
     before = (w / "newsetl.duckdb").read_bytes()
     monkeypatch.setattr(sqlguard, "expected_views", lambda: ["articles", "a_view_nobody_made"])
-    with pytest.raises(WarehouseError, match="the rebuilt file fails its check .*missing: a_view_nobody_made"):
+    with pytest.raises(WarehouseError, match=r"the rebuilt file fails its check .*missing: a_view_nobody_made"):
         sqlguard.publish_duckdb_file(Warehouse(w))
     assert (w / "newsetl.duckdb").read_bytes() == before
     assert not (w / ".newsetl.duckdb.tmp").exists()
