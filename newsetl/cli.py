@@ -163,12 +163,15 @@ def print_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str) 
     else:
         from rich.console import Console
         from rich.table import Table
+        from rich.text import Text
 
+        # Text, not str: a value like "[/bold]" is data, never rich markup
         table = Table(show_lines=False, header_style="bold")
         for c in columns:
-            table.add_column(c, overflow="fold")
+            table.add_column(Text(str(c)), overflow="fold")
         for r in rows:
-            table.add_row(*["NULL" if v is None else str(_jsonable(v)) for v in r])
+            table.add_row(*[Text("NULL" if v is None else str(v if isinstance(v, float) else _jsonable(v)))
+                            for v in r])
         Console(file=out, width=max(100, min(220, os.get_terminal_size().columns if out.isatty() else 160))).print(table)
         out.write(f"({len(rows)} row{'s' if len(rows) != 1 else ''})\n")
 

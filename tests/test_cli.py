@@ -260,3 +260,11 @@ def test_warehouse_flag_beats_the_config_file_and_env(tmp_path: Path, sample_dir
     monkeypatch.setenv("NEWSETL_WAREHOUSE", str(tmp_path / "from-env"))
     assert main(["run", str(tmp_path / "a.txt"), "--no-prefect", "-c", str(cfg), "-w", str(tmp_path / "flag")]) == 0
     assert [p.name for p in sorted(tmp_path.iterdir()) if p.is_dir()] == ["flag"]
+
+
+def test_table_output_shows_markup_like_values_as_text(warehouse: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """rich parsed cell strings as markup: a value like "[/bold]" raised MarkupError (a traceback)."""
+    assert main(["sql", "-w", str(warehouse), "select '[/bold] closing' as \"[/h]\", '[red]x' as u, "
+                                                "'nan'::double as n"]) == 0
+    out = capsys.readouterr().out
+    assert "[/bold] closing" in out and "[red]x" in out and "[/h]" in out and " nan " in out
