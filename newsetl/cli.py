@@ -180,8 +180,8 @@ def print_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str) 
 def cmd_run(a: argparse.Namespace) -> int:
     settings = _settings(a, workers=a.workers, batch_size=a.batch_size)  # validated before anything starts
     if a.no_prefect:
-        from newsetl.pipeline import run_pipeline
         from newsetl.progress import progress_display
+        from newsetl.run.local import run_pipeline
 
         with progress_display(enabled=False if a.json else None) as progress:
             res = run_pipeline(a.sources, settings, wait_seconds=a.wait, retry_quarantined=a.retry_quarantined,
@@ -195,7 +195,7 @@ def cmd_run(a: argparse.Namespace) -> int:
                                   workers=a.workers, runner=a.runner, dask_address=a.dask_address,
                                   batch_size=a.batch_size, retry_quarantined=a.retry_quarantined,
                                   wait_seconds=a.wait)
-        from newsetl.pipeline import RunResult
+        from newsetl.run.result import RunResult
 
         text = RunResult(**result).summary()
     if a.json:
@@ -255,7 +255,9 @@ def cmd_quarantine(a: argparse.Namespace) -> int:
     from newsetl import quarantine
 
     if a.action == "retry":
-        res = quarantine.retry(_warehouse(a).uri, a.config, reason=a.reason)
+        from newsetl.run.retry import retry
+
+        res = retry(_warehouse(a).uri, a.config, reason=a.reason)
         print(res)
         return 0
     con = _open(a)
@@ -265,7 +267,7 @@ def cmd_quarantine(a: argparse.Namespace) -> int:
 
 
 def cmd_enrich(a: argparse.Namespace) -> int:
-    from newsetl.pipeline import reenrich
+    from newsetl.run.reenrich import reenrich
 
     _warehouse(a)
     counts = reenrich(_settings(a))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from newsetl.pipeline import reenrich, run_pipeline
+from newsetl.run import reenrich, run_pipeline
 from newsetl.settings import REPO_ROOT, load_settings
 from tests.helpers import query
 

@@ -25,8 +25,9 @@ from typing import Any
 import pytest
 
 from newsetl import cli
-from newsetl import pipeline as pl
+from newsetl import run as pl
 from newsetl.ingest.discover import printable_name
+from newsetl.run import planning
 from newsetl.settings import load_settings
 from tests.reliability import _support as S
 
@@ -254,7 +255,7 @@ def test_file_vanishing_between_plan_and_read(tmp_path: Path, monkeypatch: pytes
         shutil.copy(S.SAMPLE_DIR / name, src / name)
     doomed = src / "doomed.txt"
     shutil.copy(S.SAMPLE_DIR / GOOD[2], doomed)
-    real_plan = pl.plan
+    real_plan = planning.plan
 
     def plan_then_delete(*a: Any, **kw: Any) -> pl.Plan:
         p = real_plan(*a, **kw)
@@ -262,7 +263,7 @@ def test_file_vanishing_between_plan_and_read(tmp_path: Path, monkeypatch: pytes
         doomed.unlink()
         return p
 
-    monkeypatch.setattr(pl, "plan", plan_then_delete)
+    monkeypatch.setattr(planning, "plan", plan_then_delete)
     res = pl.run_pipeline([str(src)], load_settings(None, warehouse=str(tmp_path / "wh"),
                                                     validate_data_docs=False, workers=1))
     assert (res.articles_loaded, res.quarantined, res.quarantine_reasons) == (2, 1, {"unreadable": 1})

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from newsetl import cli
-from newsetl import pipeline as pl
+from newsetl.run import finalize
 from newsetl.store import Warehouse
 from tests.reliability import _support as S
 
@@ -72,7 +72,7 @@ def test_failure_after_the_commit_says_the_run_was_committed(tmp_path: Path, mon
     def docs_fail(*a: object, **k: object) -> None:
         raise OSError(28, "No space left on device (simulated)", str(tmp_path / "wh" / "data_docs"))
 
-    monkeypatch.setattr(pl, "build_docs", docs_fail)
+    monkeypatch.setattr(finalize, "build_docs", docs_fail)
     code = cli.main(["run", str(src), "-w", str(tmp_path / "wh"), "--no-prefect", "-c", _cfg(tmp_path, docs=True)])
     err = capsys.readouterr().err
     assert Warehouse(tmp_path / "wh").snapshot().id == "1"  # the commit happened

@@ -13,9 +13,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from newsetl import pipeline
 from newsetl import sql as wsql
 from newsetl.errors import ValidationFailed
+from newsetl.run import gate
 from tests.warehouse.tiny import article, rows, tables, views
 
 DAY = dt.date(2024, 3, 1)
@@ -35,7 +35,7 @@ def test_a_share_that_rounds_to_zero_passes_every_data_test_and_mart_suite(crowd
     assert rows(crowded, "select share from sector_by_source where sector = 'health'") == [(0.0,)]
     assert rows(crowded, "select overlap from sector_cooccurrence where sector_a = 'energy' and sector_b = 'trade'") == [(0.0,)]
     assert {r.name: r.failing_rows for r in wsql.run_data_tests(crowded) if r.failing_rows} == {}
-    pipeline.check_marts(crowded)  # the gate before a commit: SQL data tests and GX mart suites
+    gate.check_marts(crowded)  # the gate before a commit: SQL data tests and GX mart suites
 
 
 def test_a_share_off_by_more_than_its_rounding_is_named(crowded: duckdb.DuckDBPyConnection) -> None:
@@ -46,7 +46,7 @@ def test_a_share_off_by_more_than_its_rounding_is_named(crowded: duckdb.DuckDBPy
         sql = (wsql.SQL_DIR / "tests" / "share_in_range.sql").read_text()
         assert rows(crowded, sql) == [("sector_daily", "2024-03-01", "health", 1, 1, 0.0001, 2 * N - 1, 1 / (2 * N - 1))]
         with pytest.raises(ValidationFailed) as exc:
-            pipeline.check_marts(crowded)
+            gate.check_marts(crowded)
         assert ("share_in_range: 1 failing row: (mart='sector_daily', period='2024-03-01', sector='health', "
                 "articles=1, unique_stories=1, share=0.0001, period_articles=40001, expected_share=") in str(exc.value)
     finally:
