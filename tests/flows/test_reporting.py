@@ -8,7 +8,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from flows.reporting import md, run_summary_markdown
-from newsetl.pipeline import RunResult
+from newsetl.run.result import RunResult
 
 HOSTILE = "wh |<b>bold</b> *em* _u_ `code` [link](http://e.x) ~~s~~ \\ & &amp; <script>alert(1)</script>"
 
