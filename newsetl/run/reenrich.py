@@ -54,7 +54,9 @@ def reenrich(settings: Settings, *, batch_rows: int = 5000, wait_seconds: float 
                 tbl = tbl.append_column(PARTITION_COLUMN, pa.array([part[a] for a in tbl["article_id"].to_pylist()],
                                                                    pa.string()))
                 write_parquet(cast_to_schema(tbl, name), staged.table_dir(name) / f"b{i:06d}.parquet")
-                counts[name] += tbl.num_rows
+                # article_sectors keeps every scored candidate; count the tags (the rows the marts count)
+                counts[name] += (int(pc.sum(tbl["tagged"]).as_py() or 0) if name == "article_sectors"
+                                 else tbl.num_rows)
             counts["articles"] += arts.num_rows
         con.close()
         commit(wh, staged, check=check_marts)
