@@ -227,7 +227,11 @@ def cmd_sql(a: argparse.Namespace) -> int:
     from newsetl import sqlguard
 
     sqlguard.check_query(a.query)  # refuse a query that writes before the warehouse is even opened
-    got = sqlguard.run_query(_open(a), a.query)
+    con = _open(a)
+    try:
+        got = sqlguard.run_query(con, a.query)
+    finally:
+        con.close()  # never leave a DuckDB connection for a later fork to inherit
     if got is not None:
         print_rows(*got, a.format)
     return 0
@@ -235,10 +239,14 @@ def cmd_sql(a: argparse.Namespace) -> int:
 
 def cmd_tables(a: argparse.Namespace) -> int:
     con = _open(a)
-    rows = con.sql(
-        "select table_name as view, string_agg(column_name || ' ' || lower(data_type), ', ' order by ordinal_position) "
-        "as columns from information_schema.columns group by table_name order by table_name"
-    ).fetchall()
+    try:
+        rows = con.sql(
+            "select table_name as view, string_agg(column_name || ' ' || lower(data_type), ', ' "
+            "order by ordinal_position) as columns from information_schema.columns group by table_name "
+            "order by table_name"
+        ).fetchall()
+    finally:
+        con.close()
     print_rows(["view", "columns"], rows, "table")
     return 0
 
@@ -261,7 +269,10 @@ def cmd_quarantine(a: argparse.Namespace) -> int:
         print(res)
         return 0
     con = _open(a)
-    cols, rows = quarantine.listing(con, explain=a.action == "explain", reason=a.reason, limit=a.limit)
+    try:
+        cols, rows = quarantine.listing(con, explain=a.action == "explain", reason=a.reason, limit=a.limit)
+    finally:
+        con.close()
     print_rows(cols, rows, a.format)
     return 0
 

@@ -127,7 +127,10 @@ ALLOWED = [
 @pytest.mark.parametrize(("query", "rows"), ALLOWED, ids=[q for q, _ in ALLOWED])
 def test_reads_are_allowed(wh: Path, query: str, rows: list[tuple[Any, ...]]) -> None:
     con = sqlguard.read_only_connection(Warehouse(wh))
-    got = sqlguard.run_query(con, query)
+    try:
+        got = sqlguard.run_query(con, query)
+    finally:
+        con.close()
     assert got is not None and got[1] == rows
 
 
@@ -142,15 +145,22 @@ def test_other_files_can_be_read_and_joined(wh: Path, tmp_path: Path, capsys: py
 
 
 def test_explain_of_a_select_is_allowed(wh: Path) -> None:
-    got = sqlguard.run_query(sqlguard.read_only_connection(Warehouse(wh)), "explain select count(*) from articles")
+    con = sqlguard.read_only_connection(Warehouse(wh))
+    try:
+        got = sqlguard.run_query(con, "explain select count(*) from articles")
+    finally:
+        con.close()
     assert got is not None and got[0] == ["explain_key", "explain_value"]
 
 
 def test_the_connection_cannot_change_its_settings(wh: Path) -> None:
     con = sqlguard.read_only_connection(Warehouse(wh))
-    with pytest.raises(duckdb.InvalidInputException, match="the configuration has been locked"):
-        con.execute("set enable_external_access = false")
-    assert con.sql("select current_setting('autoinstall_known_extensions')").fetchall() == [(False,)]
+    try:
+        with pytest.raises(duckdb.InvalidInputException, match="the configuration has been locked"):
+            con.execute("set enable_external_access = false")
+        assert con.sql("select current_setting('autoinstall_known_extensions')").fetchall() == [(False,)]
+    finally:
+        con.close()
 
 
 # ---------------------------------------------------------------------------------------------------
