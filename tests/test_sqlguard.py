@@ -267,3 +267,12 @@ def test_publish_refuses_a_file_that_fails_its_check(tmp_path: Path, wh: Path,
         sqlguard.publish_duckdb_file(Warehouse(w))
     assert (w / "newsetl.duckdb").read_bytes() == before
     assert not (w / ".newsetl.duckdb.tmp").exists()
+
+
+def test_expected_views_are_the_views_open_warehouse_creates(wh: Path) -> None:
+    con = sqlguard.read_only_connection(Warehouse(wh))
+    try:
+        names = sorted(r[0] for r in con.sql("select view_name from duckdb_views() where not internal").fetchall())
+    finally:
+        con.close()
+    assert names == sqlguard.expected_views()
