@@ -344,9 +344,11 @@ def test_volume_alone_never_wedges_the_warehouse(tmp_path: Path) -> None:
     src = tmp_path / "src"
     src.mkdir()
     notice = ("Local notice {i}: the town council met on a quiet evening and discussed parking spaces near the "
-              "market square.")
+              "market square, the opening hours of the library, a new bench by the pond and the date of the "
+              "summer fair, and agreed to meet again next month.")  # more than extract.min_body_words
     energy = ("The electricity grid and the new power plant: energy ministers discussed oil and gas pipelines, fuel "
-              "prices and solar power generation capacity.")
+              "prices and solar power generation capacity, and the town council heard how the new plant will "
+              "feed the grid from next winter onwards.")
     with open(src / "wire.jsonl", "w", encoding="utf-8") as fh:
         for i in range(20_001):
             fh.write(json.dumps({"title": f"Notice {i}", "source": "Town Crier",
