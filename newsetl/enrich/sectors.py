@@ -52,7 +52,7 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 
 from newsetl.enrich._morph import term_variants
-from newsetl.enrich._phrases import Hit, Pattern, PhraseIndex, leftmost_longest, make_pattern
+from newsetl.enrich._phrases import Hit, Pattern, PhraseIndex, is_acronym, leftmost_longest, make_pattern
 from newsetl.enrich.taxonomy import Taxonomy
 from schemas.tables import ARTICLE_SECTORS
 
@@ -89,6 +89,7 @@ class _Term:
     weight: float
     label: str  # evidence label: the configured term (stems show the surface word)
     prefix: bool
+    acronym: bool = False  # written in capitals: matched case-exactly
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +133,8 @@ class SectorMatcher:
         for i, sector in enumerate(taxonomy.sectors):
             for term, weight in sector.terms.items():
                 prefix = term.strip().endswith("*")
-                info = _Term(i, float(weight), term.strip().rstrip("*").casefold(), prefix)
+                info = _Term(i, float(weight), term.strip().rstrip("*").casefold(), prefix,
+                             is_acronym(term.strip().rstrip("*")))
                 patterns.extend(make_pattern(v, info) for v in term_variants(term))
             for phrase in sector.exclusions:
                 patterns.extend(make_pattern(v, _Exclusion(i)) for v in term_variants(phrase))
@@ -148,12 +150,21 @@ class SectorMatcher:
     def _kept_hits(self, text: str) -> dict[int, list[Hit]]:
         per_sector: dict[int, list[Hit]] = {}
         excluded: dict[int, list[tuple[int, int]]] = {}
+        acronyms = False
+        links = _has_links(text)
         for h in self._index.find(text):
             p = h.payload
             if isinstance(p, _Term):
+                if h.start > 1 and text[h.start - 1] == "." and text[h.start - 2].isalnum():
+                    continue  # inside a dotted identifier: "CBS.MW", "RNWK.O", "example.com"
+                if links and _in_link(text, h.start):
+                    continue  # a word of a web address: ".../stocks/quickinfo/fullquote"
+                acronyms = acronyms or p.acronym
                 per_sector.setdefault(p.sector, []).append(h)
             elif isinstance(p, _Exclusion):
                 excluded.setdefault(p.sector, []).append((h.start, h.end))
+        if acronyms:
+            _confirm_capital_acronyms(text, per_sector)
         kept: dict[int, list[Hit]] = {}
         for si, hits in per_sector.items():
             if si in excluded:
@@ -162,6 +173,8 @@ class SectorMatcher:
             hits = leftmost_longest(hits)
             if hits:
                 kept[si] = hits
+        if len(kept) > 1:
+            kept = _drop_contained(kept)
         return kept
 
     def tag(self, title: str | None, body: str, all_scores: bool = False) -> list[SectorHit]:
@@ -220,12 +233,92 @@ class SectorMatcher:
         return hit.score >= self._thresholds[self._ids.index(hit.sector)]
 
 
+_LINK_MARKS = ("://", "www.", "=/", "href=")
+
+
+def _has_links(text: str) -> bool:
+    return any(m in text for m in _LINK_MARKS)
+
+
+def _in_link(text: str, pos: int) -> bool:
+    """True when ``pos`` lies in a whitespace-delimited token that is a web address or an HTML attribute."""
+    start = max(text.rfind(" ", 0, pos), text.rfind("\n", 0, pos)) + 1
+    end = min((i for i in (text.find(" ", pos), text.find("\n", pos)) if i >= 0), default=len(text))
+    token = text[start:end].casefold()
+    return any(m in token for m in _LINK_MARKS)
+
+
+def _caps_line(text: str, pos: int) -> tuple[int, bool]:
+    """(start of the line holding ``pos``, whether that line is written in capitals only)."""
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    line = text[start : end if end >= 0 else len(text)]
+    return start, not any(c.islower() for c in line)
+
+
+def _confirm_capital_acronyms(text: str, per_sector: dict[int, list[Hit]]) -> None:
+    """Drop acronym hits in an ALL-CAPS line (a wire headline) that nothing else confirms.
+
+    In "WHO WILL WIN THE CUP FINAL" or "COMPUTER AIDS SALES" the capitals say nothing: an acronym term
+    (WHO, AIDS, SEC) in a line without lower-case letters counts only when the same term also occurs in
+    mixed-case text of the document ("OPEC OUTPUT RISES" + "OPEC said"), or when the whole document is
+    in capitals (then case cannot tell and the hit stays)."""
+    if not any(c.islower() for c in text):
+        return
+    confirmed: set[str] = set()
+    in_caps: list[tuple[int, Hit]] = []
+    for si, hits in per_sector.items():
+        for h in hits:
+            t: _Term = h.payload  # type: ignore[assignment]
+            if not t.acronym:
+                continue
+            if _caps_line(text, h.start)[1]:
+                in_caps.append((si, h))
+            else:
+                confirmed.add(t.label)
+    for si, h in in_caps:
+        if h.payload.label not in confirmed:  # type: ignore[attr-defined]
+            per_sector[si] = [x for x in per_sector[si] if x is not h]
+    for si in [si for si, hits in per_sector.items() if not hits]:
+        del per_sector[si]
+
+
+def _drop_contained(kept: dict[int, list[Hit]]) -> dict[int, list[Hit]]:
+    """Drop a hit that lies strictly inside a longer hit of another sector: the longer phrase says what
+    the words mean ("oil exports" is energy, so its "exports" is no trade evidence; "export earnings" is
+    trade, not company earnings)."""
+    flat = sorted(((h.start, -h.end, si, h) for si, hits in kept.items() for h in hits),
+                  key=lambda x: (x[0], x[1]))
+    best: dict[int, int] = {}  # sector -> the largest end of its hits started so far
+    top = -1
+    drop: set[int] = set()
+    for start, neg_end, si, h in flat:
+        end = -neg_end
+        if end <= top:
+            for other, other_end in best.items():
+                if other != si and other_end >= end:
+                    # a hit of ``other`` started at or before ``start`` and reaches ``end``; identical spans
+                    # (two sectors sharing a word) are not containment
+                    if any(o.start <= start and o.end >= end and (o.end - o.start) > (end - start)
+                           for o in kept[other]):
+                        drop.add(id(h))
+                        break
+        if end > best.get(si, -1):
+            best[si] = end
+        top = max(top, end)
+    if not drop:
+        return kept
+    out = {si: [h for h in hits if id(h) not in drop] for si, hits in kept.items()}
+    return {si: hits for si, hits in out.items() if hits}
+
+
 # what may stand between two items of an enumeration: "trade, energy", "security and defence",
 # "defense, as well as cultural", "railways & aviation"
 # One item that is no sector term may sit in between: "military, technical and banking sectors".
-_SEP = r"\s*(?:[,;/&،]|\s)\s*(?:(?:and|or|as well as|&|и|или|а также|اور|و)\s+)?"
-_LIST_GAP = re.compile(_SEP + r"(?:\w+\s*[,،]\s*(?:(?:and|or|и|или|اور|و)\s+)?|\w+\s+(?:and|or|и|или|اور|و)\s+)?",
-                       re.IGNORECASE)
+# An enumeration never crosses a line break (a headline and the lead are not one list).
+_SEP = r"[^\S\n]*(?:[,;/&،]|[^\S\n])[^\S\n]*(?:(?:and|or|as well as|&|и|или|а также|اور|و)[^\S\n]+)?"
+_LIST_GAP = re.compile(_SEP + r"(?:\w+[^\S\n]*[,،][^\S\n]*(?:(?:and|or|и|или|اور|و)[^\S\n]+)?"
+                       r"|\w+[^\S\n]+(?:and|or|и|или|اور|و)[^\S\n]+)?", re.IGNORECASE)
 
 
 def _listed_hits(text: str, kept: dict[int, list[Hit]], min_sectors: int,
