@@ -218,7 +218,7 @@ class SectorMatcher:
         out: list[SectorHit] = []
         for si, sal, hits, counts, is_listed, anchor in scored:
             strength = 1.0 - math.exp(-(sal / length) / sc.scale)
-            share = 1.0 if is_listed or top <= 0 else min(1.0, sal / top / dominance)
+            share = 1.0 if is_listed or top <= 0 else min(1.0, sal / top / dominance) ** sc.share_exponent
             score = round(strength * share * anchor, 4)
             ranked = sorted(counts.items(), key=lambda kv: -kv[1])  # stable: first seen first on ties
             evidence = "; ".join(f"{k} x{n}" for k, n in ranked)

@@ -68,6 +68,12 @@ class Scoring(_Model):
         description="a shorter list (2 sectors) counts when one of these words is near it ('cooperation in ...')",
     )
     list_cue_window: int = Field(default=60, ge=0, description="characters around a list searched for a cue")
+    share_exponent: float = Field(
+        default=1.0,
+        ge=1.0,
+        description="the share factor is min(1, share / dominance) ** share_exponent: above 1 a second sector "
+        "needs a larger part of the main sector's evidence",
+    )
     long_article_relief: bool = Field(
         default=True,
         description="long articles (> ref_words) need proportionally less share: dominance / length factor",
