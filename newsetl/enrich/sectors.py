@@ -128,6 +128,7 @@ class SectorMatcher:
     def __init__(self, taxonomy: Taxonomy) -> None:
         self.taxonomy = taxonomy
         self._ids = taxonomy.ids
+        self._context = {i for i, sec in enumerate(taxonomy.sectors) if sec.context}
         self._thresholds = [taxonomy.threshold(s) for s in taxonomy.sectors]
         patterns: list[Pattern] = []
         for i, sector in enumerate(taxonomy.sectors):
@@ -181,7 +182,7 @@ class SectorMatcher:
         """Sectors of one document, best first; ``all_scores`` also returns the untagged scored ones."""
         text, title_len = compose_text(title, body)
         kept = self._kept_hits(text)
-        if not kept:
+        if not kept or all(si in self._context for si in kept):
             return []
         sc = self.taxonomy.scoring
         listed = _listed_hits(text, kept, sc.list_min_sectors, self._cue, sc.list_cue_window)
@@ -213,10 +214,12 @@ class SectorMatcher:
             is_listed = any((si, h.start) in listed for h in hits)
             anchor = 1.0 if sc.anchor_weight <= 0 else min(1.0, max(weights.values()) / sc.anchor_weight)
             scored.append((si, mass * spread, hits, counts, is_listed, anchor))
-        top = max(sal for _, sal, *_ in scored)
+        top = max(sal * (sc.context_weight if si in self._context else 1.0) for si, sal, *_ in scored)
         dominance = sc.dominance / length if sc.long_article_relief else sc.dominance
         out: list[SectorHit] = []
         for si, sal, hits, counts, is_listed, anchor in scored:
+            if si in self._context:
+                continue  # evidence for the share only: never stored
             strength = 1.0 - math.exp(-(sal / length) / sc.scale)
             share = 1.0 if is_listed or top <= 0 else min(1.0, sal / top / dominance) ** sc.share_exponent
             score = round(strength * share * anchor, 4)
@@ -295,14 +298,14 @@ def _drop_contained(kept: dict[int, list[Hit]]) -> dict[int, list[Hit]]:
     for start, neg_end, si, h in flat:
         end = -neg_end
         if end <= top:
+            # a hit of another sector started at or before ``start`` and reaches ``end``; identical spans
+            # (two sectors sharing a word) are not containment
             for other, other_end in best.items():
-                if other != si and other_end >= end:
-                    # a hit of ``other`` started at or before ``start`` and reaches ``end``; identical spans
-                    # (two sectors sharing a word) are not containment
-                    if any(o.start <= start and o.end >= end and (o.end - o.start) > (end - start)
-                           for o in kept[other]):
-                        drop.add(id(h))
-                        break
+                if other != si and other_end >= end and any(
+                        o.start <= start and o.end >= end and (o.end - o.start) > (end - start)
+                        for o in kept[other]):
+                    drop.add(id(h))
+                    break
         if end > best.get(si, -1):
             best[si] = end
         top = max(top, end)
