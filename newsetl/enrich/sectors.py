@@ -6,7 +6,12 @@ as spaces; every hit is word-bounded. Each configured term also matches its infl
 plural, Russian cases, Urdu plural/oblique); ``stem*`` terms match any word starting with the stem.
 Within one sector, overlapping hits keep the leftmost-longest ("gas pipeline" counts once, not as
 "gas" + "pipeline"); a hit inside one of the sector's exclusion phrases ("trade union", "youthful
-energy") is dropped. Different sectors may share a span.
+energy") is dropped. Different sectors may share a span, but a hit strictly inside a longer hit of another sector is dropped
+("oil exports" is energy, its "exports" no trade evidence). Hits inside web addresses and dotted
+identifiers ("CBS.MW", ".../stocks/quickinfo") are dropped; an acronym term in an ALL-CAPS line (a wire
+headline: "WHO WILL WIN") counts only when the same acronym also occurs in mixed-case text. Context
+sectors (``context: true``: sport, entertainment) are scored and take part in the share, but are never
+returned: a celebrity taken to hospital is an entertainment story, so health has a small share of it.
 
 Score of sector ``s`` in a document of ``W`` words (parameters under ``scoring:`` in the YAML)::
 
@@ -18,7 +23,8 @@ Score of sector ``s`` in a document of ``W`` words (parameters under ``scoring:`
     salience  = spread * sum over distinct terms t of  w_t * (zone_t + ln n_t)   # n_t occurrences
     spread    = 1 + spread_bonus * min(paragraphs_with_hits - 1, spread_cap)
     strength  = 1 - exp(-(salience / max(1, W / ref_words) ** length_exponent) / scale)
-    share     = salience / the salience of the document's most salient sector
+    share     = (salience / the salience of the document's most salient sector) ** share_exponent
+                (a context sector's salience counts x context_weight)
     dominance = scoring.dominance / max(1, W / ref_words) ** length_exponent   # long_article_relief:
                 a long report covers several subjects, so a sector needs a smaller share of the top one
     anchor    = min(1, (weight of the sector's strongest matched term) / anchor_weight)
@@ -191,6 +197,7 @@ class SectorMatcher:
         words = len(text.split())
         length = max(1.0, words / sc.ref_words) ** sc.length_exponent
         breaks = [m.start() for m in _NEWLINE.finditer(text)]
+        named = _company_hits(text, kept)
         scored: list[tuple[int, float, list[Hit], dict[str, int], bool, float]] = []
         for si, hits in kept.items():
             counts: dict[str, int] = {}
@@ -201,7 +208,7 @@ class SectorMatcher:
                 t: _Term = h.payload  # type: ignore[assignment]
                 label = h.surface if t.prefix else t.label
                 counts[label] = counts.get(label, 0) + 1
-                w = t.weight * (sc.name_weight if _in_company_name(text, h) else 1.0)
+                w = t.weight * (sc.name_weight if h.start in named else 1.0)
                 if (si, h.start) in listed:
                     w = max(w, sc.list_weight)
                 weights[label] = max(weights.get(label, 0.0), w)
@@ -249,6 +256,39 @@ def _in_link(text: str, pos: int) -> bool:
     end = min((i for i in (text.find(" ", pos), text.find("\n", pos)) if i >= 0), default=len(text))
     token = text[start:end].casefold()
     return any(m in token for m in _LINK_MARKS)
+
+
+_CAP_WORD_BEFORE = re.compile(r"(?:[A-Z][\w.'&-]*[ \t]+){1,2}$")
+
+
+def _company_hits(text: str, kept: dict[int, list[Hit]]) -> set[int]:
+    """Starts of the hits that are part of a company name: "Allied Minerals Corp" (a name suffix follows),
+    "XYZ Industries", and every other mention of a name found so: "ALLIED MINERALS" in the headline,
+    "Allied Minerals said" later."""
+    named: set[int] = set()
+    names: set[str] = set()
+    for hits in kept.values():
+        for h in hits:
+            if _in_company_name(text, h):
+                named.add(h.start)
+                m = _CAP_WORD_BEFORE.search(text, max(0, h.start - 60), h.start)
+                if m:
+                    names.add(" ".join(text[m.start() : h.end].split()).casefold())
+    if names:
+        low = text.casefold()
+        if len(low) == len(text):
+            spans = [(i, i + len(n)) for n in names for i in _find_all(low, n)]
+            for hits in kept.values():
+                named.update(h.start for h in hits if any(s <= h.start and h.end <= e for s, e in spans))
+    return named
+
+
+def _find_all(text: str, sub: str) -> list[int]:
+    out, i = [], text.find(sub)
+    while i >= 0:
+        out.append(i)
+        i = text.find(sub, i + 1)
+    return out
 
 
 def _caps_line(text: str, pos: int) -> tuple[int, bool]:
