@@ -28,7 +28,9 @@ Also printed per subset:
 ``wire`` is a six-sector set (trade, energy, finance_banking, agriculture_food, transport_infrastructure,
 industry_mining = metals and mining) of English business copy labelled article by article in
 ``bench/labels/wire_sectors.jsonl`` (ids into the BBC and AG News corpora; see bench/labels/README.md):
-per-sector P/R/F1 over the six, macro-F1.
+per-sector P/R/F1 over the six, macro-F1. ``wire_ag2`` is a second such set (360 more AG News Business
+items, ``bench/labels/wire_ag2_sectors.jsonl``); ``wire_caps`` is both sets dressed as agency copy (ALL-CAPS
+headline, a dateline, a trailing "Reuters" line) with the same labels.
 
 BBC has no ``sector_mapping.json``; its folders map like the other corpora's labels (business: broad
 economic; tech: science_technology, strong; politics: none; sport, entertainment: negative).
