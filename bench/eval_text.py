@@ -3,8 +3,9 @@
     python bench/eval_text.py [--corpora ../shared/corpora] [--only NAME ...] [--show N] [--json out.json]
 
 Every record goes the way ``process_batch`` sends it: written to a temporary file, read by
-``newsetl.ingest.read_source`` (format sniffing, the record field mapping), ``extract_article`` with
-the run's settings, then the batch's cross-record title pass (``finish_batch_titles``, when present).
+``newsetl.ingest.read_source`` (format sniffing, the record field mapping), then
+``newsetl.clean_extract.clean_extract_batch`` with the run's settings (clean, extract, the batch's
+cross-record title pass), all files of one corpus layout in one batch.
 Scores use ``../shared/eval/metrics.py``. Printed per corpus:
 
 - ``ur_bbc_urdu_dated``: Urdu headline + date; title exact (the field must survive the normaliser),
@@ -99,16 +100,18 @@ class Runner:
             got, rej = read_source(SourceFile(str(p), st.st_size, st.st_mtime, str(root)), self.settings.ingest)
             docs.extend(got)
             reasons.update(r.reason for r in rej)
-        arts = []
-        cfg = getattr(self.settings, "extract", None)
-        for d in docs:
-            try:
-                arts.append(article_mod.extract_article(d, config=cfg) if cfg is not None else article_mod.extract_article(d))
-            except TerminalError as exc:
-                reasons[exc.reason] += 1
-        hook: Callable[..., Any] | None = getattr(article_mod, "finish_batch_titles", None)
-        if hook is not None:
-            hook(arts, cfg)
+        try:
+            from newsetl.clean_extract import clean_extract_batch
+        except ImportError:  # before the clean/extract split: the loop process_batch ran
+            arts = []
+            for d in docs:
+                try:
+                    arts.append(article_mod.extract_article(d))
+                except TerminalError as exc:
+                    reasons[exc.reason] += 1
+        else:
+            arts, rej = clean_extract_batch(docs, self.settings.extract)
+            reasons.update(r.reason for r in rej)
         self.cpu += time.process_time() - t0
         self.records += len(docs)
         return {(a.source_uri, int(a.article_id.rsplit("#", 1)[1])): a for a in arts}, reasons
@@ -383,7 +386,8 @@ def _page_record(raw: str) -> tuple[str, str, str, str | None] | None:
     if len(body.split()) < 60:
         return None
     canon = root.xpath("//link[@rel='canonical']/@href") or root.xpath("//meta[@property='og:url']/@content")
-    return title, gold, body, (canon[0] if canon else None)
+    url = canon[0] if canon and canon[0].startswith("http") else None  # HTTrack rewrote some to "index.html"
+    return title, gold, body, url
 
 
 def _half(gold: str) -> str:

@@ -20,6 +20,8 @@ class Reason(StrEnum):
     NO_TEXT = "no_text"
     NO_ARTICLE = "no_article"
     EMPTY_BODY = "empty_body"
+    TOO_SHORT = "too_short"
+    WRONG_FIELD_TYPE = "wrong_field_type"
     SYMLINK_OUTSIDE_ROOT = "symlink_outside_root"
     UNREADABLE = "unreadable"
     INTERNAL_ERROR = "internal_error"
@@ -42,6 +44,10 @@ EXPLANATIONS: dict[str, str] = {
     Reason.NO_TEXT: "the record has no body text field; map it with ingest.field_map",
     Reason.NO_ARTICLE: "the HTML page holds no article (an index, a redirect or script); nothing to load",
     Reason.EMPTY_BODY: "nothing was left after removing boilerplate",
+    Reason.TOO_SHORT: "fewer words than extract.min_body_words were left after cleaning (a stub, caption or "
+                      "placeholder, not an article); lower extract.min_body_words in the config to load such records",
+    Reason.WRONG_FIELD_TYPE: "a title or body field holds a number, an object or a list of non-strings; fix the "
+                             "export or map the right fields with ingest.field_map, then `newsetl quarantine retry`",
     Reason.SYMLINK_OUTSIDE_ROOT: "a symlink points outside the source folder; set ingest.follow_symlinks_outside_root",
     Reason.UNREADABLE: "the file could not be read (it vanished or permissions); retry when it is back",
     Reason.INTERNAL_ERROR: "newsetl failed on this record: please report it with the detail",

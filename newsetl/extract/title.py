@@ -11,7 +11,9 @@ API (stable):
   * next to a removed site segment, up to two section segments (words of ``section_words`` or the
     page's own ``article:section``): "X - World - DAWN.COM" -> "X", "X | Sports - Geo.tv" -> "X";
   * ``Site: X`` when ``Site`` is the record's own site;
-  * segments in ``learned`` (chrome learned from the data, see below) like site segments.
+  * segments in ``learned`` (chrome learned from the data, see below) like site segments;
+  * with a single `` | `` left, a short capitalised tail ("Headline words | Honolulu Star-Advertiser"):
+    headlines do not use pipes (they do use dashes and colons, which are never cut on shape alone).
 
   Idempotent; never empty when the input has a letter or digit (a strip that would leave nothing is
   not made); None only for input without any.
@@ -33,7 +35,7 @@ from collections.abc import Iterable, Mapping
 from urllib.parse import urlsplit
 
 from newsetl.extract.sources import SourceKnowledge, load_sources, name_key
-from newsetl.extract.textdate import TextDate, date_at, fold, has_digit
+from newsetl.extract.textdate import TextDate, date_at, date_starts, fold, has_digit
 
 __all__ = ["clean_title", "learn_affixes", "split_title_date", "strip_learned", "title_key"]
 
@@ -267,13 +269,32 @@ def clean_title(
     t = _chars(raw)
     if not _has_word(t):
         return None
+    if not learned and ": " not in t and not t.endswith(")") and _SEP.search(t) is None:
+        return t  # no separator, no "Site: ", no "(Site)": nothing to strip (most headlines)
     aff = _Affixes(knowledge or load_sources(), site_names, domain, url, sections, learned)
     for _ in range(4):  # to the fixpoint: what one pass exposes ("X | Site |") the next can strip
         new = _strip(t, aff)
         if new == t:
             break
         t = new
-    return t
+    return _pipe_tail(t)
+
+
+_PIPE = re.compile(r"\s+\|\s+")
+
+
+def _pipe_tail(title: str) -> str:
+    """"Headline words here | Some Site" with one pipe: a short capitalised tail is the site's name even
+    when nothing names it (headlines do not use pipes; dashes and colons they do, so those are left)."""
+    parts = _PIPE.split(title)
+    if len(parts) != 2:
+        return title
+    head, tail = parts[0].strip(), parts[1].strip()
+    if (
+        tail[:1].isupper() or tail[:1].isdigit()
+    ) and _words(tail) <= 5 and len(tail) <= 50 and _words(head) >= 3 and "|" not in head:
+        return head
+    return title
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -361,14 +382,13 @@ def split_title_date(title: str) -> tuple[str, TextDate | None]:
         return title, None
     folded = fold(title)
     n = len(folded)
-    for start in range(max(0, n - 50), n - 3):
+    for cand in date_starts(folded, max(0, n - 50)):
+        start = cand
         c = folded[start]
-        if not c.isalnum():
-            continue
         prev = folded[start - 1] if start else " "
         if prev.isalnum() and c.isdigit() == prev.isdigit():
             continue  # inside a word or a number
-        td = date_at(title, start)
+        td = date_at(folded, start)
         if td is None or folded[td.end :].strip() not in ("", "ء", ".", "|"):
             continue
         head = title[:start]

@@ -18,9 +18,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import xxhash
 
-from newsetl.errors import TerminalError, ValidationFailed
+from newsetl.errors import ValidationFailed
 from newsetl.model import Article, Rejection
-from newsetl.reasons import Reason
 from newsetl.run.common import matchers, now, rejection_rows, suites
 from newsetl.run.planning import FileRef, batch_key
 from newsetl.settings import Settings
@@ -87,10 +86,10 @@ def _hash_file(uri: str, settings: Settings) -> str | None:
 def process_batch(batch_no: int, files: list[FileRef], settings: Settings, work_root: str,
                   known_hashes: dict[str, str] | None = None) -> BatchSummary:
     """Read, clean, extract, sign, enrich and validate one batch; write its tables to its work folder."""
+    from newsetl.clean_extract import clean_extract_batch
     from newsetl.dedup import compute_signatures, normalized_text_hash
     from newsetl.enrich.entities import extract_entities
     from newsetl.enrich.sectors import tag_sectors
-    from newsetl.extract.article import extract_article
     from newsetl.ingest import SourceFile, read_source
     from newsetl.validate import validate_table
 
@@ -142,15 +141,8 @@ def process_batch(batch_no: int, files: list[FileRef], settings: Settings, work_
     secs["ingest"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    arts: list[Article] = []
-    for d in docs:
-        try:
-            arts.append(extract_article(d))
-        except TerminalError as exc:
-            rejections.append(Rejection(d.source_uri, "extract", exc.reason, exc.detail, d.article_id))
-        except Exception as exc:  # a bug must not abort the run: quarantine with the error
-            rejections.append(Rejection(d.source_uri, "extract", Reason.INTERNAL_ERROR,
-                                        f"{type(exc).__name__}: {exc}", d.article_id))
+    arts, extract_rejections = clean_extract_batch(docs, settings.extract)
+    rejections.extend(extract_rejections)
     secs["clean_extract"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
@@ -203,7 +195,7 @@ def process_batch(batch_no: int, files: list[FileRef], settings: Settings, work_
         "comments": {"article_id": [], "position": [], "text": []},
         "embedded_posts": {"article_id": [], "platform": [], "handle": [], "author": [], "text": [],
                            "posted_date": [], "url": []},
-        "cleaning_ledger": {"article_id": [], "rule": [], "hits": [], "chars_removed": []},
+        "cleaning_ledger": {"article_id": [], "rule": [], "hits": [], "chars_removed": [], "spans": []},
     }
     for a in arts:
         if a.article_id not in keep_ids:
@@ -222,6 +214,8 @@ def process_batch(batch_no: int, files: list[FileRef], settings: Settings, work_
             side["cleaning_ledger"]["rule"].append(rule)
             side["cleaning_ledger"]["hits"].append(hits)
             side["cleaning_ledger"]["chars_removed"].append(removed)
+            side["cleaning_ledger"]["spans"].append(
+                None if a.ledger_spans is None or rule not in a.ledger_spans else [list(x) for x in a.ledger_spans[rule]])
     side["raw_documents"] = raw_rows
     side["manifest"] = manifest_rows
     side["quarantine"] = rejection_rows(rejections, when)

@@ -20,7 +20,7 @@ def warm_imports() -> None:
     """Import the heavy libraries once in the parent, so forked workers inherit them (~3 s CPU each)."""
     import importlib
 
-    for mod in ("newsetl.validate.runner", "newsetl.extract.article", "newsetl.extract.html", "trafilatura",
+    for mod in ("newsetl.validate.runner", "newsetl.clean_extract", "newsetl.extract.html", "trafilatura",
                 "newsetl.enrich.sectors", "newsetl.enrich.entities", "newsetl.dedup", "newsetl.ingest"):
         importlib.import_module(mod)
 

@@ -111,7 +111,7 @@ def batch_key(files: list[FileRef], settings: Settings) -> str:
     """Content key of a batch: its files' identity and the settings that shape the output."""
     h = xxhash.xxh3_128()
     h.update(settings.model_dump_json(exclude={"warehouse", "workers"}).encode())
-    for path in (settings.enrich.taxonomy, settings.enrich.entities):
+    for path in (settings.enrich.taxonomy, settings.enrich.entities, settings.extract.sources):
         with contextlib.suppress(OSError):
             h.update(Path(path).read_bytes())
     for f in files:
