@@ -87,21 +87,34 @@ def _sql_str(s: str) -> str:
     return "'" + s.replace("'", "''") + "'"
 
 
+def empty_relation(table: str) -> str:
+    """A typed relation with every column of ``table`` (``schemas/``) and no row."""
+    spec = TABLES[table]
+    cols = [f"null::{duckdb_type(f.type)} as {f.name}" for f in spec.schema]
+    if spec.partitioned:
+        cols.append(f"null::varchar as {PARTITION_COLUMN}")
+    return f"(select {', '.join(cols)} where false)"
+
+
+def with_every_column(table: str, relation: str) -> str:
+    """``relation`` with every column of ``table``'s current schema: a column its files do not have (they
+    were written before the column was added, e.g. article_sectors' ``tagged``, ``rank``, ``is_primary``)
+    reads as NULL instead of failing the views. Filters and projections still reach the Parquet scan."""
+    return f"(select * from {empty_relation(table)} union all by name select * from {relation})"
+
+
 def source_relation(table: str, files: list[str]) -> str:
-    """SQL for the rows of ``table`` in ``files``."""
+    """SQL for the rows of ``table`` in ``files`` (every current column, NULL where a file lacks it)."""
     spec = TABLES[table]
     if not files:
-        cols = [f"null::{duckdb_type(f.type)} as {f.name}" for f in spec.schema]
-        if spec.partitioned:
-            cols.append(f"null::varchar as {PARTITION_COLUMN}")
-        return f"(select {', '.join(cols)} where false)"
+        return empty_relation(table)
     flist = "[" + ", ".join(_sql_str(f) for f in files) + "]"
     if spec.partitioned:
-        return (
+        return with_every_column(table, (
             f"read_parquet({flist}, hive_partitioning = true, "
             f"hive_types = {{'{PARTITION_COLUMN}': varchar}}, union_by_name = true)"
-        )
-    return f"read_parquet({flist}, union_by_name = true)"
+        ))
+    return with_every_column(table, f"read_parquet({flist}, union_by_name = true)")
 
 
 def render(sql: str, files: Mapping[str, list[str]]) -> str:
