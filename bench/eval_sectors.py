@@ -28,7 +28,9 @@ Also printed per subset:
 ``wire`` is a six-sector set (trade, energy, finance_banking, agriculture_food, transport_infrastructure,
 industry_mining = metals and mining) of English business copy labelled article by article in
 ``bench/labels/wire_sectors.jsonl`` (ids into the BBC and AG News corpora; see bench/labels/README.md):
-per-sector P/R/F1 over the six, macro-F1.
+per-sector P/R/F1 over the six, macro-F1. ``wire_ag2`` is a second such set (360 more AG News Business
+items, ``bench/labels/wire_ag2_sectors.jsonl``); ``wire_caps`` is both sets dressed as agency copy (ALL-CAPS
+headline, a dateline, a trailing "Reuters" line) with the same labels.
 
 BBC has no ``sector_mapping.json``; its folders map like the other corpora's labels (business: broad
 economic; tech: science_technology, strong; politics: none; sport, entertainment: negative).
@@ -77,6 +79,7 @@ BBC_MAPPING = {
     "entertainment": {"any_of": [], "strength": "negative"},
 }
 LABELS = REPO / "bench" / "labels" / "wire_sectors.jsonl"
+LABELS_AG2 = REPO / "bench" / "labels" / "wire_ag2_sectors.jsonl"
 
 
 @dataclass
@@ -176,17 +179,17 @@ def load_subsets(root: Path, only: set[str] | None) -> list[Subset]:
     return subsets
 
 
-def load_wire(root: Path) -> Subset | None:
-    """The six-sector English business set: labels from bench/labels, texts from the BBC and AG corpora."""
-    if not LABELS.is_file():
+def load_wire(root: Path, name: str = "wire", labels: Path = LABELS) -> Subset | None:
+    """A six-sector English business set: labels from bench/labels, texts from the BBC and AG corpora."""
+    if not labels.is_file():
         return None
-    labels = _jsonl(LABELS)
-    s = Subset("wire", "en", {})
+    rows = _jsonl(labels)
+    s = Subset(name, "en", {})
     ag_path = root / "en_topics_agnews_huffpost" / "input.jsonl"
     ag: dict[str, Doc] = {}
-    if ag_path.is_file():
+    if ag_path.is_file() and any(r["corpus"] == "agnews" for r in rows):
         ag = {d.doc_id: d for _, d in _from_jsonl(ag_path, ag_path.with_name("gold.jsonl"))}
-    for row in labels:
+    for row in rows:
         if row["corpus"] == "bbc":
             f = root / "bbc" / row["id"]
             if not f.is_file():
@@ -201,6 +204,17 @@ def load_wire(root: Path) -> Subset | None:
         d.label = "|".join(sorted(row["sectors"]))
         s.docs.append(d)
     return s if s.docs else None
+
+
+def wire_style(sets: list[Subset]) -> Subset:
+    """The same labelled items dressed as agency copy: ALL-CAPS headline, a dateline before the lead and a
+    trailing agency line. The labels do not change, so any drop against the source sets is a style effect."""
+    s = Subset("wire_caps", "en", {})
+    for src in sets:
+        for d in src.docs:
+            body = "NEW YORK, March 3 - " + d.body + "\n\nReuters"
+            s.docs.append(Doc(d.doc_id, d.label, d.title.upper() if d.title else None, body, d.rejected))
+    return s
 
 
 def tag_all(subsets: list[Subset], matcher: SectorMatcher) -> tuple[dict[tuple[str, str], list[str]], float, int]:
@@ -342,7 +356,7 @@ def print_misses(s: Subset, tags: dict[tuple[str, str], list[str]], cls: str, li
     """Articles of ``s`` that miss (fn) or wrongly get (fp) class/sector ``cls``: title and tags."""
     for d in s.docs:
         got = set(tags.get((s.name, d.doc_id), []))
-        if s.name == "wire":
+        if s.name.startswith("wire"):
             g = cls in d.label.split("|")
             p = cls in got
         else:
@@ -373,10 +387,12 @@ def main() -> int:
         return 0
     only = set(a.only) if a.only else None
     subsets = load_subsets(a.corpora, only)
-    if not only or "wire" in only:
-        wire = load_wire(a.corpora)
-        if wire:
-            subsets.append(wire)
+    wires = [w for name, path in (("wire", LABELS), ("wire_ag2", LABELS_AG2))
+             if (not only or any(name.startswith(o) for o in only) or "wire_caps" in only)
+             and (w := load_wire(a.corpora, name, path)) is not None]
+    if wires and (not only or "wire_caps" in only):
+        wires.append(wire_style(wires))
+    subsets.extend(w for w in wires if not only or any(w.name.startswith(o) for o in only))
     if a.split == "test":
         for s in subsets:
             s.docs = [d for d in s.docs if split_of(d.doc_id) == "test"]
@@ -387,7 +403,7 @@ def main() -> int:
     results: dict[str, Any] = {"subsets": {}, "speed": {"articles": n, "cpu_s": cpu, "build_s": build_s,
                                                         "articles_per_s": n / cpu if cpu else 0.0}}
     for s in subsets:
-        results["subsets"][s.name] = score_wire(s, tags) if s.name == "wire" else score_subset(s, tags)
+        results["subsets"][s.name] = score_wire(s, tags) if s.name.startswith("wire") else score_subset(s, tags)
     base = json.loads(a.baseline.read_text()) if a.baseline else None
     print_report(results, base)
     if a.misses:

@@ -122,11 +122,8 @@ def _next_relations(wh: Warehouse, snap: Snapshot, staged: StagedRun,
 
 
 def _pinned_relation(name: str, files: list[str], snap: Snapshot) -> str:
-    """The pinned files of a table; a column its Delta schema does not have yet reads as NULL."""
-    present = snap.columns.get(name)
-    if present is None:
-        return wsql.read_relation(name, files)
-    return wsql.source_relation(name, files, present)
+    """The pinned files of a table, every current column (NULL where its files predate one)."""
+    return wsql.with_every_column(name, wsql.read_relation(name, files))
 
 
 def _materialise_marts(con: duckdb.DuckDBPyConnection, out_dir: Path) -> dict[str, list[str]]:

@@ -15,8 +15,8 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -113,6 +113,7 @@ def typed(table: str, relation: str) -> str:
 
 
 def empty_relation(table: str) -> str:
+    """A typed relation with every column of ``table`` (``schemas/``) and no row."""
     spec = TABLES[table]
     cols = [f"null::{duckdb_type(f.type)} as {f.name}" for f in spec.schema]
     if spec.partitioned:
@@ -120,18 +121,19 @@ def empty_relation(table: str) -> str:
     return f"(select {', '.join(cols)} where false)"
 
 
-def source_relation(table: str, files: list[str], present: Iterable[str] | None = None) -> str:
-    """SQL for the rows of ``table`` in ``files``; columns of ``schemas/`` not among ``present`` (the
-    columns the files hold, when known: files written before a column was added) read as NULL."""
+def with_every_column(table: str, relation: str) -> str:
+    """``relation`` with every column of ``table``'s current schema: a column its files do not have (they
+    were written before the column was added, e.g. article_sectors' ``tagged``, ``rank``, ``is_primary``)
+    reads as NULL instead of failing the views. Filters and projections still reach the Parquet scan."""
+    return f"(select * from {empty_relation(table)} union all by name select * from {relation})"
+
+
+def source_relation(table: str, files: list[str]) -> str:
+    """SQL for the rows of ``table`` in ``files``: every current column (NULL where a file lacks it), cast
+    to its ``schemas/`` type (Delta stores unsigned integers wider)."""
     if not files:
         return empty_relation(table)
-    rel = read_relation(table, files)
-    if present is not None:
-        have = set(present)
-        missing = [f for f in TABLES[table].schema if f.name not in have]
-        if missing:
-            rel = f"(select *, {', '.join(f'null::{duckdb_type(f.type)} as {f.name}' for f in missing)} from {rel})"
-    return typed(table, rel)
+    return typed(table, with_every_column(table, read_relation(table, files)))
 
 
 def file_columns(con: duckdb.DuckDBPyConnection, files: list[str]) -> list[str]:
@@ -200,6 +202,14 @@ class DataTestResult:
     name: str
     failing_rows: int
     sample: list[tuple[object, ...]]
+    columns: list[str] = field(default_factory=list)
+
+    def describe(self, limit: int = 3) -> str:
+        """The failing rows by name, ``test: N failing rows: (col=value, ...); ...`` (one line)."""
+        shown = "; ".join("(" + ", ".join(f"{c}={v!r}" for c, v in zip(self.columns, r, strict=False)) + ")"
+                          for r in self.sample[:limit])
+        more = f"; and {self.failing_rows - limit} more" if self.failing_rows > limit else ""
+        return f"{self.name}: {self.failing_rows} failing row{'s' if self.failing_rows != 1 else ''}: {shown}{more}"
 
 
 def run_data_tests(con: duckdb.DuckDBPyConnection) -> list[DataTestResult]:
@@ -208,7 +218,7 @@ def run_data_tests(con: duckdb.DuckDBPyConnection) -> list[DataTestResult]:
     for p in test_files():
         rel = con.sql(p.read_text())
         rows = rel.fetchall()
-        out.append(DataTestResult(p.stem, len(rows), rows[:5]))
+        out.append(DataTestResult(p.stem, len(rows), rows[:5], list(rel.columns)))
     return out
 
 
@@ -221,15 +231,9 @@ def split_snapshot(wh: Warehouse, tables: Mapping[str, list[str]]) -> tuple[dict
 
 
 def snapshot_views(con: duckdb.DuckDBPyConnection, wh: Warehouse, snap: Snapshot) -> None:
-    """Create the views of ``snap`` on ``con``: tables over their pinned files (a column the files do not
-    hold yet reads as NULL), marts over their materialised files."""
-    files, marts = split_snapshot(wh, snap.tables)
-    relations = {}
-    for name in TABLES:
-        present = snap.columns.get(name) if snap.format >= 2 else file_columns(con, files.get(name, []))
-        if present is not None and files.get(name):
-            relations[name] = source_relation(name, files[name], present)
-    create_views(con, files, marts, relations)
+    """Create the views of ``snap`` on ``con``: tables over their pinned files, marts over their
+    materialised files."""
+    create_views(con, *split_snapshot(wh, snap.tables))
 
 
 def open_warehouse(wh: Warehouse, con: duckdb.DuckDBPyConnection | None = None) -> duckdb.DuckDBPyConnection:

@@ -6,7 +6,12 @@ as spaces; every hit is word-bounded. Each configured term also matches its infl
 plural, Russian cases, Urdu plural/oblique); ``stem*`` terms match any word starting with the stem.
 Within one sector, overlapping hits keep the leftmost-longest ("gas pipeline" counts once, not as
 "gas" + "pipeline"); a hit inside one of the sector's exclusion phrases ("trade union", "youthful
-energy") is dropped. Different sectors may share a span.
+energy") is dropped. Different sectors may share a span, but a hit strictly inside a longer hit of another sector is dropped
+("oil exports" is energy, its "exports" no trade evidence). Hits inside web addresses and dotted
+identifiers ("CBS.MW", ".../stocks/quickinfo") are dropped; an acronym term in an ALL-CAPS line (a wire
+headline: "WHO WILL WIN") counts only when the same acronym also occurs in mixed-case text. Context
+sectors (``context: true``: sport, entertainment) are scored and take part in the share, but are never
+returned: a celebrity taken to hospital is an entertainment story, so health has a small share of it.
 
 Score of sector ``s`` in a document of ``W`` words (parameters under ``scoring:`` in the YAML)::
 
@@ -18,7 +23,8 @@ Score of sector ``s`` in a document of ``W`` words (parameters under ``scoring:`
     salience  = spread * sum over distinct terms t of  w_t * (zone_t + ln n_t)   # n_t occurrences
     spread    = 1 + spread_bonus * min(paragraphs_with_hits - 1, spread_cap)
     strength  = 1 - exp(-(salience / max(1, W / ref_words) ** length_exponent) / scale)
-    share     = salience / the salience of the document's most salient sector
+    share     = (salience / the salience of the document's most salient sector) ** share_exponent
+                (a context sector's salience counts x context_weight)
     dominance = scoring.dominance / max(1, W / ref_words) ** length_exponent   # long_article_relief:
                 a long report covers several subjects, so a sector needs a smaller share of the top one
     anchor    = min(1, (weight of the sector's strongest matched term) / anchor_weight)
@@ -52,7 +58,7 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 
 from newsetl.enrich._morph import term_variants
-from newsetl.enrich._phrases import Hit, Pattern, PhraseIndex, leftmost_longest, make_pattern
+from newsetl.enrich._phrases import Hit, Pattern, PhraseIndex, is_acronym, leftmost_longest, make_pattern
 from newsetl.enrich.taxonomy import Taxonomy
 from schemas.tables import ARTICLE_SECTORS
 
@@ -89,6 +95,7 @@ class _Term:
     weight: float
     label: str  # evidence label: the configured term (stems show the surface word)
     prefix: bool
+    acronym: bool = False  # written in capitals: matched case-exactly
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,12 +134,14 @@ class SectorMatcher:
     def __init__(self, taxonomy: Taxonomy) -> None:
         self.taxonomy = taxonomy
         self._ids = taxonomy.ids
+        self._context = {i for i, sec in enumerate(taxonomy.sectors) if sec.context}
         self._thresholds = [taxonomy.threshold(s) for s in taxonomy.sectors]
         patterns: list[Pattern] = []
         for i, sector in enumerate(taxonomy.sectors):
             for term, weight in sector.terms.items():
                 prefix = term.strip().endswith("*")
-                info = _Term(i, float(weight), term.strip().rstrip("*").casefold(), prefix)
+                info = _Term(i, float(weight), term.strip().rstrip("*").casefold(), prefix,
+                             is_acronym(term.strip().rstrip("*")))
                 patterns.extend(make_pattern(v, info) for v in term_variants(term))
             for phrase in sector.exclusions:
                 patterns.extend(make_pattern(v, _Exclusion(i)) for v in term_variants(phrase))
@@ -148,12 +157,21 @@ class SectorMatcher:
     def _kept_hits(self, text: str) -> dict[int, list[Hit]]:
         per_sector: dict[int, list[Hit]] = {}
         excluded: dict[int, list[tuple[int, int]]] = {}
+        acronyms = False
+        links = _has_links(text)
         for h in self._index.find(text):
             p = h.payload
             if isinstance(p, _Term):
+                if h.start > 1 and text[h.start - 1] == "." and text[h.start - 2].isalnum():
+                    continue  # inside a dotted identifier: "CBS.MW", "RNWK.O", "example.com"
+                if links and _in_link(text, h.start):
+                    continue  # a word of a web address: ".../stocks/quickinfo/fullquote"
+                acronyms = acronyms or p.acronym
                 per_sector.setdefault(p.sector, []).append(h)
             elif isinstance(p, _Exclusion):
                 excluded.setdefault(p.sector, []).append((h.start, h.end))
+        if acronyms:
+            _confirm_capital_acronyms(text, per_sector)
         kept: dict[int, list[Hit]] = {}
         for si, hits in per_sector.items():
             if si in excluded:
@@ -162,13 +180,15 @@ class SectorMatcher:
             hits = leftmost_longest(hits)
             if hits:
                 kept[si] = hits
+        if len(kept) > 1:
+            kept = _drop_contained(kept)
         return kept
 
     def tag(self, title: str | None, body: str, all_scores: bool = False) -> list[SectorHit]:
         """Sectors of one document, best first; ``all_scores`` also returns the untagged scored ones."""
         text, title_len = compose_text(title, body)
         kept = self._kept_hits(text)
-        if not kept:
+        if not kept or all(si in self._context for si in kept):
             return []
         sc = self.taxonomy.scoring
         listed = _listed_hits(text, kept, sc.list_min_sectors, self._cue, sc.list_cue_window)
@@ -177,6 +197,7 @@ class SectorMatcher:
         words = len(text.split())
         length = max(1.0, words / sc.ref_words) ** sc.length_exponent
         breaks = [m.start() for m in _NEWLINE.finditer(text)]
+        named = _company_hits(text, kept)
         scored: list[tuple[int, float, list[Hit], dict[str, int], bool, float]] = []
         for si, hits in kept.items():
             counts: dict[str, int] = {}
@@ -187,7 +208,7 @@ class SectorMatcher:
                 t: _Term = h.payload  # type: ignore[assignment]
                 label = h.surface if t.prefix else t.label
                 counts[label] = counts.get(label, 0) + 1
-                w = t.weight * (sc.name_weight if _in_company_name(text, h) else 1.0)
+                w = t.weight * (sc.name_weight if h.start in named else 1.0)
                 if (si, h.start) in listed:
                     w = max(w, sc.list_weight)
                 weights[label] = max(weights.get(label, 0.0), w)
@@ -200,12 +221,14 @@ class SectorMatcher:
             is_listed = any((si, h.start) in listed for h in hits)
             anchor = 1.0 if sc.anchor_weight <= 0 else min(1.0, max(weights.values()) / sc.anchor_weight)
             scored.append((si, mass * spread, hits, counts, is_listed, anchor))
-        top = max(sal for _, sal, *_ in scored)
+        top = max(sal * (sc.context_weight if si in self._context else 1.0) for si, sal, *_ in scored)
         dominance = sc.dominance / length if sc.long_article_relief else sc.dominance
         out: list[SectorHit] = []
         for si, sal, hits, counts, is_listed, anchor in scored:
+            if si in self._context:
+                continue  # evidence for the share only: never stored
             strength = 1.0 - math.exp(-(sal / length) / sc.scale)
-            share = 1.0 if is_listed or top <= 0 else min(1.0, sal / top / dominance)
+            share = 1.0 if is_listed or top <= 0 else min(1.0, sal / top / dominance) ** sc.share_exponent
             score = round(strength * share * anchor, 4)
             ranked = sorted(counts.items(), key=lambda kv: -kv[1])  # stable: first seen first on ties
             evidence = "; ".join(f"{k} x{n}" for k, n in ranked)
@@ -220,12 +243,125 @@ class SectorMatcher:
         return hit.score >= self._thresholds[self._ids.index(hit.sector)]
 
 
+_LINK_MARKS = ("://", "www.", "=/", "href=")
+
+
+def _has_links(text: str) -> bool:
+    return any(m in text for m in _LINK_MARKS)
+
+
+def _in_link(text: str, pos: int) -> bool:
+    """True when ``pos`` lies in a whitespace-delimited token that is a web address or an HTML attribute."""
+    start = max(text.rfind(" ", 0, pos), text.rfind("\n", 0, pos)) + 1
+    end = min((i for i in (text.find(" ", pos), text.find("\n", pos)) if i >= 0), default=len(text))
+    token = text[start:end].casefold()
+    return any(m in token for m in _LINK_MARKS)
+
+
+_CAP_WORD_BEFORE = re.compile(r"(?:[A-Z][\w.'&-]*[ \t]+){1,2}$")
+
+
+def _company_hits(text: str, kept: dict[int, list[Hit]]) -> set[int]:
+    """Starts of the hits that are part of a company name: "Allied Minerals Corp" (a name suffix follows),
+    "XYZ Industries", and every other mention of a name found so: "ALLIED MINERALS" in the headline,
+    "Allied Minerals said" later."""
+    named: set[int] = set()
+    names: set[str] = set()
+    for hits in kept.values():
+        for h in hits:
+            if _in_company_name(text, h):
+                named.add(h.start)
+                m = _CAP_WORD_BEFORE.search(text, max(0, h.start - 60), h.start)
+                if m:
+                    names.add(" ".join(text[m.start() : h.end].split()).casefold())
+    if names:
+        low = text.casefold()
+        if len(low) == len(text):
+            spans = [(i, i + len(n)) for n in names for i in _find_all(low, n)]
+            for hits in kept.values():
+                named.update(h.start for h in hits if any(s <= h.start and h.end <= e for s, e in spans))
+    return named
+
+
+def _find_all(text: str, sub: str) -> list[int]:
+    out, i = [], text.find(sub)
+    while i >= 0:
+        out.append(i)
+        i = text.find(sub, i + 1)
+    return out
+
+
+def _caps_line(text: str, pos: int) -> tuple[int, bool]:
+    """(start of the line holding ``pos``, whether that line is written in capitals only)."""
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    line = text[start : end if end >= 0 else len(text)]
+    return start, not any(c.islower() for c in line)
+
+
+def _confirm_capital_acronyms(text: str, per_sector: dict[int, list[Hit]]) -> None:
+    """Drop acronym hits in an ALL-CAPS line (a wire headline) that nothing else confirms.
+
+    In "WHO WILL WIN THE CUP FINAL" or "COMPUTER AIDS SALES" the capitals say nothing: an acronym term
+    (WHO, AIDS, SEC) in a line without lower-case letters counts only when the same term also occurs in
+    mixed-case text of the document ("OPEC OUTPUT RISES" + "OPEC said"), or when the whole document is
+    in capitals (then case cannot tell and the hit stays)."""
+    if not any(c.islower() for c in text):
+        return
+    confirmed: set[str] = set()
+    in_caps: list[tuple[int, Hit]] = []
+    for si, hits in per_sector.items():
+        for h in hits:
+            t: _Term = h.payload  # type: ignore[assignment]
+            if not t.acronym:
+                continue
+            if _caps_line(text, h.start)[1]:
+                in_caps.append((si, h))
+            else:
+                confirmed.add(t.label)
+    for si, h in in_caps:
+        if h.payload.label not in confirmed:  # type: ignore[attr-defined]
+            per_sector[si] = [x for x in per_sector[si] if x is not h]
+    for si in [si for si, hits in per_sector.items() if not hits]:
+        del per_sector[si]
+
+
+def _drop_contained(kept: dict[int, list[Hit]]) -> dict[int, list[Hit]]:
+    """Drop a hit that lies strictly inside a longer hit of another sector: the longer phrase says what
+    the words mean ("oil exports" is energy, so its "exports" is no trade evidence; "export earnings" is
+    trade, not company earnings)."""
+    flat = sorted(((h.start, -h.end, si, h) for si, hits in kept.items() for h in hits),
+                  key=lambda x: (x[0], x[1]))
+    best: dict[int, int] = {}  # sector -> the largest end of its hits started so far
+    top = -1
+    drop: set[int] = set()
+    for start, neg_end, si, h in flat:
+        end = -neg_end
+        if end <= top:
+            # a hit of another sector started at or before ``start`` and reaches ``end``; identical spans
+            # (two sectors sharing a word) are not containment
+            for other, other_end in best.items():
+                if other != si and other_end >= end and any(
+                        o.start <= start and o.end >= end and (o.end - o.start) > (end - start)
+                        for o in kept[other]):
+                    drop.add(id(h))
+                    break
+        if end > best.get(si, -1):
+            best[si] = end
+        top = max(top, end)
+    if not drop:
+        return kept
+    out = {si: [h for h in hits if id(h) not in drop] for si, hits in kept.items()}
+    return {si: hits for si, hits in out.items() if hits}
+
+
 # what may stand between two items of an enumeration: "trade, energy", "security and defence",
 # "defense, as well as cultural", "railways & aviation"
 # One item that is no sector term may sit in between: "military, technical and banking sectors".
-_SEP = r"\s*(?:[,;/&،]|\s)\s*(?:(?:and|or|as well as|&|и|или|а также|اور|و)\s+)?"
-_LIST_GAP = re.compile(_SEP + r"(?:\w+\s*[,،]\s*(?:(?:and|or|и|или|اور|و)\s+)?|\w+\s+(?:and|or|и|или|اور|و)\s+)?",
-                       re.IGNORECASE)
+# An enumeration never crosses a line break (a headline and the lead are not one list).
+_SEP = r"[^\S\n]*(?:[,;/&،]|[^\S\n])[^\S\n]*(?:(?:and|or|as well as|&|и|или|а также|اور|و)[^\S\n]+)?"
+_LIST_GAP = re.compile(_SEP + r"(?:\w+[^\S\n]*[,،][^\S\n]*(?:(?:and|or|и|или|اور|و)[^\S\n]+)?"
+                       r"|\w+[^\S\n]+(?:and|or|и|или|اور|و)[^\S\n]+)?", re.IGNORECASE)
 
 
 def _listed_hits(text: str, kept: dict[int, list[Hit]], min_sectors: int,

@@ -68,6 +68,18 @@ class Scoring(_Model):
         description="a shorter list (2 sectors) counts when one of these words is near it ('cooperation in ...')",
     )
     list_cue_window: int = Field(default=60, ge=0, description="characters around a list searched for a cue")
+    share_exponent: float = Field(
+        default=1.0,
+        ge=1.0,
+        description="the share factor is min(1, share / dominance) ** share_exponent: above 1 a second sector "
+        "needs a larger part of the main sector's evidence",
+    )
+    context_weight: float = Field(
+        default=1.0,
+        ge=0.0,
+        le=1.0,
+        description="a context sector's salience counts this much in the share of the others",
+    )
     long_article_relief: bool = Field(
         default=True,
         description="long articles (> ref_words) need proportionally less share: dominance / length factor",
@@ -92,6 +104,11 @@ class Sector(_Model):
     terms: dict[str, float] = Field(min_length=1, description="phrase -> weight (> 0)")
     exclusions: list[str] = Field(default_factory=list, description="phrases that void hits they contain")
     iptc: list[IptcTopic] = Field(default_factory=list, description="IPTC Media Topics crosswalk")
+    context: bool = Field(
+        default=False,
+        description="a context sector (sport, entertainment) is never stored or tagged: its evidence only takes "
+        "part in the share, so a match report's hospital visit or a film star's phone is not health or technology",
+    )
 
     @field_validator("id")
     @classmethod
@@ -142,7 +159,13 @@ class Taxonomy(_Model):
 
     @property
     def ids(self) -> list[str]:
+        """Every sector id, context sectors included."""
         return [s.id for s in self.sectors]
+
+    @property
+    def tag_ids(self) -> list[str]:
+        """The ids a document can be tagged with (context sectors left out)."""
+        return [s.id for s in self.sectors if not s.context]
 
 
 def _where(loc: tuple[Any, ...], raw: dict[str, Any]) -> str:

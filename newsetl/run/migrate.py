@@ -51,7 +51,7 @@ def _convert_tables(wh: Warehouse, snap: Snapshot, run_id: str) -> tuple[dict[st
                 rows[name] = 0
                 continue
             cols = ", ".join(f'"{c}"' for c in schema.names)
-            rel = wsql.source_relation(name, files, have)
+            rel = wsql.source_relation(name, files)
             data = delta.cast_reader(con.sql(f"select {cols} from {rel}").to_arrow_reader(32_000), schema)
             delta.write(wh.entry_uri(name), data, mode="overwrite", parts=delta.partition_by(name), run_id=run_id,
                         schema_mode="overwrite")

@@ -59,10 +59,8 @@ def plan(sources: list[str], settings: Settings, wh: Warehouse, run_id: str | No
     """List the sources and decide which files to read (new, changed, or to retry)."""
     from newsetl.ingest import discover
 
-    found, rejections = discover(sources, settings.ingest)
-    if not wh.remote:  # a source folder that holds the warehouse itself (`newsetl run .`): never ingest it
-        inside = wh.root.rstrip("/") + "/"
-        found = [f for f in found if not f.uri.startswith(inside)]
+    # a source folder that holds the warehouse itself (`newsetl run .`, maybe through a symlink): never ingest it
+    found, rejections = discover(sources, settings.ingest, exclude=() if wh.remote else (wh.root,))
     if rejections:  # a rejection already recorded is not recorded again
         from newsetl.quarantine import reasons_by_source
 
@@ -115,6 +113,6 @@ def batch_key(files: list[FileRef], settings: Settings) -> str:
         with contextlib.suppress(OSError):
             h.update(Path(path).read_bytes())
     for f in files:
-        h.update(f"{f.uri}\0{f.size}\0{f.mtime}\n".encode())
+        h.update(f"{f.uri}\0{f.size}\0{f.mtime}\n".encode("utf-8", "surrogateescape"))
     return h.hexdigest()
 

@@ -33,24 +33,27 @@ def duckdb_file_path(wh: Warehouse) -> Path:
     return (wh.local_dir("") if wh.remote else Path(wh.root)) / "newsetl.duckdb"
 
 
-def publish_duckdb_file(wh: Warehouse) -> Path:
-    """Write the ``newsetl.duckdb`` file holding the same views over the pinned files (atomically replaced).
+def publish_duckdb_file(wh: Warehouse) -> Path | None:
+    """Write the ``newsetl.duckdb`` file holding the same views over the pinned files.
 
-    For an S3 warehouse the views read ``s3://`` URLs: a DuckDB that opens the file needs the ``httpfs``
-    extension and an S3 secret, or (Python) a connection with the s3fs filesystem registered first.
+    Local warehouses: checked, read-only, fingerprinted (``newsetl.sqlguard``). For an S3 warehouse it is
+    written to the local cache folder and its views read ``s3://`` URLs: a DuckDB that opens it needs the
+    ``httpfs`` extension and an S3 secret, or (Python) a connection with the s3fs filesystem registered.
     """
+    from newsetl import sqlguard
+
+    if not wh.remote:
+        return sqlguard.publish_duckdb_file(wh)
     import duckdb
 
     from newsetl import sql as wsql
 
     target = duckdb_file_path(wh)
     tmp = target.with_name(".newsetl.duckdb.tmp")
-    if tmp.exists():
-        tmp.unlink()
+    tmp.unlink(missing_ok=True)
     con = duckdb.connect(str(tmp))
     try:
-        if wh.remote:
-            con.register_filesystem(wh.fs)
+        con.register_filesystem(wh.fs)
         wsql.open_warehouse(wh, con)
     finally:
         con.close()

@@ -7,14 +7,14 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from newsetl.run.common import work_root
-from newsetl.run.publish import duckdb_file_path, publish_duckdb_file
-from newsetl.store import CURRENT, Warehouse, remove_tree
+from newsetl.run.publish import publish_duckdb_file
+from newsetl.store import Warehouse, remove_tree
 
 
 def recover(wh: Warehouse, keep_run: str | None = None, keep_dirs: Iterable[str] = ()) -> None:
     """Tidy what a crashed run left (caller holds the lock): staging and batch folders this run does not
     use, Delta versions past the pinned ones and files no Delta version references (a commit that died),
-    and a ``newsetl.duckdb`` older than the live snapshot."""
+    and a ``newsetl.duckdb`` that is not the live snapshot's (missing, older, or altered by a reader)."""
     if not wh.exists():
         return
     root = work_root(wh)
@@ -29,10 +29,7 @@ def recover(wh: Warehouse, keep_run: str | None = None, keep_dirs: Iterable[str]
         remove_tree(d)
     with contextlib.suppress(OSError):  # the commit repairs again if this fails
         wh.roll_back_unpublished(wh.snapshot())  # Delta versions and files of a commit that died
-    if not wh.remote:
-        db = duckdb_file_path(wh)
-        current = Path(wh.path(CURRENT))
-        if not db.exists() or db.stat().st_mtime < current.stat().st_mtime:
-            publish_duckdb_file(wh)
+    from newsetl import sqlguard
 
-
+    if not sqlguard.duckdb_file_ok(wh):  # missing, older than the live snapshot, or altered by a reader
+        publish_duckdb_file(wh)

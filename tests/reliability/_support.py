@@ -9,6 +9,7 @@ import contextlib
 import os
 import shutil
 import sys
+import sysconfig
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,18 @@ from newsetl.store import CURRENT, KEEP_SNAPSHOTS, MART_PREFIX, SNAPSHOT_DIR, Sn
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE_DIR = REPO / "data" / "sample"
-NEWSETL = REPO / ".venv" / "bin" / "newsetl"
+
+def _executable(name: str) -> Path:
+    """A console script of the environment running the tests (wherever its venv lives), else on PATH."""
+    p = Path(sysconfig.get_path("scripts")) / name
+    if p.exists():
+        return p
+    found = shutil.which(name)
+    assert found, f"no {name} executable: install newsetl into the environment that runs pytest"
+    return Path(found)
+
+
+NEWSETL = _executable("newsetl")
 
 # columns whose values differ between two runs that loaded the same data
 VOLATILE = frozenset({"run_id", "ingested_at", "quarantined_at", "started_at", "finished_at", "stage_seconds"})
