@@ -2,6 +2,7 @@
 
     python bench/run.py CORPUS_DIR [--workers 2] [--json out.json] [--prefect/--no-prefect]
     python bench/run.py --generate 100000 [--seed 1] [--workers 2] ...
+    python bench/run.py --standard [--only bbc,real-json-40k] [--corpora DIR] [--workers 2] ...
 
 Each phase runs in a fresh Python process (so one phase's memory does not inflate the next) while this
 process samples the resident memory of the phase's whole process tree (the worker and its children:
@@ -18,6 +19,11 @@ input bytes on disk / wall; CPU s is user + system time of the phase's process, 
 children and the descendants still running at the end (the flow's forked pool, the Prefect server);
 robust to other load on the machine. Input files are read once before the phases (warm page cache). Results go to ``bench/results/`` (gitignored) and ``--json``. No phase
 asserts anything about time.
+
+``--standard`` runs the real-data set one corpus after the other (:data:`STANDARD`: BBC, the three HTML
+sets, the JSONL corpora, and the folders ``bench/realcorpus.py`` builds from them: one JSON file per real
+record, and 40,000 one-article JSON files of news-crawl shape) and ends with one table of docs/s, CPU
+ms per article, the ratio to the floor and peak RSS for each, with and without Prefect.
 """
 
 from __future__ import annotations
@@ -43,6 +49,17 @@ BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 RESULTS = BENCH / "results"
 GEN_ROOT = Path(os.environ.get("NEWSETL_BENCH_DIR", Path(tempfile.gettempdir()) / "newsetl-bench"))
+# the real-data set of --standard: (name, folder under the corpora, or None for a bench/realcorpus.py folder)
+STANDARD: tuple[tuple[str, str | None], ...] = (
+    ("bbc", "bbc"),
+    ("html-pk-news-sites", "html-pk-news-sites"),
+    ("html-readability", "html-readability"),
+    ("wcxb", "wcxb/html"),
+    ("real-jsonl", None),
+    ("real-1rec", None),
+    ("real-json-40k", None),
+)
+DEFAULT_CORPORA = REPO.parent / "shared" / "corpora"
 BATCH_SUBSTAGES = ("ingest", "clean_extract", "signatures", "enrich", "validate", "write")
 
 
@@ -422,6 +439,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", default=None, help="also write the results to this file")
     ap.add_argument("--keep", action="store_true", help="keep the benchmark warehouses")
     ap.add_argument("--results-dir", default=str(RESULTS), help="where the results JSON goes (default bench/results)")
+    ap.add_argument("--standard", action="store_true", help="run the real-data set (see STANDARD) and summarise")
+    ap.add_argument("--only", default=None, help="with --standard: comma-separated names of the set to run")
+    ap.add_argument("--corpora", default=str(DEFAULT_CORPORA), help="the shared corpora (for --standard)")
     ap.add_argument("--_worker", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--_warehouse", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--_result", default=None, help=argparse.SUPPRESS)
@@ -431,6 +451,8 @@ def main(argv: list[str] | None = None) -> int:
         out = _worker(a._worker, a.corpus, a._warehouse, a.workers, a.batch_size)
         Path(a._result).write_text(json.dumps(out))
         return 0
+    if a.standard:
+        return run_standard(a)
     if (a.corpus is None) == (a.generate is None):
         ap.error("pass a CORPUS_DIR or --generate N (one of them)")
     generated = None
@@ -456,6 +478,82 @@ def main(argv: list[str] | None = None) -> int:
         Path(a.json).write_text(text)
     print(build_report(res))
     failed = any(p.get("error") for p in res["phases"].values())
+    return 1 if failed else 0
+
+
+def standard_corpora(corpora: Path, only: list[str] | None = None) -> list[tuple[str, Path]]:
+    """The folders of the real-data set that exist (``bench/realcorpus.py`` folders built when missing)."""
+    out: list[tuple[str, Path]] = []
+    realcorpus = None
+    for name, rel in STANDARD:
+        if only and name not in only:
+            continue
+        if rel is None:
+            realcorpus = realcorpus or _bench_module("realcorpus")
+            if not (corpora / "bbc").is_dir():
+                continue
+            out.append((name, realcorpus.ensure(name, corpora, GEN_ROOT)))
+        elif (corpora / rel).is_dir():
+            out.append((name, corpora / rel))
+    return out
+
+
+def standard_table(rows: list[dict[str, Any]]) -> str:
+    """One line per corpus: floor, library and flow docs/s, CPU ms/article, x floor, peak RSS."""
+    from io import StringIO
+
+    from rich.console import Console
+    from rich.table import Table
+
+    t = Table(title="newsetl on real data (docs/s = records / wall; ms/art = CPU ms per record)",
+              header_style="bold")
+    for c in ("corpus", "files", "docs", "MB", "floor docs/s", "library docs/s", "lib ms/art", "lib x floor",
+              "lib x floor CPU", "lib RSS MB", "flow docs/s", "flow ms/art", "flow x floor", "flow x floor CPU",
+              "flow RSS MB"):
+        t.add_column(c, justify="left" if c == "corpus" else "right")
+    for r in rows:
+        s = r.get("summary") or {}
+        docs = s.get("docs") or 0
+        ph = r.get("phases") or {}
+
+        def cells(name: str, ph: dict[str, Any] = ph, docs: int = docs) -> list[str]:
+            p = ph.get(name) or {}
+            if not p:
+                return ["", "", "", "", ""]
+            if p.get("error"):
+                return ["FAILED", "", "", "", ""]
+            fl = ph["floor"]
+            return [f"{docs / p['wall']:,.0f}", f"{1000 * p['cpu'] / max(docs, 1):.2f}",
+                    f"{p['wall'] / fl['wall']:.1f}", f"{p['cpu'] / fl['cpu']:.1f}", _mb(p["peak_rss"])]
+
+        fl = ph.get("floor") or {}
+        t.add_row(r["name"], f"{r['files']:,}", f"{docs:,}", f"{(s.get('bytes_in') or 0) / 1e6:,.1f}",
+                  f"{docs / fl['wall']:,.0f}" if fl.get("wall") else "FAILED", *cells("library"), *cells("flow"))
+    buf = StringIO()
+    Console(file=buf, width=200, force_terminal=False, color_system=None).print(t)
+    return buf.getvalue().rstrip()
+
+
+def run_standard(a: argparse.Namespace) -> int:
+    only = [x.strip() for x in a.only.split(",")] if a.only else None
+    GEN_ROOT.mkdir(parents=True, exist_ok=True)
+    rows = []
+    failed = False
+    for name, path in standard_corpora(Path(a.corpora), only):
+        res = bench(str(path.resolve()), a.workers, a.prefect, a.batch_size, a.timeout, a.keep)
+        res["name"] = name
+        print(build_report(res), flush=True)
+        rows.append(res)
+        failed |= any(p.get("error") for p in res["phases"].values())
+    results = Path(a.results_dir)
+    results.mkdir(parents=True, exist_ok=True)
+    path = results / f"standard-w{a.workers}-{dt.datetime.now():%Y%m%d-%H%M%S}.json"
+    text = json.dumps({"commit": _git_commit(), "dirty": _git_dirty(), "runs": rows}, indent=1)
+    path.write_text(text)
+    if a.json:
+        Path(a.json).write_text(text)
+    print(standard_table(rows))
+    print(f"results: {path}")
     return 1 if failed else 0
 
 
