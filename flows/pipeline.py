@@ -70,7 +70,7 @@ _CPU_POOL: ProcessPoolExecutor | None = None
 _CPU_POOL_LOCK = threading.Lock()
 
 
-def cpu_pool(workers: int) -> ProcessPoolExecutor:
+def cpu_pool(workers: int, settings: Settings | None = None) -> ProcessPoolExecutor:
     """A process pool kept for the life of the flow-run process (forked on Linux: no re-import per worker).
 
     Measured on the sample: Prefect's ProcessPoolTaskRunner spawns fresh interpreters that import Prefect
@@ -85,7 +85,7 @@ def cpu_pool(workers: int) -> ProcessPoolExecutor:
                 _CPU_POOL.shutdown()
             ctx = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
             if ctx is not None:
-                warm_imports()
+                warm_imports(settings)
             _CPU_POOL = ProcessPoolExecutor(workers, mp_context=ctx)
         return _CPU_POOL
 
@@ -96,7 +96,7 @@ def process_batch_task(batch_no: int, files: list[FileRef], settings: Settings, 
                        known_hashes: dict[str, str], pool_workers: int = 0) -> BatchSummary:
     """Read, clean, extract, sign, enrich and validate one batch (in the CPU pool when pool_workers > 0)."""
     if pool_workers > 0:
-        fut = cpu_pool(pool_workers).submit(batch.process_batch, batch_no, files, settings, work_root,
+        fut = cpu_pool(pool_workers, settings).submit(batch.process_batch, batch_no, files, settings, work_root,
                                             known_hashes)
         return fut.result()
     return batch.process_batch(batch_no, files, settings, work_root, known_hashes)

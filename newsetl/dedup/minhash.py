@@ -78,14 +78,15 @@ _BYTE_POS = np.random.default_rng(0x5EED).integers(0, 2**64, size=64, dtype=np.u
 """Random odd multiplier per byte position inside a token (positions wrap every 64 bytes)."""
 
 
-def _token_arrays(bodies: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _token_arrays(bodies: list[str], normalized: list[bytes] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(token hashes uint64 [N], token-has-digit bool [N], per-document token offsets int64 [n+1]).
 
     Tokenises the whole batch at the byte level: the normalised documents are joined by spaces, token
     boundaries are found with numpy, and a token's hash is ``sum((byte + 1) * R[position])`` mod 2**64
     over its bytes (one ``np.add.reduceat``), plus its length, avalanched with ``fmix64``.
+    ``normalized``: ``normalize_bytes`` of each body when the caller has it already.
     """
-    parts = [normalize_bytes(b) for b in bodies]
+    parts = normalized if normalized is not None else [normalize_bytes(b) for b in bodies]
     arr = np.frombuffer(b" ".join(parts) + b" ", dtype=np.uint8)
     lens = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
     doc_start = np.zeros(len(parts), dtype=np.int64)
@@ -109,7 +110,8 @@ def _token_arrays(bodies: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray
     return th, has_digit, offsets
 
 
-def shingle_hashes(bodies: list[str], cfg: DedupConfig) -> tuple[np.ndarray, np.ndarray]:
+def shingle_hashes(bodies: list[str], cfg: DedupConfig,
+                   normalized: list[bytes] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Distinct 32-bit shingle hashes of every document: (doc index int64 [M], hash uint64 [M]), sorted.
 
     The lowest bit of a hash is 1 when the shingle holds a digit (``NUMBER_BIT``). With
@@ -117,7 +119,7 @@ def shingle_hashes(bodies: list[str], cfg: DedupConfig) -> tuple[np.ndarray, np.
     ``k`` tokens has one shingle made of all its tokens; an empty document has none.
     """
     k = cfg.shingle_size
-    th, digit, offsets = _token_arrays(bodies)
+    th, digit, offsets = _token_arrays(bodies, normalized)
     n_tok = th.size
     n_docs = len(bodies)
     if n_tok == 0:
@@ -189,8 +191,10 @@ def minhash_from_shingles(
     return np.ascontiguousarray((out >> _U64(32)).astype(np.uint32).T)
 
 
-def compute_signatures(bodies: list[str], cfg: DedupConfig) -> tuple[np.ndarray, np.ndarray]:
-    """(MinHash uint32 [n, cfg.num_perm], number of distinct (weighted) shingles int32 [n]) of ``bodies``."""
+def compute_signatures(bodies: list[str], cfg: DedupConfig,
+                       normalized: list[bytes] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(MinHash uint32 [n, cfg.num_perm], number of distinct (weighted) shingles int32 [n]) of ``bodies``
+    (``normalized``: their ``normalize_bytes``, when already computed)."""
     n = len(bodies)
     sig = np.empty((n, cfg.num_perm), dtype=np.uint32)
     n_sh = np.zeros(n, dtype=np.int32)
@@ -200,7 +204,7 @@ def compute_signatures(bodies: list[str], cfg: DedupConfig) -> tuple[np.ndarray,
         while hi < n and (hi == lo or size + len(bodies[hi]) <= _CHUNK_CHARS):
             size += len(bodies[hi])
             hi += 1
-        docs, hashes = shingle_hashes(bodies[lo:hi], cfg)
+        docs, hashes = shingle_hashes(bodies[lo:hi], cfg, None if normalized is None else normalized[lo:hi])
         sig[lo:hi] = minhash_from_shingles(docs, hashes, hi - lo, cfg)
         n_sh[lo:hi] = np.bincount(docs, minlength=hi - lo)
         lo = hi

@@ -43,7 +43,9 @@ def tokens(text: str | None) -> list[str]:
     return normalize_text(text).split()
 
 
-def normalized_text_hash(title: str | None, body: str) -> str:
-    """Exact-duplicate key: xxh3-128 hex digest of the normalised title and body (digits kept)."""
-    key = b" ".join(normalize_bytes(title).split()) + b"\n" + b" ".join(normalize_bytes(body).split())
+def normalized_text_hash(title: str | None, body: str, body_bytes: bytes | None = None) -> str:
+    """Exact-duplicate key: xxh3-128 hex digest of the normalised title and body (digits kept);
+    ``body_bytes``: ``normalize_bytes(body)`` when the caller has it already."""
+    nb = normalize_bytes(body) if body_bytes is None else body_bytes
+    key = b" ".join(normalize_bytes(title).split()) + b"\n" + b" ".join(nb.split())
     return xxhash.xxh3_128_hexdigest(key)

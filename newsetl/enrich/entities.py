@@ -35,6 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from newsetl.enrich._phrases import Pattern, PhraseIndex, leftmost_longest, make_pattern, plural_variants
 from newsetl.errors import ConfigError
+from newsetl.settings import load_yaml
 from schemas.tables import ARTICLE_ENTITIES
 
 ENTITIES_SCHEMA = pa.schema([f for f in ARTICLE_ENTITIES if f.name != "run_id"])
@@ -106,7 +107,7 @@ def load_entities(path: Path) -> Gazetteer:
     """Read and validate ``config/entities.yaml``; raise ``ConfigError`` naming the file and entry."""
     path = Path(path)
     try:
-        raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw: Any = load_yaml(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ConfigError(f"entity gazetteer {path} cannot be read ({exc}): check enrich.entities") from exc
     except yaml.YAMLError as exc:

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from newsetl.enrich._phrases import normalise_phrase
 from newsetl.errors import ConfigError
+from newsetl.settings import load_yaml
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -201,7 +202,7 @@ def load_taxonomy(path: Path) -> Taxonomy:
     except OSError as exc:
         raise ConfigError(f"sector taxonomy {path} cannot be read ({exc}): check enrich.taxonomy") from exc
     try:
-        raw = yaml.safe_load(text)
+        raw = load_yaml(text)
     except yaml.YAMLError as exc:
         raise ConfigError(f"sector taxonomy {path} is not valid YAML: {exc}") from exc
     return parse_taxonomy(raw, str(path))

@@ -18,6 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from newsetl.errors import ConfigError
+from newsetl.settings import load_yaml
 
 _NOT_ALNUM = re.compile(r"[\W_]+")  # what name_key drops (the C loop of re: 20x a Python one)
 DEFAULT_SOURCES = Path(__file__).resolve().parents[2] / "config" / "sources.yaml"
@@ -106,7 +107,7 @@ def load_sources(path: Path | str | None = None) -> SourceKnowledge:
     except OSError as exc:
         raise ConfigError(f"source knowledge file {p} cannot be read ({exc}): check extract.sources") from exc
     try:
-        raw = yaml.safe_load(text)
+        raw = load_yaml(text)
     except yaml.YAMLError as exc:
         raise ConfigError(f"source knowledge file {p} is not valid YAML: {exc}") from exc
     return parse_sources(raw, str(p))

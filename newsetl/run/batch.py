@@ -87,7 +87,7 @@ def process_batch(batch_no: int, files: list[FileRef], settings: Settings, work_
                   known_hashes: dict[str, str] | None = None) -> BatchSummary:
     """Read, clean, extract, sign, enrich and validate one batch; write its tables to its work folder."""
     from newsetl.clean_extract import clean_extract_batch
-    from newsetl.dedup import compute_signatures, normalized_text_hash
+    from newsetl.dedup import fingerprints
     from newsetl.enrich.entities import extract_entities
     from newsetl.enrich.sectors import tag_sectors
     from newsetl.ingest import SourceFile, read_source
@@ -146,8 +146,7 @@ def process_batch(batch_no: int, files: list[FileRef], settings: Settings, work_
     secs["clean_extract"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    hashes = [normalized_text_hash(a.title, a.body) for a in arts]
-    minhash, n_sh = compute_signatures([a.body for a in arts], settings.dedup)
+    hashes, minhash, n_sh = fingerprints([a.title for a in arts], [a.body for a in arts], settings.dedup)
     articles = _articles_table(arts, hashes, when, minhash, n_sh)
     secs["signatures"] = time.perf_counter() - t0
 

@@ -16,13 +16,18 @@ from newsetl.settings import Settings
 from newsetl.store import Warehouse
 
 
-def warm_imports() -> None:
-    """Import the heavy libraries once in the parent, so forked workers inherit them (~3 s CPU each)."""
+def warm_imports(settings: Settings | None = None) -> None:
+    """Import the heavy libraries once in the parent, so forked workers inherit them (~3 s CPU each), and
+    with ``settings`` build the per-process resources too (``common.warm_resources``)."""
     import importlib
 
     for mod in ("newsetl.validate.runner", "newsetl.clean_extract", "newsetl.extract.html", "trafilatura",
                 "newsetl.enrich.sectors", "newsetl.enrich.entities", "newsetl.dedup", "newsetl.ingest"):
         importlib.import_module(mod)
+    if settings is not None:
+        from newsetl.run.common import warm_resources
+
+        warm_resources(settings)
 
 
 def local_stages(progress: ProgressFn | None = None) -> Stages:
@@ -41,7 +46,7 @@ def local_stages(progress: ProgressFn | None = None) -> Stages:
                          articles=sum(x.articles for x in summaries))
 
         if settings.workers > 1 and len(p.batches) > 1:
-            warm_imports()
+            warm_imports(settings)
             with ProcessPoolExecutor(settings.workers) as ex:
                 futs = [ex.submit(batch.process_batch, i, b, settings, root, p.known_hashes)
                         for i, b in enumerate(p.batches)]

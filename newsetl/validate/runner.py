@@ -113,6 +113,13 @@ def _batch_definition(context: Any, table: str) -> Any:
         return bd
 
 
+def prepare_context(tables: tuple[str, ...] | list[str]) -> None:
+    """Create the cached context and the batch definitions of ``tables`` now (e.g. before forking workers)."""
+    context = get_context()
+    for t in tables:
+        _batch_definition(context, t)
+
+
 def _default_suites() -> dict[str, gx.ExpectationSuite]:
     global _DEFAULT_SUITES
     with _LOCK:

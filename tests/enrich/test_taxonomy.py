@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -113,3 +114,15 @@ def test_bad_iptc_entry_is_named(tmp_path: Path, iptc: list[dict[str, str]], nee
     path = _write(tmp_path, {"sectors": [{**GOOD, "iptc": iptc}]})
     with pytest.raises(ConfigError, match=rf"sector #1 'water': iptc -> 0 -> {needle}"):
         load_taxonomy(path)
+
+
+def test_load_yaml_matches_the_python_loader_and_quotes_the_bad_line() -> None:
+    from newsetl.settings import EnrichConfig, load_yaml
+
+    shipped = Path(EnrichConfig().taxonomy).read_text(encoding="utf-8")
+    assert load_yaml(shipped) == yaml.safe_load(shipped)
+    sample = "a: [1, 2.5, null, 'x', yes]\nb:\n  c: ёлка\n  d: 2024-01-02\n  e: '01'\n"
+    assert load_yaml(sample) == yaml.safe_load(sample) == {
+        "a": [1, 2.5, None, "x", True], "b": {"c": "ёлка", "d": dt.date(2024, 1, 2), "e": "01"}}
+    with pytest.raises(yaml.YAMLError, match=r"(?s)expected ',' or '\]'.*b: 3"):
+        load_yaml("a: [1, 2\nb: 3")

@@ -1,0 +1,36 @@
+"""The table fold equals the step-by-step fold on any text (scripts, astral characters, case oddities)."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsetl.enrich._phrases import fold, fold_steps
+
+_ALPHABETS = st.sampled_from([
+    st.characters(),  # anything, astral planes and lone surrogates included
+    st.characters(min_codepoint=0x600, max_codepoint=0x6FF),  # Arabic script
+    st.characters(min_codepoint=0x400, max_codepoint=0x4FF),  # Cyrillic
+    st.characters(min_codepoint=0, max_codepoint=0x24F),  # Latin with punctuation and controls
+    st.characters(min_codepoint=0x2000, max_codepoint=0x206F),  # spaces, dashes, zero-width characters
+])
+
+
+@st.composite
+def texts(draw: st.DrawFn) -> str:
+    return "".join(draw(st.text(draw(_ALPHABETS), max_size=30)) for _ in range(draw(st.integers(1, 4))))
+
+
+@settings(max_examples=400, deadline=None)
+@given(texts())
+def test_fold_equals_the_steps(text: str) -> None:
+    assert fold(text) == fold_steps(text)
+    assert len(fold(text)) == len(text)
+
+
+def test_fold_known_cases() -> None:
+    assert fold("Пошлины, ёлка!") == "пошлины  елка "
+    assert fold("بینک كي آمد") == "بینک کی امد"  # Arabic kaf/yeh read as Urdu; alef madda as alef
+    assert fold("Straße-Ǆ") == "strase ǆ"  # ß casefolds to "ss": one character kept per character
+    assert fold("a\u200cb \U0001F600 c_d") == "a b   c d"  # ZWNJ separates words; an emoji is no word
+    assert fold("ΑΣ") == fold_steps("ΑΣ") == "ασ"
