@@ -128,13 +128,27 @@ def _worker_call(phase: str, corpus: str, warehouse: str, workers: int, batch_si
         wall = time.perf_counter() - t0
         return {"wall": wall, "result": _plain(res.__dict__), "cpu0": c0, "started_epoch": e0}
     if phase == "flow":
-        from flows.pipeline import newsetl_pipeline
+        try:
+            from flows.startup import run_pipeline_flow as flow_fn  # what `newsetl run` calls
+        except ImportError:  # before flows/startup.py
+            from flows.pipeline import newsetl_pipeline as flow_fn
 
         live0 = _live_children_cpu()
         c0, t0 = _cpu(), time.perf_counter()
-        out = newsetl_pipeline(sources=[corpus], warehouse=warehouse, workers=workers, batch_size=batch_size)
+        out = flow_fn(sources=[corpus], warehouse=warehouse, workers=workers, batch_size=batch_size)
         wall = time.perf_counter() - t0
         return {"wall": wall, "result": _plain(out), "cpu0": c0, "live0": live0}
+    if phase == "cli":  # the default command as a user types it: interpreter, imports, server start and stop
+        cmd = [sys.executable, "-c", "import sys; from newsetl.cli import main; sys.exit(main())", "run", corpus,
+               "--warehouse", warehouse, "--workers", str(workers), "--json"]
+        if batch_size:
+            cmd += ["--batch-size", str(batch_size)]
+        c0, t0 = _cpu(), time.perf_counter()
+        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        wall = time.perf_counter() - t0
+        if proc.returncode:
+            raise SystemExit(f"newsetl run failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+        return {"wall": wall, "result": json.loads(proc.stdout), "cpu0": c0}
     raise SystemExit(f"unknown phase {phase}")
 
 
@@ -286,11 +300,12 @@ def build_report(res: dict[str, Any]) -> str:
                   f"{cpu:,.1f}" if cpu is not None else "", f"{cpu / fcpu:,.1f}" if cpu and fcpu else "", style=style)
 
     row("floor (read+parse+write)", fwall, floor, "bold")
-    for name in ("library", "flow"):
+    labels = {"library": "library (run_pipeline)", "flow": "flow (Prefect)", "cli": "newsetl run (CLI, end to end)"}
+    for name in ("library", "flow", "cli"):
         ph = res["phases"].get(name)
         if ph is None:
             continue
-        label = "library (run_pipeline)" if name == "library" else "flow (Prefect)"
+        label = labels[name]
         if ph.get("error"):
             t.add_row(label, "FAILED", "", "", _mb(ph["peak_rss"]), "", "", "", style="red")
             continue
@@ -319,6 +334,9 @@ def build_report(res: dict[str, Any]) -> str:
         lines.append(f"Prefect overhead: flow / library = {s['prefect_over_library']:.2f}x wall "
                      f"(+{s['prefect_extra_seconds']:.1f}s, includes the ephemeral server start)"
                      + (f", {s['prefect_over_library_cpu']:.2f}x CPU" if s.get("prefect_over_library_cpu") else ""))
+    if s.get("cli_docs_per_s") is not None:
+        lines.append(f"newsetl run (default command, Prefect included): {s['cli_docs_per_s']:,.0f} docs/s = "
+                     f"{100 * s['cli_share_of_floor_docs_per_s']:.1f}% of the floor's docs/s (aim: >= 10%)")
     lib = res["phases"].get("library") or {}
     r = lib.get("result") or {}
     if r:
@@ -347,6 +365,11 @@ def summarize(res: dict[str, Any]) -> dict[str, Any]:
                  pipeline_over_floor=lib["wall"] / floor_wall if floor_wall else None,
                  library_cpu_seconds=lib.get("cpu"), floor_cpu_seconds=ph["floor"].get("cpu"),
                  pipeline_over_floor_cpu=(lib["cpu"] / ph["floor"]["cpu"]) if ph["floor"].get("cpu") else None)
+    cli = ph.get("cli") or {}
+    if cli and not cli.get("error"):
+        s.update(cli_seconds=cli["wall"], cli_peak_rss=cli["peak_rss"], cli_cpu_seconds=cli.get("cpu"),
+                 cli_docs_per_s=(s["docs"] or 0) / cli["wall"],
+                 cli_share_of_floor_docs_per_s=floor_wall / cli["wall"] if floor_wall else None)
     if flow and not flow.get("error"):
         s.update(flow_seconds=flow["wall"], flow_peak_rss=flow["peak_rss"], flow_cpu_seconds=flow.get("cpu"),
                  flow_docs_per_s=(s["docs"] or 0) / flow["wall"])
@@ -392,8 +415,9 @@ def _git_dirty() -> dict[str, Any] | None:
 
 
 def bench(corpus: str, workers: int = 2, prefect: bool = True, batch_size: int | None = None,
-          timeout: float | None = None, keep: bool = False, generated: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Run floor, library and (optionally) flow on ``corpus``; return the full result dict."""
+          timeout: float | None = None, keep: bool = False, generated: dict[str, Any] | None = None,
+          cli: bool = False) -> dict[str, Any]:
+    """Run floor, library and (optionally) flow and the CLI on ``corpus``; return the full result dict."""
     list_files = _bench_module("floor").list_files
     env = dict(os.environ)
     env.setdefault("PREFECT_HOME", str(GEN_ROOT / "prefect-home"))
@@ -415,6 +439,8 @@ def bench(corpus: str, workers: int = 2, prefect: bool = True, batch_size: int |
                                              timeout, env)
         if prefect:
             res["phases"]["flow"] = run_phase("flow", corpus, str(work / "wh-flow"), workers, batch_size, timeout, env)
+        if cli:
+            res["phases"]["cli"] = run_phase("cli", corpus, str(work / "wh-cli"), workers, batch_size, timeout, env)
     finally:
         if not keep:
             shutil.rmtree(work, ignore_errors=True)
@@ -435,6 +461,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--batch-size", type=int, default=None)
     ap.add_argument("--prefect", action=argparse.BooleanOptionalAction, default=True,
                     help="also run the Prefect flow and report its overhead (default: yes)")
+    ap.add_argument("--cli", action=argparse.BooleanOptionalAction, default=False,
+                    help="also time the default command end to end (`newsetl run CORPUS`, Prefect included)")
     ap.add_argument("--timeout", type=float, default=None, help="kill a phase after this many seconds")
     ap.add_argument("--json", default=None, help="also write the results to this file")
     ap.add_argument("--keep", action="store_true", help="keep the benchmark warehouses")
@@ -466,7 +494,8 @@ def main(argv: list[str] | None = None) -> int:
     elif not Path(corpus).is_dir():
         ap.error(f"{corpus} is not a folder")
     GEN_ROOT.mkdir(parents=True, exist_ok=True)
-    res = bench(str(Path(corpus).resolve()), a.workers, a.prefect, a.batch_size, a.timeout, a.keep, generated)
+    res = bench(str(Path(corpus).resolve()), a.workers, a.prefect, a.batch_size, a.timeout, a.keep, generated,
+                a.cli)
     results = Path(a.results_dir)
     results.mkdir(parents=True, exist_ok=True)
     label = f"gen{a.generate}" if a.generate is not None else Path(corpus).name
@@ -499,38 +528,41 @@ def standard_corpora(corpora: Path, only: list[str] | None = None) -> list[tuple
 
 
 def standard_table(rows: list[dict[str, Any]]) -> str:
-    """One line per corpus: floor, library and flow docs/s, CPU ms/article, x floor, peak RSS."""
+    """One line per corpus and phase: wall, docs/s, share of the floor's docs/s, CPU ms/article, peak RSS."""
     from io import StringIO
 
     from rich.console import Console
     from rich.table import Table
 
-    t = Table(title="newsetl on real data (docs/s = records / wall; ms/art = CPU ms per record)",
-              header_style="bold")
-    for c in ("corpus", "files", "docs", "MB", "floor docs/s", "library docs/s", "lib ms/art", "lib x floor",
-              "lib x floor CPU", "lib RSS MB", "flow docs/s", "flow ms/art", "flow x floor", "flow x floor CPU",
-              "flow RSS MB"):
-        t.add_column(c, justify="left" if c == "corpus" else "right")
+    t = Table(title="newsetl on real data (docs/s = records / wall; CPU ms/art = CPU seconds of the phase's "
+                    "process tree per record)", header_style="bold")
+    for c in ("corpus", "files", "docs", "MB", "phase", "wall s", "docs/s", "% floor docs/s", "CPU s",
+              "CPU ms/art", "CPU x floor", "peak RSS MB"):
+        t.add_column(c, justify="left" if c in ("corpus", "phase") else "right")
+    names = {"floor": "floor", "library": "library", "flow": "flow (Prefect)", "cli": "newsetl run (CLI)"}
     for r in rows:
         s = r.get("summary") or {}
         docs = s.get("docs") or 0
         ph = r.get("phases") or {}
-
-        def cells(name: str, ph: dict[str, Any] = ph, docs: int = docs) -> list[str]:
-            p = ph.get(name) or {}
-            if not p:
-                return ["", "", "", "", ""]
-            if p.get("error"):
-                return ["FAILED", "", "", "", ""]
-            fl = ph["floor"]
-            return [f"{docs / p['wall']:,.0f}", f"{1000 * p['cpu'] / max(docs, 1):.2f}",
-                    f"{p['wall'] / fl['wall']:.1f}", f"{p['cpu'] / fl['cpu']:.1f}", _mb(p["peak_rss"])]
-
         fl = ph.get("floor") or {}
-        t.add_row(r["name"], f"{r['files']:,}", f"{docs:,}", f"{(s.get('bytes_in') or 0) / 1e6:,.1f}",
-                  f"{docs / fl['wall']:,.0f}" if fl.get("wall") else "FAILED", *cells("library"), *cells("flow"))
+        first = True
+        for name, label in names.items():
+            p = ph.get(name)
+            if not p:
+                continue
+            head = [r["name"], f"{r['files']:,}", f"{docs:,}", f"{(s.get('bytes_in') or 0) / 1e6:,.1f}"] if first \
+                else ["", "", "", ""]
+            first = False
+            if p.get("error") or not p.get("wall"):
+                t.add_row(*head, label, "FAILED", *[""] * 6)
+                continue
+            share = f"{100 * fl['wall'] / p['wall']:.1f}%" if fl.get("wall") else ""
+            cpu = p.get("cpu") or 0.0
+            t.add_row(*head, label, f"{p['wall']:,.2f}", f"{docs / p['wall']:,.0f}", share, f"{cpu:,.1f}",
+                      f"{1000 * cpu / max(docs, 1):.2f}", f"{cpu / fl['cpu']:.1f}" if fl.get("cpu") else "",
+                      _mb(p["peak_rss"]))
     buf = StringIO()
-    Console(file=buf, width=200, force_terminal=False, color_system=None).print(t)
+    Console(file=buf, width=160, force_terminal=False, color_system=None).print(t)
     return buf.getvalue().rstrip()
 
 
@@ -540,7 +572,7 @@ def run_standard(a: argparse.Namespace) -> int:
     rows = []
     failed = False
     for name, path in standard_corpora(Path(a.corpora), only):
-        res = bench(str(path.resolve()), a.workers, a.prefect, a.batch_size, a.timeout, a.keep)
+        res = bench(str(path.resolve()), a.workers, a.prefect, a.batch_size, a.timeout, a.keep, cli=a.cli)
         res["name"] = name
         print(build_report(res), flush=True)
         rows.append(res)

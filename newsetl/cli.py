@@ -215,12 +215,12 @@ def cmd_run(a: argparse.Namespace) -> int:
         result: dict[str, Any] = res.__dict__
         text = res.summary()
     else:
-        from flows.pipeline import newsetl_pipeline
+        from flows.startup import run_pipeline_flow  # the flow, with Prefect's start-up beside the set-up
 
-        result = newsetl_pipeline(sources=list(a.sources), warehouse=settings.warehouse, config=a.config,
-                                  workers=a.workers, runner=a.runner, dask_address=a.dask_address,
-                                  batch_size=a.batch_size, retry_quarantined=a.retry_quarantined,
-                                  wait_seconds=a.wait)
+        result = run_pipeline_flow(list(a.sources), warehouse=settings.warehouse, config=a.config,
+                                   workers=a.workers, runner=a.runner, dask_address=a.dask_address,
+                                   batch_size=a.batch_size, retry_quarantined=a.retry_quarantined,
+                                   wait_seconds=a.wait)
         from newsetl.run.result import RunResult
 
         text = RunResult(**result).summary()
