@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from newsetl import delta
@@ -204,8 +205,10 @@ def commit(wh: Warehouse, staged: StagedRun, check: MartCheck | None = None, *,
     rows: dict[str, int] = {}
     try:
         con.execute("create temp table replaced (uri varchar)")
-        if staged.replace_sources:
-            con.executemany("insert into replaced values (?)", [[u] for u in sorted(staged.replace_sources)])
+        if staged.replace_sources:  # one Arrow insert (executemany cost 3 s for 40,000 sources)
+            con.register("_replaced_sources", pa.table({"uri": pa.array(sorted(staged.replace_sources), pa.string())}))
+            con.execute("insert into replaced select uri from _replaced_sources")
+            con.unregister("_replaced_sources")
         gone = _superseded(con, wh, snap, staged)
         for name in TABLES:
             files = staged.staged_files(name)
