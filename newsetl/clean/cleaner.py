@@ -73,6 +73,7 @@ class _Par:
     kind: str = BODY
     group: int = -1  # replies: paragraphs of one reply share a group
     words: int = 0
+    norm: str = ""  # text with its whitespace collapsed to single spaces
     start: int = 0  # [start, end) in the pass's working text
     end: int = 0
 
@@ -133,6 +134,11 @@ def _headline_like(p: _Par, max_words: int = 25) -> bool:
 
 def _key(text: str) -> str:
     return " ".join(text.casefold().split())
+
+
+def _pkey(p: _Par) -> str:
+    """``_key(p.text)`` from the paragraph's collapsed text (casefold neither makes nor removes whitespace)."""
+    return p.norm.casefold()
 
 
 _CHAR_RULES = frozenset(
@@ -332,12 +338,14 @@ def _clean_once(text: str) -> tuple[CleanText, _Trace]:
             block.append(i)
     flush()
     for p in pars:
-        p.words = len(p.text.split())
+        toks = p.text.split()
+        p.words = len(toks)
+        p.norm = " ".join(toks)
 
     _paragraph_rules(pars, ledger, hints, pieces)
 
-    body_pars = [" ".join(p.text.split()) for p in pars if p.kind == BODY]
-    body_spans = [(p.start, p.end) for p in pars if p.kind == BODY and p.text.split()]
+    body_pars = [p.norm for p in pars if p.kind == BODY]
+    body_spans = [(p.start, p.end) for p in pars if p.kind == BODY and p.norm]
     comments: list[str] = []
     seen: set[str] = set()
     replies: dict[int, list[str]] = {}
@@ -503,9 +511,9 @@ def _paragraph_rules(pars: list[_Par], ledger: Ledger, hints: dict[str, str],
             mark(i, COMMENT, "comments")
             p.group = group
     if group >= 0:  # a reply quoting the first post ("X said: ... Click to expand..."): the quote goes
-        body_keys = {_key(p.text) for p in pars if p.kind == BODY}
+        body_keys = {_pkey(p) for p in pars if p.kind == BODY}
         for i, p in enumerate(pars):
-            if p.kind == COMMENT and p.group >= 0 and _key(p.text) in body_keys:
+            if p.kind == COMMENT and p.group >= 0 and _pkey(p) in body_keys:
                 mark(i, DROP, "quoted_in_reply")
 
     # short lines trailing the last link card -----------------------------------------------------------
@@ -519,11 +527,11 @@ def _paragraph_rules(pars: list[_Par], ledger: Ledger, hints: dict[str, str],
 
     # repeated paragraphs --------------------------------------------------------------------------------
     first: dict[str, int] = {}
-    comment_keys = {_key(p.text) for p in pars if p.kind == COMMENT}
+    comment_keys = {_pkey(p) for p in pars if p.kind == COMMENT}
     body_idx = [i for i, p in enumerate(pars) if p.kind == BODY]
     rep: list[bool] = []
     for i in body_idx:
-        k = _key(pars[i].text)
+        k = _pkey(pars[i])
         if k in comment_keys:
             mark(i, DROP, "comments")  # a comment pasted again (its first copy is already in comments)
             rep.append(False)
@@ -548,7 +556,7 @@ def _paragraph_rules(pars: list[_Par], ledger: Ledger, hints: dict[str, str],
             for i in run:
                 mark(i, DROP, "repeated_block")
             # short lines between the first copy and this repeat: a comment pasted with each copy
-            firsts = [first[_key(pars[i].text)] for i in run]
+            firsts = [first[_pkey(pars[i])] for i in run]
             b = max(f for f in firsts if f < run[0])
             gap = [i for i in range(b + 1, run[0]) if pars[i].kind == BODY]
             if 1 <= len(gap) <= 4 and all(pars[i].words <= 60 for i in gap) and (

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from newsetl.clean import normalize_text
 
 
@@ -51,3 +54,15 @@ def test_idempotent() -> None:
     for s in ["Pakistanâ€™s &amp;amp; x\u00a0y", "a\n\n\n b", "\ufeffhello\x00"]:
         once, _ = normalize_text(s)
         assert normalize_text(once)[0] == once
+
+
+_PIECES = ["ab", " ", "\n", "\t", "\r\n", "\f", "\v", "&amp;", "&#x1F600;", "â€™", "Ã©", "\u00a0", "\u200b",
+           "\u2028", "\x85", "\x9d", "\x00", "e\u0301", "\u2000", "\ufeff", "ё", "ہ", "—", "’", "Â\xa0", "\u3000"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES) | st.text(max_size=3), max_size=20).map("".join))
+def test_the_one_scan_gate_changes_nothing(text: str) -> None:
+    from newsetl.clean.normalize import _normalize
+
+    assert _normalize(text, gate=True) == _normalize(text, gate=False)
