@@ -110,8 +110,12 @@ def run_steps(files: list[Path], settings: Any) -> tuple[dict[str, float], int]:
     articles = c.time("articles table", _articles_table, arts, hashes, now(), minhash, n_sh)
     smatch, ematch = matchers(settings)
     sel = articles.select(["article_id", "title", "body"])
-    sect = c.time("sectors", tag_sectors, sel, smatch)
-    ents = c.time("entities", extract_entities, sel, ematch)
+    try:
+        from newsetl.enrich import enrich_articles
+    except ImportError:  # before the one-pass enrichment
+        def enrich_articles(t: Any, sm: Any, em: Any) -> Any:
+            return tag_sectors(t, sm), extract_entities(t, em)
+    sect, ents = c.time("enrich (sectors + entities)", enrich_articles, sel, smatch, ematch)
     suite_set = suites(settings)
 
     def no_run_id(t: pa.Table) -> pa.Table:

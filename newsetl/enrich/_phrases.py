@@ -193,6 +193,25 @@ def plural_variants(phrase: str) -> list[str]:
     return [raw, raw + "s"]
 
 
+_Prepared = tuple[str, list[int] | None, str, str]
+_last: tuple[str, _Prepared] | None = None
+
+
+def _prepared(text: str) -> _Prepared:
+    """(visible text, cuts, folded, padded) of ``text``. The last text's are kept (one global tuple,
+    replaced whole: safe across threads), so the sector and the entity matcher searching the same article
+    one after the other (``newsetl.enrich.enrich_articles``) fold it once."""
+    global _last
+    last = _last
+    if last is not None and last[0] == text:
+        return last[1]
+    visible, cuts = strip_invisible(text)
+    folded = fold(visible)
+    out = (visible, cuts, folded, " " + folded + " ")
+    _last = (text, out)
+    return out
+
+
 class PhraseIndex:
     """One Aho-Corasick automaton over many patterns; ``find`` returns word-bounded hits."""
 
@@ -212,9 +231,7 @@ class PhraseIndex:
         """All word-bounded hits of all patterns in ``text`` (overlapping hits included)."""
         if not self.size or not text:
             return []
-        visible, cuts = strip_invisible(text)
-        folded = fold(visible)
-        padded = " " + folded + " "
+        visible, cuts, folded, padded = _prepared(text)
         hits: list[Hit] = []
         keep_case: str | None = None
         for end_idx, (klen, plist) in self._automaton.iter(padded):

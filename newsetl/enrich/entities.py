@@ -187,19 +187,30 @@ def extract_entities(articles: pa.Table, matcher: EntityMatcher) -> pa.Table:
     ids = articles.column("article_id").to_pylist()
     bodies = articles.column("body").to_pylist()
     titles = articles.column("title").to_pylist() if "title" in articles.column_names else [None] * len(ids)
-    rows: dict[str, list[object]] = {f.name: [] for f in ENTITIES_SCHEMA}
+    rows = entity_rows()
     for aid, title, body in zip(ids, titles, bodies, strict=True):
-        text = f"{title}\n\n{body or ''}" if title and title.strip() else (body or "")
-        found = matcher.find(text)
-        for (etype, eid, name), n in sorted(
-            found.items(), key=lambda kv: (_TYPE_ORDER[kv[0][0]], -kv[1], kv[0][1])
-        ):
-            rows["article_id"].append(aid)
-            rows["entity_type"].append(etype)
-            rows["entity_id"].append(eid)
-            rows["name"].append(name)
-            rows["mentions"].append(n)
+        add_entity_rows(rows, aid, matcher.find(entity_text(title, body)))
     return pa.Table.from_pydict(rows, schema=ENTITIES_SCHEMA)
+
+
+def entity_text(title: str | None, body: str | None) -> str:
+    """The text searched for an article's entities: ``title + "\\n\\n" + body``."""
+    return f"{title}\n\n{body or ''}" if title and title.strip() else (body or "")
+
+
+def entity_rows() -> dict[str, list[object]]:
+    """Empty columns of ``extract_entities``' table (fill with ``add_entity_rows``)."""
+    return {f.name: [] for f in ENTITIES_SCHEMA}
+
+
+def add_entity_rows(rows: dict[str, list[object]], aid: str | None, found: dict[tuple[str, str, str], int]) -> None:
+    """One row per entity of article ``aid``, ordered by type, mentions (descending), id."""
+    for (etype, eid, name), n in sorted(found.items(), key=lambda kv: (_TYPE_ORDER[kv[0][0]], -kv[1], kv[0][1])):
+        rows["article_id"].append(aid)
+        rows["entity_type"].append(etype)
+        rows["entity_id"].append(eid)
+        rows["name"].append(name)
+        rows["mentions"].append(n)
 
 
 def salient_pairs(mentions: dict[str, int], min_share: float = 0.4, min_mentions: int = 2) -> list[str]:

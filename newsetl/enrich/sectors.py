@@ -417,16 +417,26 @@ def tag_sectors(articles: pa.Table, matcher: SectorMatcher) -> pa.Table:
     titles: Iterable[str | None] = (
         _column(articles, "title") if "title" in articles.column_names else [None] * len(ids)
     )
-    rows: dict[str, list[object]] = {f.name: [] for f in SECTORS_SCHEMA}
+    rows = sector_rows()
     for aid, title, body in zip(ids, titles, bodies, strict=True):
-        for hit in matcher.tag(title, body or "", all_scores=True):
-            rows["article_id"].append(aid)
-            rows["sector"].append(hit.sector)
-            rows["score"].append(hit.score)
-            rows["tagged"].append(hit.tagged)
-            rows["rank"].append(hit.rank)
-            rows["is_primary"].append(hit.is_primary)
-            rows["mentions"].append(hit.mentions)
-            rows["evidence"].append(hit.evidence)
-            rows["spans"].append([list(s) for s in hit.spans])
+        add_sector_rows(rows, aid, matcher.tag(title, body or "", all_scores=True))
     return pa.Table.from_pydict(rows, schema=SECTORS_SCHEMA)
+
+
+def sector_rows() -> dict[str, list[object]]:
+    """Empty columns of ``tag_sectors``' table (fill with ``add_sector_rows``)."""
+    return {f.name: [] for f in SECTORS_SCHEMA}
+
+
+def add_sector_rows(rows: dict[str, list[object]], aid: str | None, hits: list[SectorHit]) -> None:
+    """One row per scored sector of article ``aid``."""
+    for hit in hits:
+        rows["article_id"].append(aid)
+        rows["sector"].append(hit.sector)
+        rows["score"].append(hit.score)
+        rows["tagged"].append(hit.tagged)
+        rows["rank"].append(hit.rank)
+        rows["is_primary"].append(hit.is_primary)
+        rows["mentions"].append(hit.mentions)
+        rows["evidence"].append(hit.evidence)
+        rows["spans"].append([list(s) for s in hit.spans])

@@ -88,8 +88,7 @@ def process_batch(batch_no: int, files: list[FileRef], settings: Settings, work_
     """Read, clean, extract, sign, enrich and validate one batch; write its tables to its work folder."""
     from newsetl.clean_extract import clean_extract_batch
     from newsetl.dedup import fingerprints
-    from newsetl.enrich.entities import extract_entities
-    from newsetl.enrich.sectors import tag_sectors
+    from newsetl.enrich import enrich_articles
     from newsetl.ingest import SourceFile, read_source
     from newsetl.validate import validate_table
 
@@ -152,8 +151,7 @@ def process_batch(batch_no: int, files: list[FileRef], settings: Settings, work_
 
     t0 = time.perf_counter()
     smatch, ematch = matchers(settings)
-    sect = tag_sectors(articles.select(["article_id", "title", "body"]), smatch)
-    ents = extract_entities(articles.select(["article_id", "title", "body"]), ematch)
+    sect, ents = enrich_articles(articles.select(["article_id", "title", "body"]), smatch, ematch)
     secs["enrich"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
