@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
 from newsetl.errors import TerminalError
 from newsetl.extract.html import HtmlExtract, extract_html
@@ -247,13 +248,13 @@ def test_title_site_and_section_segments_are_stripped(
     assert (ex.title, ex.title_source) == (expected, source)
 
 
-def test_title_site_strip_can_be_switched_off(monkeypatch: pytest.MonkeyPatch) -> None:
-    import newsetl.extract.html as html_mod
+def test_title_site_strip_can_be_switched_off() -> None:
+    from newsetl.extract.html.knowledge import knowledge
 
     head = '<meta property="og:title" content="How to Build a Terrarium | eHow"><meta property="og:site_name" content="eHow">'
     assert extract_html(page(head), today=TODAY).title == "How to Build a Terrarium"
-    monkeypatch.setattr(html_mod, "STRIP_SITE_FROM_TITLE", False)
-    assert extract_html(page(head), today=TODAY).title == "How to Build a Terrarium | eHow"
+    keep = knowledge().model_copy(update={"strip_site_from_title": False})
+    assert extract_html(page(head), today=TODAY, kn=keep).title == "How to Build a Terrarium | eHow"
 
 
 # ---------------------------------------------------------------- <time> and URL dates
@@ -506,9 +507,42 @@ def test_any_input_gives_result_or_terminal_error(html: str) -> None:
         ex = extract_html(html, today=TODAY)
     except TerminalError as err:
         assert err.reason in {"no_article", "not_html", "html_parse_error"}
+        if err.reason == "html_parse_error":  # only lxml's own failures (or a too-deep tree), never a bug
+            assert isinstance(err.__cause__, (etree.LxmlError, ValueError, RecursionError))
     else:
         assert ex.text.strip()
         assert ex.date is None or ex.date <= TODAY
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["newsetl.extract.html.body.main_text", "newsetl.extract.html.metadata.read_meta",
+     "newsetl.extract.html.core.page_date", "newsetl.extract.html.core.choose_title"],
+)
+def test_a_bug_is_not_turned_into_a_quarantine_row(monkeypatch: pytest.MonkeyPatch, target: str) -> None:
+    def bug(*args: object, **kwargs: object) -> None:
+        raise NameError("name 'undefined_helper' is not defined")
+
+    monkeypatch.setattr(target, bug)
+    with pytest.raises(NameError):
+        extract_html(load("article_og_jsonld.html"), today=TODAY)
+
+
+def test_knowledge_file_mistakes_name_the_file_and_key(tmp_path: Path) -> None:
+    from newsetl.errors import ConfigError
+    from newsetl.extract.html.knowledge import knowledge, load_knowledge
+
+    assert knowledge().min_article_words == 40
+    assert "karachi" in knowledge().section_words
+    bad = tmp_path / "html.yaml"
+    bad.write_text("min_article_words: -3\nsection_word: [x]\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_knowledge(bad)
+    assert str(bad) in str(info.value)
+    assert "min_article_words" in str(info.value) and "section_word" in str(info.value)
+    bad.write_text("- a list\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="must hold a mapping"):
+        load_knowledge(bad)
 
 
 # ---------------------------------------------------------------- optional corpus check

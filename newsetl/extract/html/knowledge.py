@@ -1,0 +1,80 @@
+"""What the HTML extraction knows about pages: ``config/html.yaml``, validated by pydantic.
+
+``knowledge()`` reads the default file once per process; ``load_knowledge(path)`` reads another one
+(a mistake raises ``ConfigError`` naming the file, the key and the fix).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from newsetl.errors import ConfigError
+
+DEFAULT_PATH = Path(__file__).resolve().parents[3] / "config" / "html.yaml"
+
+
+def _lower(values: list[str]) -> list[str]:
+    return [v.strip().lower() for v in values if v.strip()]
+
+
+class HtmlKnowledge(BaseModel):
+    """Thresholds and word lists of the HTML extraction (documented in ``config/html.yaml``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    min_article_words: int = Field(40, ge=1)
+    max_link_share: float = Field(0.6, gt=0.0, le=1.0)
+    max_input_chars: int = Field(20_000_000, gt=0)
+    strip_title_from_text: bool = True
+    strip_site_from_title: bool = True
+    meta_date_keys: list[str] = Field(default_factory=list)
+    meta_author_keys: list[str] = Field(default_factory=list)
+    article_types: frozenset[str] = frozenset()
+    section_words: frozenset[str] = frozenset()
+    section_phrases: frozenset[str] = frozenset()
+    listing_body_classes: frozenset[str] = frozenset()
+    single_body_classes: frozenset[str] = frozenset()
+
+    @field_validator("meta_date_keys", "meta_author_keys", mode="after")
+    @classmethod
+    def _lower_list(cls, v: list[str]) -> list[str]:
+        return _lower(v)
+
+    @field_validator(
+        "article_types", "section_words", "section_phrases", "listing_body_classes", "single_body_classes",
+        mode="before",
+    )
+    @classmethod
+    def _lower_set(cls, v: object) -> object:
+        if isinstance(v, list):
+            return frozenset(_lower([str(x) for x in v]))
+        return v
+
+
+def load_knowledge(path: Path) -> HtmlKnowledge:
+    """Read and validate an HTML knowledge file; raise ``ConfigError`` naming the file and the key."""
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except OSError as exc:
+        raise ConfigError(f"HTML knowledge file {path} cannot be read ({exc}): restore config/html.yaml") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"HTML knowledge file {path} is not valid YAML: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise ConfigError(f"HTML knowledge file {path} must hold a mapping, not {type(raw).__name__}")
+    try:
+        return HtmlKnowledge.model_validate(raw)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'file'}: {e['msg']}" for e in exc.errors()
+        )
+        raise ConfigError(f"invalid HTML knowledge file {path}: {problems}") from exc
+
+
+@lru_cache(maxsize=1)
+def knowledge() -> HtmlKnowledge:
+    """The default ``config/html.yaml``, read once."""
+    return load_knowledge(DEFAULT_PATH)
