@@ -19,8 +19,6 @@ from newsetl.extract.html.util import key, norm, words
 for _name in ("trafilatura", "htmldate", "courlan", "readability", "justext"):
     logging.getLogger(_name).setLevel(logging.CRITICAL)
 
-HTMLDATE_EXTENSIVE = False  # measured: same agreement on/off on the pk corpus, off is faster
-
 
 @dataclass(slots=True)
 class HtmlExtract:
@@ -94,7 +92,7 @@ def _extract(html: str, url: str | None, today: dt.date, kn: HtmlKnowledge) -> H
     if metadata.is_publication(byline, site, domain):
         byline = None
 
-    found = page_date(root, m, canonical, url, html, today, saved_date(html), kn, extensive=HTMLDATE_EXTENSIVE)
+    found = page_date(root, m, canonical, url, today, saved_date(html), kn)
     date, published_at, date_source = found if found else (None, None, None)
 
     return HtmlExtract(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -21,7 +22,11 @@ from newsetl.extract.html.util import norm
 
 Dated = tuple[dt.date, dt.datetime | None, str]
 
-_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:[/_.-]|$)")
+# /2018/08/14/, /2018/8/14/ or a slug starting 2018-08-14 (a dashed date needs two-digit month and day:
+# "/t/2024-4-4-to-2024-5-0-upgrade" is a version number)
+_URL_DATE = re.compile(
+    r"/((?:19|20)\d{2})(?:/(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01])|-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01]))(?:[/_.-]|$)"
+)
 _BAD_TIME_CONTEXT = re.compile(
     r"comment|related|sidebar|widget|footer|recommend|trending|popular|modif|updat", re.I
 )
@@ -44,7 +49,8 @@ def article_times(root: lxml.html.HtmlElement) -> list[str]:
                 if node is None:
                     break
                 cls = f"{node.get('class', '')} {node.get('id', '')} {node.get('itemprop', '')}"
-                if node.tag in ("aside", "nav", "footer") or _BAD_TIME_CONTEXT.search(cls):
+                # an embedded post (Instagram / X blockquote) dates the post, not the article
+                if node.tag in ("aside", "nav", "footer", "blockquote") or _BAD_TIME_CONTEXT.search(cls):
                     bad = True
                     break
                 node = node.getparent()
@@ -72,32 +78,68 @@ def url_date(u: str | None, today: dt.date) -> dt.date | None:
     if not found:
         return None
     try:
-        d = dt.date(int(found.group(1)), int(found.group(2)), int(found.group(3)))
+        month, day = (found.group(2), found.group(3)) if found.group(2) else (found.group(4), found.group(5))
+        d = dt.date(int(found.group(1)), int(month), int(day))
     except ValueError:
         return None
     return d if is_plausible(d, today) else None
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One date the page states, and where: ``source`` is the date_source it would win as
+    (``html:jsonld``, ``html:meta``, ``html:time``, ``url``, ``html:modified``), ``detail`` the key."""
+
+    source: str
+    detail: str
+    date: dt.date
+    when: dt.datetime | None
+
+
+_MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "last-modified", "dc.date.modified",
+                  "dcterms.modified")
+
+
+def structured_candidates(
+    m: Meta, times: list[str], canonical: str | None, url: str | None, today: dt.date, kn: HtmlKnowledge
+) -> list[Candidate]:
+    """Every date the page's structured data and URL state, in the order of :func:`structured_date`,
+    then the modification dates (``html:modified``: never a publication date, an upper bound)."""
+    out: list[Candidate] = []
+    for fld in ("datePublished", "dateCreated"):
+        got = _attempt(m.jsonld.get(fld), today)
+        if got:
+            out.append(Candidate("html:jsonld", fld, got[0], got[1]))
+    for k in kn.meta_date_keys:
+        got = _attempt(m.meta.get(k), today)
+        if got:
+            out.append(Candidate("html:meta", k, got[0], got[1]))
+    for value in times[:3]:
+        got = _attempt(value, today)
+        if got:
+            out.append(Candidate("html:time", "time", got[0], got[1]))
+    for u in (canonical, url):
+        d = url_date(u, today)
+        if d:
+            out.append(Candidate("url", "path", d, None))
+            break
+    got = _attempt(m.jsonld.get("dateModified"), today)
+    if got:
+        out.append(Candidate("html:modified", "dateModified", got[0], got[1]))
+    for k in _MODIFIED_META:
+        got = _attempt(m.meta.get(k), today)
+        if got:
+            out.append(Candidate("html:modified", k, got[0], got[1]))
+    return out
 
 
 def structured_date(
     m: Meta, times: list[str], canonical: str | None, url: str | None, today: dt.date, kn: HtmlKnowledge
 ) -> Dated | None:
     """JSON-LD datePublished/dateCreated, then <meta> keys in order, then <time>, then the URL."""
-    for fld in ("datePublished", "dateCreated"):
-        got = _attempt(m.jsonld.get(fld), today)
-        if got:
-            return got[0], got[1], "html:jsonld"
-    for k in kn.meta_date_keys:
-        got = _attempt(m.meta.get(k), today)
-        if got:
-            return got[0], got[1], "html:meta"
-    for value in times[:3]:
-        got = _attempt(value, today)
-        if got:
-            return got[0], got[1], "html:time"
-    for u in (canonical, url):
-        d = url_date(u, today)
-        if d:
-            return d, None, "url"
+    for c in structured_candidates(m, times, canonical, url, today, kn):
+        if c.source != "html:modified":
+            return c.date, c.when, c.source
     return None
 
 
@@ -214,26 +256,89 @@ def text_date(root: lxml.html.HtmlElement, today: dt.date, saved: dt.date | None
     return None, first_update
 
 
-def htmldate_date(
-    root: lxml.html.HtmlElement, canonical: str | None, today: dt.date, extensive: bool
-) -> dt.date | None:
-    """htmldate's guess (original date first), plausible or None."""
+def htmldate_date(root: lxml.html.HtmlElement, today: dt.date) -> dt.date | None:
+    """htmldate's guess, original (not updated) date first: its fast search, then its extensive one.
+
+    The extensive search falls back to a bare year or month (a copyright line) and reports it as the
+    1st of January / of the month: such a date is not a stated day and is not taken. The URL is not
+    passed (an empty one, so htmldate does not read the canonical link either): URL dates are our own
+    stricter ``url`` source ("/t/2024-4-4-upgrade" is a version number, not a date)."""
     from htmldate import find_date
 
-    found = find_date(
-        root,
-        extensive_search=extensive,
-        original_date=True,
-        url=canonical,
-        max_date=today.isoformat(),
-    )
-    if not found:
+    for extensive in (False, True):
+        found = find_date(root, extensive_search=extensive, original_date=True, url="", max_date=today.isoformat())
+        if not found:
+            continue
+        try:
+            d = dt.date.fromisoformat(found)
+        except ValueError:
+            continue
+        if extensive and d.day == 1:
+            return None
+        return d if is_plausible(d, today) else None
+    return None
+
+
+class _Sources:
+    """The date each source states, computed lazily (the text scan and htmldate only when asked)."""
+
+    def __init__(
+        self,
+        root: lxml.html.HtmlElement,
+        m: Meta,
+        canonical: str | None,
+        url: str | None,
+        today: dt.date,
+        saved: dt.date | None,
+        kn: HtmlKnowledge,
+    ) -> None:
+        self.root, self.canonical, self.url, self.today, self.saved = root, canonical, url, today, saved
+        cands = structured_candidates(m, article_times(root), canonical, url, today, kn)
+        self.structured: dict[str, Dated] = {}
+        for c in cands:
+            if c.source != "html:modified":
+                self.structured.setdefault(c.source, (c.date, c.when, c.source))
+        self.modified = [(c.date, c.when) for c in cands if c.source == "html:modified"]
+        self._text: tuple[Dated | None, Dated | None] | None = None
+        self._htmldate: Dated | bool | None = False
+
+    def is_modification(self, d: Dated) -> bool:
+        """The date is the page's stated modification date (same instant when both state a time)."""
+        return any(day == d[0] and (when is None or d[1] is None or when == d[1]) for day, when in self.modified)
+
+    def text(self) -> tuple[Dated | None, Dated | None]:
+        if self._text is None:
+            self._text = text_date(self.root, self.today, self.saved)
+        return self._text
+
+    def htmldate(self) -> Dated | None:
+        if self._htmldate is False:
+            # published on or before the first stated update, unless the page's structured data says
+            # otherwise (then the "Updated" line is about something else)
+            updated = self.text()[1]
+            bound = updated[0] if updated and not self.structured else self.today
+            d = htmldate_date(self.root, bound)
+            # a bare text date equal to the save date is the site header's "today", not the article's
+            ok = d is not None and not (self.saved and abs((self.saved - d).days) <= 1)
+            self._htmldate = (d, None, "html:text") if ok and d else None
+        return self._htmldate if isinstance(self._htmldate, tuple) else None
+
+    def get(self, source: str) -> Dated | None:
+        if source in self.structured:
+            return self.structured[source]
+        if source in ("html:label", "html:date_element"):
+            found = self.text()[0]
+            return found if found and found[2] == source else None
+        if source == "html:label_updated":
+            return self.text()[1]
+        if source == "html:text":
+            return self.htmldate()
         return None
-    try:
-        d = dt.date.fromisoformat(found)
-    except ValueError:
-        return None
-    return d if is_plausible(d, today) else None
+
+
+# sources trusted to show that a "published" date equal to the modification date is not the original one
+# (a date line in the text may be any date the story mentions)
+_ORIGINAL_EVIDENCE = frozenset({"url", "html:jsonld", "html:meta", "html:time", "html:text"})
 
 
 def page_date(
@@ -241,23 +346,30 @@ def page_date(
     m: Meta,
     canonical: str | None,
     url: str | None,
-    html: str,
     today: dt.date,
     saved: dt.date | None,
     kn: HtmlKnowledge,
-    extensive: bool = False,
 ) -> Dated | None:
-    """The article's date and its source, or None."""
+    """The article's original publication date and the source it came from, or None.
+
+    Sources are tried in ``kn.date_source_order`` (measured precision, best first; see
+    ``bench/eval_html_dates.py``). Original first: when the winner is also the stated modification date
+    (a CMS that sets datePublished to the last edit) and the structured data or htmldate state an
+    earlier day, the latest of those earlier days wins instead.
+    """
     if saved and saved < today:
         today = saved  # nothing on a saved page was published after it was saved
-    found = structured_date(m, article_times(root), canonical, url, today, kn)
-    if found:
-        return found
-    found, updated = text_date(root, today, saved)
-    if found:
-        return found
-    d = htmldate_date(root, canonical or url, updated[0] if updated else today, extensive=extensive)
-    # a bare text date equal to the save date is the site header's "today", not the article's
-    if d and not (saved and abs((saved - d).days) <= 1):
-        return d, None, "html:text"
-    return updated  # only an "Updated ..." line: the best stated date there is, marked as such
+    src = _Sources(root, m, canonical, url, today, saved, kn)
+    chosen: Dated | None = None
+    for name in kn.date_source_order:
+        chosen = src.get(name)
+        if chosen:
+            break
+    if chosen and src.is_modification(chosen):
+        earlier = [
+            d for name in kn.date_source_order
+            if name in _ORIGINAL_EVIDENCE and (d := src.get(name)) and d[0] < chosen[0]
+        ]
+        if earlier:
+            chosen = max(earlier, key=lambda d: d[0])
+    return chosen

@@ -17,6 +17,11 @@ from newsetl.errors import ConfigError
 DEFAULT_PATH = Path(__file__).resolve().parents[3] / "config" / "html.yaml"
 
 
+#: every date source of an HTML page (the ``date_source`` it wins as)
+DATE_SOURCES = ("url", "html:jsonld", "html:meta", "html:time", "html:label", "html:date_element", "html:text",
+                "html:label_updated")
+
+
 def _lower(values: list[str]) -> list[str]:
     return [v.strip().lower() for v in values if v.strip()]
 
@@ -31,6 +36,7 @@ class HtmlKnowledge(BaseModel):
     max_input_chars: int = Field(20_000_000, gt=0)
     strip_title_from_text: bool = True
     strip_site_from_title: bool = True
+    date_source_order: list[str] = Field(default_factory=lambda: list(DATE_SOURCES))
     meta_date_keys: list[str] = Field(default_factory=list)
     meta_author_keys: list[str] = Field(default_factory=list)
     article_types: frozenset[str] = frozenset()
@@ -38,6 +44,16 @@ class HtmlKnowledge(BaseModel):
     section_phrases: frozenset[str] = frozenset()
     listing_body_classes: frozenset[str] = frozenset()
     single_body_classes: frozenset[str] = frozenset()
+
+    @field_validator("date_source_order", mode="after")
+    @classmethod
+    def _known_sources(cls, v: list[str]) -> list[str]:
+        unknown = [s for s in v if s not in DATE_SOURCES]
+        if unknown:
+            raise ValueError(f"unknown date sources {unknown}: use some of {', '.join(DATE_SOURCES)}")
+        if len(set(v)) != len(v):
+            raise ValueError("a date source is listed twice")
+        return v
 
     @field_validator("meta_date_keys", "meta_author_keys", mode="after")
     @classmethod

@@ -20,7 +20,10 @@ _LANG = re.compile(r"^([a-zA-Z]{2})(?:[-_][a-zA-Z0-9]+)*$")
 JSONLD_WRAPPER = re.compile(r"^(?:\s*//)?\s*(?:<!\[CDATA\[|<!--)|(?://\s*)?(?:\]\]>|-->)\s*$")
 _TITLE_PROPERTY = re.compile(r"^(?:dc|dcterm|og|twitter|weibo:(?:article|webpage)):title$")
 _TITLE_NAME = re.compile(r"^(?:(?:dc|dcterm|og|twitter|parsely|weibo:(?:article|webpage))[-:])?title$")
-_JSONLD_FIELDS = ("headline", "name", "datePublished", "dateCreated", "author", "publisher", "url", "articleSection")
+_JSONLD_FIELDS = (
+    "headline", "name", "datePublished", "dateCreated", "dateModified", "author", "publisher", "url",
+    "articleSection",
+)
 
 
 @dataclass(slots=True)
