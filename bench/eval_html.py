@@ -197,6 +197,38 @@ def _trafilatura(**mode: bool) -> Callable[[Page, str | None], Out]:
     return run
 
 
+def run_newsetl_html(page: Page, url: str | None) -> Out:
+    """extract_html alone (no cleaning): what the HTML step hands to the cleaner."""
+    from newsetl.extract.html import extract_html
+
+    hx = extract_html(page.html, url)
+    text = hx.text
+    comments = getattr(hx, "comments", None)
+    if page.kind == "forum" and comments:
+        text = "\n\n".join([text, *comments])
+    return Out(text=text, title=hx.title, date=hx.date, date_source=hx.date_source, title_source=hx.title_source,
+               extractor=getattr(hx, "extractor", None))
+
+
+def run_readability(page: Page, url: str | None) -> Out:
+    """readability-lxml (optional: pip install readability-lxml)."""
+    from readability import Document
+
+    doc = Document(page.html, url=url)
+    return Out(text=html_text(doc.summary(html_partial=True)), title=doc.short_title())
+
+
+def run_resiliparse(page: Page, url: str | None) -> Out:
+    """Resiliparse's main-content extractor (optional: pip install resiliparse)."""
+    from resiliparse.extract.html2text import extract_plain_text
+    from resiliparse.parse.html import HTMLTree
+
+    tree = HTMLTree.parse(page.html)
+    text = extract_plain_text(tree, main_content=True, list_bullets=True, alt_texts=False, links=False,
+                              form_fields=False, noscript=False)
+    return Out(text=text, title=tree.title or None)
+
+
 def run_htmldate(page: Page, url: str | None) -> Out:
     from htmldate import find_date
 
@@ -211,7 +243,15 @@ SYSTEMS: dict[str, Callable[[Page, str | None], Out]] = {
     "trafilatura:recall": _trafilatura(favor_recall=True),
     "trafilatura:fast": _trafilatura(fast=True),
     "htmldate": run_htmldate,
+    # diagnostics, not in the default run
+    "newsetl:html": run_newsetl_html,
+    "readability-lxml": run_readability,
+    "resiliparse": run_resiliparse,
 }
+
+
+NO_BODY = {"htmldate"}  # systems that only date pages
+NO_DATE = {"readability-lxml", "resiliparse"}  # systems that state no date
 
 
 def run_system(name: str, page: Page, url: str | None) -> Out:
@@ -364,8 +404,7 @@ def report_labelled(corpus: str, pages: list[Page], outs: dict[str, list[Out]]) 
             sc = Score()
             for page, out in zip(pages, lst, strict=True):
                 if g in groups_of(page):
-                    is_lib_date = s == "htmldate"
-                    sc.add(page, out, body=not is_lib_date, title=not is_lib_date, date=True)
+                    sc.add(page, out, body=s not in NO_BODY, title=s not in NO_BODY, date=s not in NO_DATE)
             rows[s] = sc.row()
         print_table(f"== {corpus} / {g} ({rows[next(iter(rows))]['pages']} pages)", rows)
         result[g] = rows
@@ -443,7 +482,7 @@ def page_rows(pages: list[Page], outs: dict[str, list[Out]]) -> list[dict[str, A
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpora", default="wcxb,readability,pk", help="comma list of wcxb, readability, pk")
-    ap.add_argument("--systems", default=",".join(ALL_SYSTEMS), help=f"comma list of {', '.join(ALL_SYSTEMS)}")
+    ap.add_argument("--systems", default=",".join(ALL_SYSTEMS), help=f"comma list of {', '.join(SYSTEMS)}")
     ap.add_argument("--pk-systems", default="newsetl,trafilatura,htmldate", help="systems run on pk (no gold)")
     ap.add_argument("--wcxb", type=Path, default=CORPORA / "wcxb")
     ap.add_argument("--readability", type=Path, default=CORPORA / "html-readability")

@@ -98,3 +98,4 @@ class Article:
     comments: list[str] = field(default_factory=list)
     embeds: list[EmbeddedPost] = field(default_factory=list)
     ledger: dict[str, tuple[int, int]] = field(default_factory=dict)
+    extractor: str | None = None  # HTML only: what gave the body (trafilatura, resiliparse)

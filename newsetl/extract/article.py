@@ -175,6 +175,7 @@ def extract_article(doc: RawDoc, *, today: dt.date | None = None) -> Article:
         art.source_domain = registered_domain(art.canonical_url) or registered_domain(hx.domain)
         art.source_name = f_source or hx.site_name
         art.byline = f_author or hx.byline
+        art.extractor = hx.extractor
         body = _strip_title_par(ct.body, art.title)
         first = body.split("\n\n", 1)[0]
         dl = parse_dateline(first, None) if first else None

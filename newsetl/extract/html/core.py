@@ -36,6 +36,7 @@ class HtmlExtract:
     canonical_url: str | None
     byline: str | None
     language: str | None  # ISO 639-1
+    extractor: str = "trafilatura"  # what gave the text: trafilatura or resiliparse
 
 
 def extract_html(
@@ -65,7 +66,7 @@ def _extract(html: str, url: str | None, today: dt.date, kn: HtmlKnowledge) -> H
     canonical = metadata.canonical_url(m, url, html)
     domain = metadata.registered_domain(canonical)
 
-    text = body_mod.main_text(root, canonical or url)
+    text, extractor = body_mod.main_text(root, html, canonical or url, kn)
     n_words = words(text)
     if n_words < kn.min_article_words:
         if pagekind.has_refresh(root):
@@ -92,7 +93,7 @@ def _extract(html: str, url: str | None, today: dt.date, kn: HtmlKnowledge) -> H
     if metadata.is_publication(byline, site, domain):
         byline = None
 
-    found = page_date(root, m, canonical, url, today, saved_date(html), kn)
+    found = page_date(root, html, m, canonical, url, today, saved_date(html), kn)
     date, published_at, date_source = found if found else (None, None, None)
 
     return HtmlExtract(
@@ -107,4 +108,5 @@ def _extract(html: str, url: str | None, today: dt.date, kn: HtmlKnowledge) -> H
         canonical_url=canonical,
         byline=byline,
         language=metadata.language(m),
+        extractor=extractor,
     )

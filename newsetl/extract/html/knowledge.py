@@ -34,6 +34,9 @@ class HtmlKnowledge(BaseModel):
     min_article_words: int = Field(40, ge=1)
     max_link_share: float = Field(0.6, gt=0.0, le=1.0)
     max_input_chars: int = Field(20_000_000, gt=0)
+    max_hidden_share: float = Field(0.3, gt=0.0, le=1.0)
+    fallback_share: float = Field(0.3, ge=0.0, le=1.0)
+    checked_below_words: int = Field(600, ge=0)
     strip_title_from_text: bool = True
     strip_site_from_title: bool = True
     date_source_order: list[str] = Field(default_factory=lambda: list(DATE_SOURCES))
@@ -44,6 +47,7 @@ class HtmlKnowledge(BaseModel):
     section_phrases: frozenset[str] = frozenset()
     listing_body_classes: frozenset[str] = frozenset()
     single_body_classes: frozenset[str] = frozenset()
+    single_body_class_prefixes: tuple[str, ...] = ()
 
     @field_validator("date_source_order", mode="after")
     @classmethod
@@ -54,6 +58,11 @@ class HtmlKnowledge(BaseModel):
         if len(set(v)) != len(v):
             raise ValueError("a date source is listed twice")
         return v
+
+    @field_validator("single_body_class_prefixes", mode="before")
+    @classmethod
+    def _lower_tuple(cls, v: object) -> object:
+        return tuple(_lower([str(x) for x in v])) if isinstance(v, list) else v
 
     @field_validator("meta_date_keys", "meta_author_keys", mode="after")
     @classmethod

@@ -42,10 +42,8 @@ def listing_reason(body: lxml.html.HtmlElement, text: str, anchors: set[str], kn
     """Why the page is a section index / archive listing of teasers, or None."""
     # CMS body classes (WordPress body_class() and its imitators): archive/category/paged pages
     classes = set((body.get("class") or "").lower().split())
-    if (
-        classes & kn.listing_body_classes
-        and not classes & kn.single_body_classes
-        and not any(c.startswith("postid-") for c in classes)
+    if classes & kn.listing_body_classes and not any(
+        c in kn.single_body_classes or c.startswith(kn.single_body_class_prefixes) for c in classes
     ):
         found = sorted(classes & kn.listing_body_classes)
         return f"section index (page marked as {'/'.join(found)})"
@@ -65,8 +63,12 @@ _ERROR_TITLE = re.compile(
     r"^(?:error\s*)?(?:404|410|500)\b|\b(?:page|article|content)\s+(?:was\s+)?not\s+found\b|\bpage\s+(?:does\s+not|doesn.t)\s+exist",
     re.I,
 )
+# the listing keyword is the path's last segment or is followed by one term (and a page number):
+# "/category/national", "/tag/pakistan/page/2/"; "/archives/2025/12/16/vibe_coding.html" is a post
 _LISTING_PATH = re.compile(
-    r"/(?:category|categories|tag|tags|topic|topics|section|sections|archives?|author)(?:/|\.html?$|$)", re.I
+    r"/(?:category|categories|tag|tags|topic|topics|section|sections|archives?|author)(?:\.html?)?"
+    r"(?:/[^/]+)?(?:/page/\d+)?/?$",
+    re.I,
 )
 
 
