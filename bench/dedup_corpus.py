@@ -5,7 +5,7 @@
 Reads the JSONL records of a ``bench/generate.py`` corpus (the bulk of it above 20k articles), computes
 signatures once into a cache folder next to the corpus (``.dedup-cache-<num_perm>/``, reused by later
 runs), then runs :func:`newsetl.dedup.deduplicate_batch` batch after batch against one
-:class:`~newsetl.dedup.HistoryIndex`, exactly as ``newsetl.pipeline.dedup_batches`` does. Prints, every
+:class:`~newsetl.dedup.HistoryIndex`, exactly as ``newsetl.run.dedup_batches`` does. Prints, every
 tenth of the way: history size, seconds of the last batches, history candidate pairs per row, and the
 process's peak RSS, so a cost that grows with the history shows up as a rising column. At the end, pair
 precision / recall of the story clusters against the generator's truth file (``.truth.jsonl``), over the

@@ -22,7 +22,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from newsetl import sql as wsql  # noqa: E402
-from newsetl.pipeline import run_pipeline  # noqa: E402
+from newsetl.run import run_pipeline  # noqa: E402
 from newsetl.settings import load_settings, quiet_environment  # noqa: E402
 from newsetl.store import Warehouse  # noqa: E402
 

@@ -14,7 +14,7 @@ Corpora (read from ../shared/corpora, skipped when absent):
   dated share, agreement of the dates with htmldate's).
 
 Systems, all run on the same pages in the same process:
-- ``newsetl``: the pipeline's own path, ``extract_article`` on an HTML RawDoc (extract_html + clean);
+- ``newsetl``: the pipeline's own path, ``clean_extract`` on an HTML RawDoc (extract_html, clean, extract);
   a forum thread is scored as its body plus its ``comments`` (the gold thread holds every post).
 - ``trafilatura``, ``trafilatura:precision``, ``trafilatura:recall``, ``trafilatura:fast``:
   ``bare_extraction(with_metadata=True)`` with its defaults / favor_precision / favor_recall / fast;
@@ -50,8 +50,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO.parent / "shared" / "eval"))
 
+from newsetl.clean_extract import clean_extract  # noqa: E402
 from newsetl.errors import TerminalError  # noqa: E402
-from newsetl.extract.article import extract_article  # noqa: E402
 from newsetl.ingest.decode import decode  # noqa: E402
 from newsetl.model import RawDoc  # noqa: E402
 
@@ -174,7 +174,7 @@ def load_pk(root: Path, step: int) -> Iterator[Page]:
 def run_newsetl(page: Page, url: str | None) -> Out:
     doc = RawDoc(source_uri=f"{page.corpus}/{page.pid}", record_index=0, format="html", text=page.html,
                  content_hash="", size_bytes=len(page.html), fields={"url": url} if url else {})
-    art = extract_article(doc)
+    art = clean_extract(doc)
     text = art.body
     if page.kind == "forum" and art.comments:  # the stored thread: the article and its comments
         text = "\n\n".join([text, *art.comments])

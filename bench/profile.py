@@ -3,7 +3,7 @@
     python bench/profile.py --generate 10000 [--seed 1] [--top 25] [--interval 0.002]
     python bench/profile.py CORPUS_DIR
 
-Runs ``newsetl.pipeline.run_pipeline`` in this process with ``workers=1`` (a sampling profiler sees one
+Runs ``newsetl.run.run_pipeline`` in this process with ``workers=1`` (a sampling profiler sees one
 process only) into a temporary warehouse, then prints:
 
 * the top functions by **self time** (time on their own lines, callees excluded) as ``file:function``;
@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         corpus = str(gdir)
     import pandas  # noqa: F401  - imported lazily by pyarrow; keep it out of the profile
 
-    from newsetl.pipeline import run_pipeline
+    from newsetl.run import run_pipeline
 
     wh = tempfile.mkdtemp(prefix="newsetl-profile-wh-")
     settings = load_settings(None, warehouse=wh, workers=1, batch_size=a.batch_size)

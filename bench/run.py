@@ -8,7 +8,7 @@ process samples the resident memory of the phase's whole process tree (the worke
 process pools, a Prefect server) every 50 ms and keeps the peak of the sum:
 
 1. ``floor``    ``bench/floor.py`` on the same files (read + parse + one zstd Parquet table, 1 process);
-2. ``library``  ``newsetl.pipeline.run_pipeline`` into a fresh warehouse;
+2. ``library``  ``newsetl.run.run_pipeline`` into a fresh warehouse;
 3. ``flow``     ``flows.pipeline.newsetl_pipeline`` (Prefect; ephemeral server) into another fresh
                 warehouse (skipped with ``--no-prefect``).
 
@@ -103,7 +103,7 @@ def _worker_call(phase: str, corpus: str, warehouse: str, workers: int, batch_si
 
     quiet_environment()
     if phase == "library":
-        from newsetl.pipeline import run_pipeline
+        from newsetl.run import run_pipeline
 
         settings = load_settings(None, warehouse=warehouse, workers=workers, batch_size=batch_size)
         c0, t0, e0 = _cpu(), time.perf_counter(), time.time()

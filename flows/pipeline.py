@@ -1,6 +1,7 @@
-"""Prefect 3 flows: they sequence the pure steps of ``newsetl.pipeline``, retry I/O and report.
+"""Prefect 3 flows: they run the stages of ``newsetl.run`` as tasks, retry I/O and report.
 
-No step logic lives here. Tasks take and return small values (paths, counts); the data stays in
+No step logic lives here, and no step order either: ``load_flow`` hands its tasks to
+``newsetl.run.stages.run_stages``, the same driver as ``newsetl run --no-prefect``. Tasks take and return small values (paths, counts); the data stays in
 Parquet files, so Prefect parameters and results never carry article text.
 """
 
@@ -9,7 +10,6 @@ from __future__ import annotations
 import multiprocessing
 import sys
 import threading
-import time
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Literal
 
@@ -18,10 +18,15 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 from pydantic import BaseModel, Field
 
-from newsetl import pipeline
 from newsetl.errors import TransientError
+from newsetl.run import batch, dedupe, finalize, planning
+from newsetl.run.batch import BatchSummary
+from newsetl.run.local import warm_imports
+from newsetl.run.planning import FileRef, Plan
+from newsetl.run.result import RunResult
+from newsetl.run.stages import Stages, run_stages
 from newsetl.settings import Settings, load_settings, quiet_environment
-from newsetl.store import Warehouse, new_run_id
+from newsetl.store import Warehouse
 
 quiet_environment()
 
@@ -56,9 +61,9 @@ class PipelineParams(BaseModel):
 
 
 @task(name="plan", retries=2, retry_delay_seconds=[2, 10], retry_condition_fn=_transient_only)
-def plan_task(sources: list[str], settings: Settings, run_id: str, retry_quarantined: bool) -> pipeline.Plan:
+def plan_task(sources: list[str], settings: Settings, run_id: str, retry_quarantined: bool) -> Plan:
     """List the sources and cut new or changed files into batches."""
-    return pipeline.plan(sources, settings, Warehouse(settings.warehouse), run_id, retry_quarantined)
+    return planning.plan(sources, settings, Warehouse(settings.warehouse), run_id, retry_quarantined)
 
 
 _CPU_POOL: ProcessPoolExecutor | None = None
@@ -80,39 +85,39 @@ def cpu_pool(workers: int) -> ProcessPoolExecutor:
                 _CPU_POOL.shutdown()
             ctx = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
             if ctx is not None:
-                pipeline.warm_imports()
+                warm_imports()
             _CPU_POOL = ProcessPoolExecutor(workers, mp_context=ctx)
         return _CPU_POOL
 
 
 @task(name="process-batch", retries=2, retry_delay_seconds=[2, 10], retry_condition_fn=_transient_only,
       persist_result=False)
-def process_batch_task(batch_no: int, files: list[pipeline.FileRef], settings: Settings, work_root: str,
-                       known_hashes: dict[str, str], pool_workers: int = 0) -> pipeline.BatchSummary:
+def process_batch_task(batch_no: int, files: list[FileRef], settings: Settings, work_root: str,
+                       known_hashes: dict[str, str], pool_workers: int = 0) -> BatchSummary:
     """Read, clean, extract, sign, enrich and validate one batch (in the CPU pool when pool_workers > 0)."""
     if pool_workers > 0:
-        fut = cpu_pool(pool_workers).submit(pipeline.process_batch, batch_no, files, settings, work_root,
+        fut = cpu_pool(pool_workers).submit(batch.process_batch, batch_no, files, settings, work_root,
                                             known_hashes)
         return fut.result()
-    return pipeline.process_batch(batch_no, files, settings, work_root, known_hashes)
+    return batch.process_batch(batch_no, files, settings, work_root, known_hashes)
 
 
 @task(name="dedup", persist_result=False)
 def dedup_task(batch_dirs: list[str], settings: Settings, replaced: set[str]) -> dict[str, int]:
     """Exact and near duplicates, batch after batch, against the warehouse history."""
-    return pipeline.dedup_batches(batch_dirs, Warehouse(settings.warehouse), settings, replaced=replaced)
+    return dedupe.dedup_batches(batch_dirs, Warehouse(settings.warehouse), settings, replaced=replaced)
 
 
 @task(name="commit", retries=1, retry_delay_seconds=5, retry_condition_fn=_transient_only, persist_result=False,
       tags=[COMMIT_TAG])
-def commit_task(plan_: pipeline.Plan, summaries: list[pipeline.BatchSummary], settings: Settings,
-                started: Any, stage_seconds: dict[str, float], duplicates: int) -> pipeline.RunResult:
+def commit_task(plan_: Plan, summaries: list[BatchSummary], settings: Settings,
+                started: Any, stage_seconds: dict[str, float], duplicates: int) -> RunResult:
     """Finalize the batches and publish one snapshot (marts checked before it goes live)."""
-    return pipeline.finish_run(Warehouse(settings.warehouse), plan_, summaries, settings, started,
+    return finalize.finish_run(Warehouse(settings.warehouse), plan_, summaries, settings, started,
                                stage_seconds, duplicates)
 
 
-def _report(res: pipeline.RunResult) -> str:
+def _report(res: RunResult) -> str:
     """Publish the run summary as a markdown artifact (key ``newsetl-run-summary``); returns the markdown."""
     from flows.reporting import run_summary_markdown
 
@@ -121,40 +126,31 @@ def _report(res: pipeline.RunResult) -> str:
     return md
 
 
+def _process_task_stage(runner: Runner | None, dask_address: str | None) -> Any:
+    """The process stage as Prefect tasks: one ``process-batch`` task per batch, on the flow's task runner."""
+
+    def process(p: Plan, settings: Settings, root: str) -> list[BatchSummary]:
+        if len(p.batches) <= 1:
+            # one batch: run it here; starting a worker pool would cost more than it saves
+            return [process_batch_task(i, b, settings, root, p.known_hashes) for i, b in enumerate(p.batches)]
+        pool = settings.workers if uses_cpu_pool(runner, settings.workers, dask_address) else 0
+        futures = [process_batch_task.submit(i, b, settings, root, p.known_hashes, pool)
+                   for i, b in enumerate(p.batches)]
+        return [f.result() for f in futures]
+
+    return process
+
+
 @flow(name="newsetl-load", log_prints=True)
-def load_flow(params: PipelineParams) -> pipeline.RunResult:
+def load_flow(params: PipelineParams) -> RunResult:
     """Subflow: plan, process batches (on the chosen task runner), dedupe and commit under the lock."""
     logger = get_run_logger()
     settings = load_settings(params.config, warehouse=params.warehouse, workers=params.workers,
                              batch_size=params.batch_size)
-    wh = Warehouse(settings.warehouse)
-    run_id = new_run_id()
-    started = pipeline._now()
-    secs: dict[str, float] = {}
-    with wh.lock(run_id, params.wait_seconds):
-        t0 = time.perf_counter()
-        p = plan_task(params.sources, settings, run_id, params.retry_quarantined)
-        secs["plan"] = time.perf_counter() - t0
-        logger.info("run %s: %d files to read in %d batches (%d unchanged)", run_id, p.files_to_read,
-                    len(p.batches), p.skipped)
-        t0 = time.perf_counter()
-        root = str(pipeline.work_root(wh))
-        if len(p.batches) <= 1:
-            # one batch: run it here; starting a worker pool would cost more than it saves
-            summaries = [process_batch_task(i, b, settings, root, p.known_hashes) for i, b in enumerate(p.batches)]
-        else:
-            pool = settings.workers if uses_cpu_pool(params.runner, settings.workers, params.dask_address) else 0
-            futures = [process_batch_task.submit(i, b, settings, root, p.known_hashes, pool)
-                       for i, b in enumerate(p.batches)]
-            summaries = [f.result() for f in futures]
-        secs["process"] = time.perf_counter() - t0
-        cached = sum(s.cached for s in summaries)
-        if cached:
-            logger.info("re-used %d of %d batches processed by an earlier, failed run", cached, len(summaries))
-        t0 = time.perf_counter()
-        d = dedup_task([s.dir for s in summaries], settings, pipeline.replaced_sources(p, summaries))
-        secs["dedup"] = time.perf_counter() - t0
-        return commit_task(p, summaries, settings, started, secs, d["duplicates"])
+    stages = Stages(plan=plan_task, process=_process_task_stage(params.runner, params.dask_address),
+                    dedup=dedup_task, finish=commit_task, log=logger.info)
+    return run_stages(params.sources, settings, stages, wait_seconds=params.wait_seconds,
+                      retry_quarantined=params.retry_quarantined)
 
 
 def uses_cpu_pool(runner: Runner | None, workers: int, dask_address: str | None = None) -> bool:

@@ -16,9 +16,11 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 
 from flows.pipeline import COMMIT_TAG, _transient_only
-from newsetl import pipeline
 from newsetl.errors import WarehouseError
 from newsetl.load import StagedRun, commit
+from newsetl.run.common import work_root
+from newsetl.run.gate import check_marts
+from newsetl.run.publish import publish_duckdb_file
 from newsetl.settings import load_settings, quiet_environment
 from newsetl.store import Warehouse, new_run_id, remove_tree
 
@@ -30,11 +32,11 @@ quiet_environment()
 def republish_marts(warehouse: str, run_id: str) -> str:
     """Materialise and check the marts over the live tables; publish them as a new snapshot."""
     wh = Warehouse(warehouse)
-    staged = StagedRun(run_id, pipeline.work_root(wh) / f"rebuild-{run_id}")
+    staged = StagedRun(run_id, work_root(wh) / f"rebuild-{run_id}")
     remove_tree(staged.staging)
     staged.staging.mkdir(parents=True)
     try:
-        res = commit(wh, staged, check=pipeline.check_marts)
+        res = commit(wh, staged, check=check_marts)
     finally:
         remove_tree(staged.staging)
     return res.snapshot.id
@@ -43,7 +45,7 @@ def republish_marts(warehouse: str, run_id: str) -> str:
 @task(name="duckdb-file", retries=1, retry_delay_seconds=5, retry_condition_fn=_transient_only,
       persist_result=False)
 def duckdb_file(warehouse: str) -> str | None:
-    path = pipeline.publish_duckdb_file(Warehouse(warehouse))
+    path = publish_duckdb_file(Warehouse(warehouse))
     return str(path) if path else None
 
 

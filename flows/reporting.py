@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from newsetl import sql as wsql
-from newsetl.pipeline import RunResult
+from newsetl.run.result import RunResult
 from newsetl.store import Warehouse
 
 TOP_SECTORS = 10

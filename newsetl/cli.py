@@ -6,6 +6,8 @@
     newsetl quarantine [list|explain|retry] [--warehouse DIR]
     newsetl enrich [--warehouse DIR] [--config FILE]      re-tag sectors/entities after a taxonomy edit
     newsetl tables [--warehouse DIR]                      tables, views and their columns
+    newsetl explain MART --where "PREDICATE" [--format table|csv|json]   the articles behind mart cells
+    newsetl explain --article ARTICLE_ID                 one article in full: raw file, edits, tags
 
 Exit status: 0 on success, 1 when the run or query fails (with a message naming the fix), 2 on usage errors.
 """
@@ -79,6 +81,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     t = sub.add_parser("tables", help="list the warehouse's views and their columns")
     _add_warehouse(t)
+
+    ex = sub.add_parser("explain", help="list the articles a mart cell counts, or show one article in full")
+    ex.add_argument("mart", nargs="?", default=None,
+                    help="a counting mart: sector_daily, sector_weekly, sector_monthly, sector_by_source, "
+                         "sector_cooccurrence, country_pair_sector_monthly, top_entities_by_sector")
+    ex.add_argument("--where", default=None,
+                    help="condition over the mart's columns selecting the cells, e.g. "
+                         "\"month = '2021-04-01' and sector = 'defence_military'\" (default: every cell)")
+    ex.add_argument("--article", default=None, help="show this article_id in full instead")
+    _add_warehouse(ex)
+    ex.add_argument("--config", "-c", default=None, help="YAML config (how raw files are read again)")
+    ex.add_argument("--format", "-f", choices=["table", "csv", "json"], default="table")
     return ap
 
 
@@ -134,8 +148,8 @@ def cmd_run(a: argparse.Namespace) -> int:
     warehouse = a.warehouse or _default_warehouse()
     load_settings(a.config, warehouse=warehouse)  # validate the config before anything starts
     if a.no_prefect:
-        from newsetl.pipeline import run_pipeline
         from newsetl.progress import progress_display
+        from newsetl.run.local import run_pipeline
 
         settings = load_settings(a.config, warehouse=warehouse, workers=a.workers, batch_size=a.batch_size)
         with progress_display(enabled=False if a.json else None) as progress:
@@ -150,7 +164,7 @@ def cmd_run(a: argparse.Namespace) -> int:
                                   workers=a.workers, runner=a.runner, dask_address=a.dask_address,
                                   batch_size=a.batch_size, retry_quarantined=a.retry_quarantined,
                                   wait_seconds=a.wait)
-        from newsetl.pipeline import RunResult
+        from newsetl.run.result import RunResult
 
         text = RunResult(**result).summary()
     if a.json:
@@ -210,7 +224,9 @@ def cmd_quarantine(a: argparse.Namespace) -> int:
 
     warehouse = a.warehouse or _default_warehouse()
     if a.action == "retry":
-        res = quarantine.retry(warehouse, a.config, reason=a.reason)
+        from newsetl.run.retry import retry
+
+        res = retry(warehouse, a.config, reason=a.reason)
         print(res)
         return 0
     con = _open(warehouse)
@@ -220,7 +236,7 @@ def cmd_quarantine(a: argparse.Namespace) -> int:
 
 
 def cmd_enrich(a: argparse.Namespace) -> int:
-    from newsetl.pipeline import reenrich
+    from newsetl.run.reenrich import reenrich
     from newsetl.settings import load_settings
 
     counts = reenrich(load_settings(a.config, warehouse=a.warehouse or _default_warehouse()))
@@ -229,8 +245,31 @@ def cmd_enrich(a: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_explain(a: argparse.Namespace) -> int:
+    from newsetl import explain
+
+    if (a.mart is None) == (a.article is None):
+        raise NewsetlError("give a mart (newsetl explain sector_monthly --where \"...\") or --article ARTICLE_ID")
+    con = _open(a.warehouse)
+    if a.article is not None:
+        from newsetl.settings import load_settings
+
+        detail = explain.explain_article(con, a.article, load_settings(a.config).ingest)
+        if a.format == "table":
+            sys.stdout.write(explain.article_text(detail))
+        else:
+            print_rows(list(detail), [list(detail.values())], a.format)
+        return 0
+    res = explain.explain_cells(con, a.mart, a.where)
+    if a.format == "table":
+        sys.stdout.write(explain.table_text(res))
+    else:
+        print_rows(res.columns, res.rows, a.format)
+    return 0
+
+
 COMMANDS = {"run": cmd_run, "sql": cmd_sql, "report": cmd_report, "quarantine": cmd_quarantine, "tables": cmd_tables,
-            "enrich": cmd_enrich}
+            "enrich": cmd_enrich, "explain": cmd_explain}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -72,6 +72,9 @@ class CleanText:
     encoding_loss: int = 0
     # hints found while cleaning (e.g. a link card's title and domain), keyed like RawDoc.fields
     hints: dict[str, str] = field(default_factory=dict)
+    # rule -> [start, end) spans of what it removed, in the input text; None when not traceable
+    spans: dict[str, list[tuple[int, int]]] | None = None
+    par_spans: list[tuple[int, int]] | None = None  # [start, end) of each body paragraph in the input
 
 
 @dataclass(slots=True)
@@ -98,4 +101,5 @@ class Article:
     comments: list[str] = field(default_factory=list)
     embeds: list[EmbeddedPost] = field(default_factory=list)
     ledger: dict[str, tuple[int, int]] = field(default_factory=dict)
+    ledger_spans: dict[str, list[tuple[int, int]]] | None = None  # rule -> spans in the cleaner's input
     extractor: str | None = None  # HTML only: what gave the body (trafilatura, resiliparse)

@@ -1,37 +1,15 @@
-"""List, explain and retry quarantined records."""
+"""Read the quarantine: reasons per source, listings with the fix (``newsetl quarantine list|explain``).
+
+Re-reading quarantined sources (``retry``) is a run: see ``newsetl.run.retry``."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from newsetl.reasons import EXPLANATIONS, POLICY_REASONS
 from newsetl.store import Warehouse
 
-# what each reason means and how to fix it (reasons not listed fall back to their detail text)
-EXPLANATIONS: dict[str, str] = {
-    "empty_file": "the file has no bytes; re-export it from its source",
-    "binary_content": "the file is not text (an image, PDF or archive); remove it from the source folder",
-    "too_large": "the file exceeds ingest.max_file_bytes; split it or raise the limit in the config",
-    "decompression_limit": "the gzip file expands beyond ingest.max_decompressed_bytes (possible gzip bomb)",
-    "invalid_json": "the JSON is malformed or truncated; fix the file and run `newsetl quarantine retry`",
-    "no_records": "the file parsed but holds no article-like records; map its fields with ingest.field_map",
-    "no_text": "the record has no body text field; map it with ingest.field_map",
-    "no_article": "the HTML page holds no article (an index, a redirect or script); nothing to load",
-    "empty_body": "nothing was left after removing boilerplate",
-    "symlink_outside_root": "a symlink points outside the source folder; set ingest.follow_symlinks_outside_root",
-    "unreadable": "the file could not be read (it vanished or permissions); retry when it is back",
-    "internal_error": "newsetl failed on this record: please report it with the detail",
-    "unsupported_format": "a format newsetl does not read (e.g. a sitemap); remove it or convert it",
-    "xml_entities": "the XML declares entities (entity-expansion attack guard); remove the DOCTYPE if trusted",
-    "invalid_csv": "the CSV cannot be parsed past the given line; fix quoting or the delimiter",
-    "not_html": "the .html file holds no markup; check what was saved",
-    "html_parse_error": "the HTML could not be parsed; re-save the page",
-    "undecodable": "no text encoding fits the bytes; re-export the file as UTF-8",
-}
-
-
-# reasons that record a policy decision about the source's location, not a defect of its content: retrying
-# the file by name would bypass the policy (a SOURCE named explicitly is read wherever its link points)
-POLICY_REASONS = frozenset({"symlink_outside_root"})
+__all__ = ["EXPLANATIONS", "POLICY_REASONS", "listing", "quarantined_sources", "reasons_by_source"]
 
 
 def reasons_by_source(wh: Warehouse) -> dict[str, set[str]]:
@@ -68,25 +46,3 @@ def listing(con: Any, *, explain: bool, reason: str | None, limit: int) -> tuple
         params,
     )
     return [c[0] for c in rel.description], rel.fetchall()
-
-
-def retry(warehouse: str, config: str | None, reason: str | None = None) -> str:
-    """Run the pipeline again on the quarantined sources that still exist (after a fix)."""
-    import fsspec
-
-    from newsetl.pipeline import run_pipeline
-    from newsetl.settings import load_settings
-
-    wh = Warehouse(warehouse)
-    settings = load_settings(config, warehouse=warehouse)
-    by_source = {u: rs for u, rs in reasons_by_source(wh).items() if reason is None or reason in rs}
-    policy = set() if settings.ingest.follow_symlinks_outside_root else POLICY_REASONS
-    sources = sorted(u for u, rs in by_source.items() if not rs & policy)
-    held = len(by_source) - len(sources)
-    note = (f"; {held} source(s) quarantined as symlink_outside_root not retried (set "
-            f"ingest.follow_symlinks_outside_root: true in the config to read them)") if held else ""
-    present = [s for s in sources if fsspec.core.url_to_fs(s)[0].exists(s)]
-    if not present:
-        return f"nothing to retry ({len(sources)} quarantined sources, none present{note})"
-    res = run_pipeline(present, settings, retry_quarantined=True)
-    return res.summary() + (f"\n  note: {note[2:]}" if note else "")

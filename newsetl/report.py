@@ -1,7 +1,9 @@
 """``newsetl report``: one self-contained HTML file (inline SVG charts, no scripts) plus PNG exports.
 
 Every chart is drawn from the marts and tables of the live snapshot and comes with its numbers in a
-``<details>`` table, so the page reads without the warehouse. All text from the data is HTML-escaped (an
+``<details>`` table, so the page reads without the warehouse. Every count in those tables links to a
+drill-down section listing the articles it counts (``newsetl.explain.drill``: the lineage views that
+``newsetl explain`` reads), shown when its link is followed (CSS ``:target``, no script). All text from the data is HTML-escaped (an
 article titled ``<script>`` shows it as text), chart labels are drawn as glyph outlines (never markup)
 with math-text parsing off (a ``$`` in a source name is just a dollar), and a Content-Security-Policy
 forbids any script or external resource.
@@ -27,6 +29,7 @@ from matplotlib.ticker import MaxNLocator
 
 from newsetl import sql as wsql
 from newsetl.errors import NewsetlError
+from newsetl.explain import drill as dd
 from newsetl.store import Warehouse
 
 TOP_SECTORS = 8  # lines in the trend chart
@@ -52,6 +55,10 @@ class Section:
     chart: str
     caption: str
     table: str = ""
+
+    @property
+    def anchor(self) -> str:
+        return "s-" + re.sub(r"[^a-z0-9]+", "-", self.title.lower()).strip("-")
 
 
 def _open(wh: Warehouse) -> Any:
@@ -82,10 +89,21 @@ def _empty(msg: str) -> str:
     return f'<p class="empty">{_esc(msg)}</p>'
 
 
+def _cell(v: Any) -> str:
+    return v.html() if isinstance(v, dd.Link) else _esc(v)
+
+
+def _link(v: Any, anchors: dict[Any, str] | None, key: Any) -> Any:
+    """``v`` as a link to the drill-down of ``key`` when there is one."""
+    if anchors and key in anchors:
+        return dd.Link(str(v), "#" + anchors[key])
+    return v
+
+
 def _table(cols: Sequence[str], rows: Sequence[Sequence[Any]], numeric: Sequence[int] = ()) -> str:
     head = "".join(f"<th>{_esc(c)}</th>" for c in cols)
     body = "".join(
-        "<tr>" + "".join(f"<td class='num'>{_esc(v)}</td>" if i in numeric else f"<td>{_esc(v)}</td>"
+        "<tr>" + "".join(f"<td class='num'>{_cell(v)}</td>" if i in numeric else f"<td>{_cell(v)}</td>"
                          for i, v in enumerate(r)) + "</tr>"
         for r in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
@@ -114,7 +132,7 @@ def _trend_period(con: Any) -> tuple[str, str]:
     return "sector_daily", "day"
 
 
-def chart_trends(con: Any, png_dir: Path) -> Section:
+def chart_trends(con: Any, png_dir: Path, drill: dd.Drilldowns | None = None) -> Section:
     mart, period = _trend_period(con)
     undated = _rows(con, "select count(*) from articles where published_date is null")[0][0]
     top = [r[0] for r in _rows(con, f"select sector from {mart} where {period} is not null group by sector "
@@ -124,9 +142,12 @@ def chart_trends(con: Any, png_dir: Path) -> Section:
     if undated:
         caption += f" {undated} undated article(s) are not plotted (see the data table, period 'undated')."
     table_rows = _rows(con, f"select coalesce(cast({period} as varchar), 'undated'), sector, articles, "
-                            f"unique_stories, share from {mart} order by {period} nulls last, articles desc, sector")
+                            f"unique_stories, share, {period} from {mart} order by {period} nulls last, articles desc, "
+                            "sector")
+    cells = drill.mart_cells(con, mart, "s-sector-trends") if drill else None
     data = _data([period, "sector", "articles", "unique stories", "share of the period"],
-                 [(p, s, a, u, _pct(sh)) for p, s, a, u, sh in table_rows], numeric=(2, 3, 4))
+                 [(p, s, _link(a, cells, (raw, s)), u, _pct(sh)) for p, s, a, u, sh, raw in table_rows],
+                 numeric=(2, 3, 4))
     if not top:
         return Section("Sector trends", _empty("No dated, sector-tagged articles yet."), "", data)
     step = {"month": "1 month", "week": "7 days", "day": "1 day"}[period]
@@ -165,14 +186,15 @@ def chart_trends(con: Any, png_dir: Path) -> Section:
     return Section("Sector trends", svg, caption, data)
 
 
-def chart_share(con: Any, png_dir: Path) -> Section:
+def chart_share(con: Any, png_dir: Path, drill: dd.Drilldowns | None = None) -> Section:
     total = _rows(con, "select count(*) from articles")[0][0]
     rows = _rows(con, "select s.sector, count(*), count(distinct a.story_id) from article_sectors as s "
                       "inner join articles as a using (article_id) group by s.sector order by 2 desc, 1")
     caption = (f"Share of all {total} articles tagged with each sector (an article can have several sectors, "
                "so shares add up to more than 100%). Light bar: articles with copies; dark bar: unique stories.")
+    cells = drill.sector_totals(con, "s-sector-share") if drill else None
     data = _data(["sector", "articles", "unique stories", "share of all articles"],
-                 [(s, n, u, _pct(n / total)) for s, n, u in rows], numeric=(1, 2, 3))
+                 [(s, _link(n, cells, s), u, _pct(n / total)) for s, n, u in rows], numeric=(1, 2, 3))
     if not rows:
         return Section("Sector share", _empty("No sector tags yet."), "", data)
     with plt.rc_context(RC):
@@ -192,13 +214,14 @@ def chart_share(con: Any, png_dir: Path) -> Section:
     return Section("Sector share", svg, caption, data)
 
 
-def chart_cooccurrence(con: Any, png_dir: Path) -> Section:
+def chart_cooccurrence(con: Any, png_dir: Path, drill: dd.Drilldowns | None = None) -> Section:
     rows = _rows(con, "select sector_a, sector_b, articles, unique_stories, overlap from sector_cooccurrence "
                       "order by articles desc, sector_a, sector_b")
     caption = ("Articles tagged with both sectors of a cell (copies included). Overlap in the data table: "
                "articles / those of the smaller sector.")
+    cells = drill.mart_cells(con, "sector_cooccurrence", "s-sector-co-occurrence") if drill else None
     data = _data(["sector a", "sector b", "articles", "unique stories", "overlap"],
-                 [(a, b, n, u, _pct(o)) for a, b, n, u, o in rows], numeric=(2, 3, 4))
+                 [(a, b, _link(n, cells, (a, b)), u, _pct(o)) for a, b, n, u, o in rows], numeric=(2, 3, 4))
     if not rows:
         return Section("Sector co-occurrence", _empty("No article has two sectors yet."), "", data)
     weight: dict[str, int] = {}
@@ -238,13 +261,15 @@ def chart_cooccurrence(con: Any, png_dir: Path) -> Section:
     return Section("Sector co-occurrence", svg, caption, data)
 
 
-def chart_sources(con: Any, png_dir: Path) -> Section:
+def chart_sources(con: Any, png_dir: Path, drill: dd.Drilldowns | None = None) -> Section:
     rows = _rows(con, f"select {SOURCE_SQL} as s, count(*), count(distinct story_id), count(published_date) "
                       f"from articles group by s order by 2 desc, s limit {TOP_SOURCES}")
     n_sources = _rows(con, f"select count(distinct {SOURCE_SQL}) from articles")[0][0]
     caption = (f"The {len(rows)} publishers with the most articles (of {n_sources}); 'unknown' when the input "
                "names no publisher. Light bar: articles with copies; dark bar: unique stories.")
-    data = _data(["source", "articles", "unique stories", "dated"], rows, numeric=(1, 2, 3))
+    cells = drill.sources(con, [r[0] for r in rows], "s-top-sources") if drill else None
+    data = _data(["source", "articles", "unique stories", "dated"],
+                 [(s, _link(n, cells, s), u, d) for s, n, u, d in rows], numeric=(1, 2, 3))
     if not rows:
         return Section("Top sources", _empty("No articles yet."), "", data)
     with plt.rc_context(RC):
@@ -260,7 +285,7 @@ def chart_sources(con: Any, png_dir: Path) -> Section:
     return Section("Top sources", svg, caption, data)
 
 
-def chart_quality(con: Any, png_dir: Path) -> Section:
+def chart_quality(con: Any, png_dir: Path, drill: dd.Drilldowns | None = None) -> Section:
     dups = _rows(con, "select method, count(*), count(distinct canonical_article_id), round(avg(similarity), 3) "
                       "from duplicates group by method order by 2 desc, 1")
     quar = _rows(con, "select reason, stage, count(*), any_value(detail) from quarantine "
@@ -269,13 +294,17 @@ def chart_quality(con: Any, png_dir: Path) -> Section:
     caption = ("Copies recorded as duplicates of a story, by detection method, and records kept out of the "
                "warehouse (quarantine), by reason and stage.")
     tables = ""
+    back = "s-duplicates-and-quarantine"
     if dups:
+        cells = drill.duplicates(con, back) if drill else None
         tables += "<h3>Duplicates by method</h3>" + _table(
-            ["method", "copies", "stories copied", "mean similarity"], dups, numeric=(1, 2, 3))
+            ["method", "copies", "stories copied", "mean similarity"],
+            [(m, _link(n, cells, m), c, sim) for m, n, c, sim in dups], numeric=(1, 2, 3))
     if quar:
+        qcells = drill.quarantine(con, back) if drill else None
         tables += "<h3>Quarantine by reason</h3>" + _table(
             ["reason", "stage", "rows", "example detail"],
-            [(r, s, n, (d or "")[:300]) for r, s, n, d in quar], numeric=(2,))
+            [(r, s, _link(n, qcells, (r, s)), (d or "")[:300]) for r, s, n, d in quar], numeric=(2,))
     if not bars:
         return Section("Duplicates and quarantine", _empty("No duplicates and nothing quarantined."), "", "")
     with plt.rc_context(RC):
@@ -297,11 +326,14 @@ text-align:left;vertical-align:top}th{background:#f4f6f8}td.num{text-align:right
 .kpi{display:flex;flex-wrap:wrap;gap:1em}.kpi div{background:#f4f6f8;padding:.6em 1em;border-radius:6px;
 min-width:7em}.kpi b{display:block;font-size:1.4em}figure{margin:1em 0}figcaption{color:#555;font-size:.9em}
 svg.chart{max-width:100%;height:auto;display:block}.empty{color:#888;font-style:italic}
-details{margin:.5em 0}summary{cursor:pointer;color:#555}.meta{color:#555;font-size:.9em}"""
+details{margin:.5em 0}summary{cursor:pointer;color:#555}.meta{color:#555;font-size:.9em}""" + dd.CSS
 
 
-def write_report(warehouse: str, out: str | None = None) -> Path:
-    """Write the HTML report (and PNG charts in ``<stem>_charts/`` beside it); returns the HTML path."""
+def write_report(warehouse: str, out: str | None = None, per_cell: int = 10) -> Path:
+    """Write the HTML report (and PNG charts in ``<stem>_charts/`` beside it); returns the HTML path.
+
+    ``per_cell``: articles listed in each cell's drill-down (at most; a table of many cells lists fewer per
+    cell, see ``Drilldowns.max_rows``; the command each drill-down names lists them all)."""
     wh = Warehouse(warehouse)
     if not wh.exists():
         raise NewsetlError(f"no warehouse at {wh.uri}: run `newsetl run SOURCE --warehouse {warehouse}` first")
@@ -315,8 +347,10 @@ def write_report(warehouse: str, out: str | None = None) -> Path:
     kpi = _rows(con, "select count(*), count(distinct story_id), count(published_date), "
                      "count(*) - count(published_date), (select count(*) from duplicates), "
                      "(select count(*) from quarantine) from articles")[0]
-    sections = [chart_trends(con, png_dir), chart_share(con, png_dir), chart_cooccurrence(con, png_dir),
-                chart_sources(con, png_dir), chart_quality(con, png_dir)]
+    drill = dd.Drilldowns(per_cell)
+    sections = [chart_trends(con, png_dir, drill), chart_share(con, png_dir, drill),
+                chart_cooccurrence(con, png_dir, drill), chart_sources(con, png_dir, drill),
+                chart_quality(con, png_dir, drill)]
     latest = _rows(con, f"select coalesce(cast(published_date as varchar), 'undated'), title, {SOURCE_SQL} "
                         "from articles where not is_duplicate "
                         "order by published_date desc nulls last, title limit 25")
@@ -338,10 +372,12 @@ def write_report(warehouse: str, out: str | None = None) -> Path:
     ]
     for s in sections:
         cap = f"<figcaption>{_esc(s.caption)}</figcaption>" if s.caption else ""
-        parts.append(f"<section><h2>{_esc(s.title)}</h2><figure>{s.chart}{cap}</figure>{s.table}</section>")
+        parts.append(f"<section id='{s.anchor}'><h2>{_esc(s.title)}</h2><figure>{s.chart}{cap}</figure>"
+                     f"{s.table}</section>")
     parts.append("<section><h2>Latest stories</h2>"
                  + (_table(["date", "title", "source"], latest) if latest else _empty("No articles yet."))
                  + "</section>")
+    parts.append(drill.html())
     pngs = [f"{name}.png" for name in CHARTS if (png_dir / f"{name}.png").exists()]
     parts.append(f"<p class='meta'>PNG exports of the charts in <code>{_esc(png_dir)}</code>: "
                  f"{_esc(', '.join(pngs) or 'none')}.</p></body></html>")

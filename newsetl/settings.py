@@ -58,6 +58,16 @@ class EnrichConfig(_Model):
     embeddings: bool = Field(False, description="second classifier with a packaged embedding model")
 
 
+class ExtractConfig(_Model):
+    """How titles, dates and bodies are read (source knowledge, junk threshold, learned title affixes)."""
+
+    sources: Path = REPO_ROOT / "config" / "sources.yaml"
+    min_body_words: int = Field(25, ge=0, description="shorter bodies (after cleaning) are quarantined as too_short")
+    learn_title_affixes: bool = Field(True, description="strip title segments that repeat across a source's titles")
+    affix_min_count: int = Field(3, ge=2, description="distinct titles an affix must end to be learned")
+    affix_min_share: float = Field(0.02, ge=0.0, le=1.0, description="share of the source's titles it must end")
+
+
 def default_workers() -> int:
     """Both cores (up to 4) for the CPU-bound steps unless told otherwise."""
     return max(1, min(4, os.cpu_count() or 1))
@@ -72,6 +82,7 @@ class Settings(_Model):
     ingest: IngestConfig = IngestConfig()
     dedup: DedupConfig = DedupConfig()
     enrich: EnrichConfig = EnrichConfig()
+    extract: ExtractConfig = ExtractConfig()
     validate_data_docs: bool = True
 
     def with_overrides(self, **kw: Any) -> Settings:

@@ -2,7 +2,9 @@
 
 ``{{ source('table') }}`` in a staging file becomes a ``read_parquet`` over the live snapshot's files of
 that table (or a typed empty relation, derived from ``schemas/``, when the table has no file yet).
-Marts select only from staging views. Data tests are queries that return failing rows.
+Lineage views (``warehouse/sql/lineage``) select only from staging views: one per counting mart (the
+articles each cell counts) plus the article-level detail ``newsetl explain`` joins to them. Marts select
+from staging and lineage views. Data tests are queries that return failing rows.
 """
 
 from __future__ import annotations
@@ -85,21 +87,34 @@ def _sql_str(s: str) -> str:
     return "'" + s.replace("'", "''") + "'"
 
 
+def empty_relation(table: str) -> str:
+    """A typed relation with every column of ``table`` (``schemas/``) and no row."""
+    spec = TABLES[table]
+    cols = [f"null::{duckdb_type(f.type)} as {f.name}" for f in spec.schema]
+    if spec.partitioned:
+        cols.append(f"null::varchar as {PARTITION_COLUMN}")
+    return f"(select {', '.join(cols)} where false)"
+
+
+def with_every_column(table: str, relation: str) -> str:
+    """``relation`` with every column of ``table``'s current schema: a column its files do not have (they
+    were written before the column was added, e.g. article_sectors' ``tagged``, ``rank``, ``is_primary``)
+    reads as NULL instead of failing the views. Filters and projections still reach the Parquet scan."""
+    return f"(select * from {empty_relation(table)} union all by name select * from {relation})"
+
+
 def source_relation(table: str, files: list[str]) -> str:
-    """SQL for the rows of ``table`` in ``files``."""
+    """SQL for the rows of ``table`` in ``files`` (every current column, NULL where a file lacks it)."""
     spec = TABLES[table]
     if not files:
-        cols = [f"null::{duckdb_type(f.type)} as {f.name}" for f in spec.schema]
-        if spec.partitioned:
-            cols.append(f"null::varchar as {PARTITION_COLUMN}")
-        return f"(select {', '.join(cols)} where false)"
+        return empty_relation(table)
     flist = "[" + ", ".join(_sql_str(f) for f in files) + "]"
     if spec.partitioned:
-        return (
+        return with_every_column(table, (
             f"read_parquet({flist}, hive_partitioning = true, "
             f"hive_types = {{'{PARTITION_COLUMN}': varchar}}, union_by_name = true)"
-        )
-    return f"read_parquet({flist}, union_by_name = true)"
+        ))
+    return with_every_column(table, f"read_parquet({flist}, union_by_name = true)")
 
 
 def render(sql: str, files: Mapping[str, list[str]]) -> str:
@@ -108,6 +123,10 @@ def render(sql: str, files: Mapping[str, list[str]]) -> str:
 
 def staging_files() -> list[Path]:
     return sorted((SQL_DIR / "staging").glob("*.sql"))
+
+
+def lineage_files() -> list[Path]:
+    return sorted((SQL_DIR / "lineage").glob("*.sql"))
 
 
 def mart_files() -> list[Path]:
@@ -127,9 +146,11 @@ def create_views(
     files: Mapping[str, list[str]],
     mart_parquet: Mapping[str, str] | None = None,
 ) -> None:
-    """Create the staging views, then the marts (as views over materialised Parquet when given)."""
+    """Create the staging views, the lineage views, then the marts (as views over materialised Parquet when given)."""
     for p in staging_files():
         con.execute(f"create or replace view {p.stem} as\n{render(p.read_text(), files)}")
+    for p in lineage_files():
+        con.execute(f"create or replace view {p.stem} as\n{p.read_text()}")
     for p in mart_files():
         if mart_parquet and p.stem in mart_parquet:
             con.execute(f"create or replace view {p.stem} as select * from read_parquet({_sql_str(mart_parquet[p.stem])})")

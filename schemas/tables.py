@@ -71,7 +71,11 @@ ARTICLE_SECTORS = pa.schema(
     [
         _f("article_id", pa.string(), _ID, False),
         _f("sector", pa.string(), "sector id from the taxonomy", False),
-        _f("score", pa.float64(), "calibrated relevance in [0, 1]; tagged when >= the sector threshold", False),
+        _f("score", pa.float64(), "salience in [0, 1]: evidence strength x share of the article's evidence", False),
+        _f("tagged", pa.bool_(), "score >= the sector's threshold (config/sectors.yaml): the tags the marts count",
+           False),
+        _f("rank", pa.int32(), "1 = the article's highest-scoring sector, then 2, 3 ... (ties by sector id)", False),
+        _f("is_primary", pa.bool_(), "rank 1 and tagged: the article's main sector", False),
         _f("mentions", pa.int32(), "number of matched term occurrences", False),
         _f("evidence", pa.string(), "matched terms with counts, e.g. 'gas pipeline x2; energy x3'", False),
         _f("spans", pa.list_(pa.list_(pa.int32())), "character [start, end) spans of matches in title+body"),
@@ -141,6 +145,10 @@ CLEANING_LEDGER = pa.schema(
         _f("rule", pa.string(), "cleaning rule that changed the article", False),
         _f("hits", pa.int32(), "how many times the rule fired", False),
         _f("chars_removed", pa.int32(), "characters the rule removed (negative when it added)", False),
+        _f("spans", pa.list_(pa.list_(pa.int32())),
+           "[start, end) character spans of what the rule removed, in the text the cleaner was given (the "
+           "record's text; for HTML the text extracted from the page); NULL for character-level rules and "
+           "when positions could not be traced"),
         _f("run_id", pa.string(), _RUN, False),
     ]
 )
@@ -200,7 +208,7 @@ TABLES: dict[str, TableSpec] = {
     for s in [
         TableSpec("raw_documents", RAW_DOCUMENTS, False, "one row per source record read"),
         TableSpec("articles", ARTICLES, True, "clean articles, duplicates included (see story_id)"),
-        TableSpec("article_sectors", ARTICLE_SECTORS, True, "sector tags with score and evidence"),
+        TableSpec("article_sectors", ARTICLE_SECTORS, True, "scored sectors per article (tagged, rank, evidence)"),
         TableSpec("article_entities", ARTICLE_ENTITIES, True, "countries, people and organisations"),
         TableSpec("duplicates", DUPLICATES, False, "each copy with the story it duplicates"),
         TableSpec("quarantine", QUARANTINE, False, "rejected records with the reason"),

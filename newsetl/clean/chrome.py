@@ -33,6 +33,7 @@ _FORUM_LINE = re.compile(
     r"reactions?\s*:.*|"  # XenForo "Reactions: A, B and 3 others"
     r"(?:.{0,40}\s)?#\d{1,6}|"  # "Apr 7, 2021 #1", "#12"
     r"add bookmark|thread starter\b.*|start date\b.*|last edited(?: by .{1,40})?:?.*|"
+    r"discussion in '.{1,60}' started by .{1,80}|"
     r"originally posted by .{1,60}|quote:?|reply with quote|multi-quote this message|"
     r"post by .{1,60}».*|re:\s.{1,150}|top|back to top|"
     r"(?!(?:he|she|they|it|we|i|you|the|a|an|his|her|this|that|spokes\w+|officials?|ministers?)\b)"
@@ -94,6 +95,21 @@ def label_line(line: str) -> bool:
     return len(line) <= 60 and _LABEL.fullmatch(line) is not None
 
 
+_BARE_VALUE = re.compile(r"[-+]?[\d.,]+[kKmM]?|[\w.'’-]+(?:\s[\w.'’,-]+){0,3}")
+
+
+_DATE_LABELS = ("joined", "join date", "member since")
+_DATE_VALUE = re.compile(r".*\d.*(?:[A-Za-z]{3}|\d[/.-]\d).*|.*[A-Za-z]{3}.*\d.*")
+
+
+def bare_value_line(line: str, label: str) -> bool:
+    """The value under a bare panel label: a number, a date (only under "Joined"), a place ("8,412",
+    "Jun 11, 2018", "Lahore"): a post's date line under a bare "Location" is not the location."""
+    if len(line) > 30 or line[-1:] in ".!?:;" or _BARE_VALUE.fullmatch(line) is None:
+        return False
+    return label.startswith(_DATE_LABELS) or not _DATE_VALUE.fullmatch(line)
+
+
 def dash_value_line(line: str) -> bool:
     return len(line) <= 40 and line[:1] in "-•*·" and _DASH_VALUE.fullmatch(line) is not None
 
@@ -102,9 +118,36 @@ def forum_chrome(line: str) -> bool:
     n = len(line)
     if n > 200 or n == 0:
         return False
-    if n > 60 and line[:1] not in "RrTtSs":  # only Reactions:/Thread starter/Start date/Re: are long
+    if n > 60 and line[:1] not in "RrTtSsDd":  # only Reactions:/Thread starter/Start date/Re:/Discussion in are long
         return False
     return _FORUM_LINE.fullmatch(line) is not None
+
+
+_THREAD_DATE = re.compile(
+    r"(?:thread starter .{1,60}?\s)?start date\s+(?P<a>.{6,40})|post by .{1,60}?»\s*(?P<b>.{6,40})|"
+    r"discussion in '.{1,60}' started by .{1,60}?,\s*(?P<c>.{6,40}?)\.?",
+    re.I,
+)
+
+
+def thread_date(line: str) -> str | None:
+    """The date a thread header line states ("Thread starter X Start date Mar 3, 2023", "Post by X » Tue
+    Feb 13, 2024 9:02 am", "Discussion in 'Y' started by X, Jan 9, 2024.")."""
+    m = _THREAD_DATE.fullmatch(line)
+    if m is None:
+        return None
+    return (m.group("a") or m.group("b") or m.group("c") or "").strip() or None
+
+
+_POST_NUMBER = re.compile(r"(?:.{0,40}\s)?#(\d{1,6})")
+
+
+def post_number(line: str) -> int | None:
+    """The post number of a forum post header ("#2", "Apr 7, 2021 #3"), else None."""
+    if "#" not in line or len(line) > 60:
+        return None
+    m = _POST_NUMBER.fullmatch(line)
+    return int(m.group(1)) if m else None
 
 
 def share_bar(line: str) -> bool:
@@ -142,7 +185,7 @@ def username_like(line: str) -> bool:
 
 def find_user_blocks(lines: list[str]) -> list[tuple[int, int]]:
     """Spans [start, end) of forum author panels: rank lines, "Joined"/"Messages"/... labels and their
-    "- value" lines, plus the user-name line just above. Blank lines inside a panel are included.
+    "- value" lines (or bare value lines right under a bare label), plus the user-name line just above. Blank lines inside a panel are included.
     A span needs a rank line or two labels, so a lone "Location: Lahore" in prose is not chrome."""
     spans: list[tuple[int, int]] = []
     i, n = 0, len(lines)
@@ -154,6 +197,7 @@ def find_user_blocks(lines: list[str]) -> list[tuple[int, int]]:
         start = j = i
         ranks = labels = 0
         last = i
+        bare = ""  # the previous line was a label without its value ("Joined" / "Jun 11, 2018")
         while j < n:
             cur = lines[j]
             if not cur:
@@ -161,10 +205,12 @@ def find_user_blocks(lines: list[str]) -> list[tuple[int, int]]:
                 continue
             if rank_line(cur):
                 ranks += 1
+                bare = ""
             elif label_line(cur):
                 labels += 1
-            elif labels and dash_value_line(cur):
-                pass
+                bare = "" if ":" in cur else cur.lstrip("-•*· ").lower()
+            elif labels and (dash_value_line(cur) or (bare and bare_value_line(cur, bare))):
+                bare = ""
             else:
                 break
             last = j

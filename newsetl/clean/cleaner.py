@@ -13,19 +13,34 @@ Pipeline (each step records ``rule -> (hits, chars_removed)`` in the ledger):
    line, unless it is hard-wrapped (lines of near-equal width), in which case its lines are joined.
 5. Paragraph rules: link cards (headline + description + bare domain; the headline and domain go to
    ``hints``), the readers' comment section (after a "Comments"/"Leave a reply" header in the second
-   half of the text), replies (text after a later forum author panel), short lines trailing a link
-   card, repeated paragraph blocks (kept once), and short lines sitting between a block and its
-   repeat (a comment pasted with each copy).
+   half of the text), replies (the posts after a thread's first post: see ``_reply_starts``; a reply's
+   quote of the first post is dropped, ``quoted_in_reply``), short lines trailing a link card,
+   repeated paragraph blocks (kept once), and short lines sitting between a block and its repeat (a
+   comment pasted with each copy).
+
+Guards: a rule that would take most of a body needs the structure it found. The comment section
+needs a header in the second half; replies need a later post (an author panel or a post number) and
+a first post of at least ``MIN_FIRST_POST_WORDS`` words of prose, else nothing is split off and the
+ledger records ``guard_replies_kept`` (hits 1, chars 0).
 
 The body is built only from input characters (after normalisation); ``clean_text`` is idempotent.
+
+Positions: every line or paragraph a rule removes is also recorded as a ``[start, end)`` span of the
+input text (``CleanText.spans``, rule -> spans; see ``newsetl.clean.spans``), and so is every body
+paragraph (``CleanText.par_spans``), so an edit can be shown in its raw context and the body rebuilt from
+the input by removing the spans. ``spans`` is None when positions could not be traced.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import accumulate
+
+import numpy as np
 
 from newsetl.clean import chrome
+from newsetl.clean import spans as sp
 from newsetl.clean.embeds import find_embeds
 from newsetl.clean.normalize import Ledger, _count, normalize_text
 from newsetl.model import CleanText, EmbeddedPost
@@ -58,6 +73,17 @@ class _Par:
     kind: str = BODY
     group: int = -1  # replies: paragraphs of one reply share a group
     words: int = 0
+    start: int = 0  # [start, end) in the pass's working text
+    end: int = 0
+
+
+@dataclass(slots=True)
+class _Trace:
+    """Where one pass's edits and body paragraphs sit in its working text (after normalisation)."""
+
+    work: str
+    pieces: list[tuple[str, int, int]]  # (rule, start, end) of each removed line or paragraph
+    body: list[tuple[int, int]]  # span of each body paragraph, in body order
 
 
 def _lost_chars(text: str, ledger: Ledger) -> tuple[str, int]:
@@ -122,13 +148,23 @@ def clean_text(text: str) -> CleanText:
     paragraph...), so when a structural rule fired the cleaner runs again on its own output until
     nothing changes; this makes ``clean_text`` idempotent. Clean documents take one pass.
     """
-    result = _clean_once(text)
+    result, trace = _clean_once(text)
+    origin = sp.align(text, trace.work)
+    pieces = _to_source(origin, trace.pieces)
+    if "lost_chars" in result.ledger and pieces is not None:
+        pieces.extend(("lost_chars", s, e) for s, e in _lost_char_spans(text))
     for _ in range(MAX_PASSES - 1):
         if _CHAR_RULES.issuperset(result.ledger):
             break
-        again = _clean_once(result.body)
+        again, trace2 = _clean_once(result.body)
         if again.body == result.body:
             break
+        if origin is not None and pieces is not None:  # this pass's input is the last body
+            inner = sp.align(result.body, trace2.work)
+            origin = None if inner is None else _body_origin(origin, trace, result.body).then(inner)
+            more = _to_source(origin, trace2.pieces)
+            pieces = None if more is None else pieces + more
+        trace = trace2
         for rule, (h, r) in again.ledger.items():
             h0, r0 = result.ledger.get(rule, (0, 0))
             result.ledger[rule] = (h0 + h, r0 + r)
@@ -139,22 +175,74 @@ def clean_text(text: str) -> CleanText:
         for k, v in again.hints.items():
             result.hints.setdefault(k, v)
         result.body = again.body
+    if origin is not None and pieces is not None:
+        par_spans = _to_source(origin, [("", s, e) for s, e in trace.body])
+        if par_spans is not None:
+            result.par_spans = [(s, e) for _, s, e in par_spans]
+            result.spans = {}
+            for rule, s, e in sorted(pieces, key=lambda p: (p[1], p[2])):
+                result.spans.setdefault(rule, []).append((s, e))
     return result
 
 
-def _clean_once(text: str) -> CleanText:
+def _to_source(origin: sp.Alignment | None, pieces: list[tuple[str, int, int]]) -> list[tuple[str, int, int]] | None:
+    """Spans of the working text as spans of the input (None when any cannot be placed)."""
+    if origin is None:
+        return None
+    out = []
+    for rule, s, e in pieces:
+        span = origin.span(s, e)
+        if span is None:
+            return None
+        out.append((rule, *span))
+    return out
+
+
+def _body_origin(origin: sp.Alignment, trace: _Trace, body: str) -> sp.Alignment:
+    """Map the pass's body to the pass's input: body paragraphs are their working-text spans re-spaced."""
+    start = np.full(len(body), -1, dtype=np.int64)
+    end = np.full(len(body), -1, dtype=np.int64)
+    at = 0
+    for s, e in trace.body:
+        par = " ".join(trace.work[s:e].split())
+        inner = sp.align(trace.work[s:e], par)
+        if inner is not None:
+            ok = inner.start >= 0
+            seg_s = np.full(len(par), -1, dtype=np.int64)
+            seg_e = np.full(len(par), -1, dtype=np.int64)
+            seg_s[ok] = origin.start[inner.start[ok] + s]
+            seg_e[ok] = origin.end[inner.end[ok] - 1 + s]
+            start[at:at + len(par)] = seg_s
+            end[at:at + len(par)] = seg_e
+        at += len(par) + 2
+    return sp.Alignment(start, end)
+
+
+def _lost_char_spans(text: str) -> list[tuple[int, int]]:
+    """The ``??`` runs ``_lost_chars`` cuts, located in the input (a run glued to a word keeps one ``?``)."""
+    out = []
+    for m in _QRUN.finditer(text):
+        glued = m.start() > 0 and text[m.start() - 1].isalnum()
+        out.append((m.start() + 1 if glued else m.start(), m.end()))
+    return out
+
+
+def _clean_once(text: str) -> tuple[CleanText, _Trace]:
     text, ledger = normalize_text(text)
     loss = 0
     if "??" in text:
         text, loss = _lost_chars(text, ledger)
     lines = text.split("\n")
     n = len(lines)
+    starts = [0, *accumulate(len(x) + 1 for x in lines)]  # offset of each line in the working text
     rule: list[str | None] = [None] * n
     hints: dict[str, str] = {}
+    pieces: list[tuple[str, int, int]] = []
 
     def drop(i: int, name: str) -> None:
         rule[i] = name
         _count(ledger, name, 1, len(lines[i]) + 1)
+        pieces.append((name, starts[i], starts[i] + len(lines[i])))
 
     # --- embeds -----------------------------------------------------------------------------------
     embeds: list[EmbeddedPost] = []
@@ -179,6 +267,8 @@ def _clean_once(text: str) -> CleanText:
                 continue
             if chrome.forum_chrome(line):
                 drop(i, "forum_chrome")
+                if "date" not in hints and (td := chrome.thread_date(line)):
+                    hints["date"] = td  # the thread's date: extraction uses it when nothing else states one
                 continue
             if chrome.share_bar(line):
                 drop(i, "share_bar")
@@ -198,52 +288,56 @@ def _clean_once(text: str) -> CleanText:
         if ("http" in line or "www." in line) and _URL_LINE.fullmatch(line):
             drop(i, "url_only")
 
-    # --- forum author panels ------------------------------------------------------------------------
-    post_starts: set[int] = set()
-    for s, e in chrome.find_user_blocks([x if rule[k] is None else "" for k, x in enumerate(lines)]):
-        before = any(rule[k] is None and len(lines[k]) > 60 for k in range(s))
+    # --- forum author panels and posts ----------------------------------------------------------------
+    panels = chrome.find_user_blocks([x if rule[k] is None else "" for k, x in enumerate(lines)])
+    for s, e in panels:
         for i in range(s, e):
             if lines[i] and rule[i] is None:
                 drop(i, "forum_user_block")
                 headers.discard(i)
                 domains.discard(i)
-        if before:
-            post_starts.add(s)  # a later post: what follows is a reply
+    post_starts = _reply_starts(lines, rule, panels, ledger) if panels or "#" in text else set()
 
     # --- paragraphs -------------------------------------------------------------------------------------
     pars: list[_Par] = []
-    block: list[str] = []
+    block: list[int] = []
+
+    def line_par(i: int, kind: str = BODY) -> _Par:
+        return _Par(lines[i], kind, start=starts[i], end=starts[i] + len(lines[i]))
 
     def flush() -> None:
         if not block:
             return
-        if _is_wrapped(block):
-            pars.append(_Par(" ".join(block)))
+        texts = [lines[i] for i in block]
+        if _is_wrapped(texts):
+            last = block[-1]
+            pars.append(_Par(" ".join(texts), start=starts[block[0]], end=starts[last] + len(lines[last])))
         else:
-            pars.extend(_Par(x) for x in block)
+            pars.extend(line_par(i) for i in block)
         block.clear()
 
     for i, line in enumerate(lines):
         if i in post_starts:
             flush()
-            pars.append(_Par("", POST))
+            pars.append(_Par("", POST, start=starts[i], end=starts[i]))
         if rule[i] is not None or not line:
             flush()
         elif i in headers:
             flush()
-            pars.append(_Par(line, HEADER))
+            pars.append(line_par(i, HEADER))
         elif i in domains:
             flush()
-            pars.append(_Par(line, DOMAIN))
+            pars.append(line_par(i, DOMAIN))
         else:
-            block.append(line)
+            block.append(i)
     flush()
     for p in pars:
         p.words = len(p.text.split())
 
-    _paragraph_rules(pars, ledger, hints)
+    _paragraph_rules(pars, ledger, hints, pieces)
 
     body_pars = [" ".join(p.text.split()) for p in pars if p.kind == BODY]
+    body_spans = [(p.start, p.end) for p in pars if p.kind == BODY and p.text.split()]
     comments: list[str] = []
     seen: set[str] = set()
     replies: dict[int, list[str]] = {}
@@ -265,7 +359,7 @@ def _clean_once(text: str) -> CleanText:
         if k and k not in seen:
             seen.add(k)
             comments.append(txt)
-    return CleanText(
+    clean = CleanText(
         body="\n\n".join(b for b in body_pars if b),
         comments=comments,
         embeds=embeds,
@@ -273,16 +367,84 @@ def _clean_once(text: str) -> CleanText:
         encoding_loss=loss,
         hints=hints,
     )
+    return clean, _Trace(text, pieces, body_spans)
+
+
+MIN_POST_PROSE_WORDS = 30  # prose above the first author panel: the panel sits below each post
+MIN_FIRST_POST_WORDS = 20  # a first post shorter than this is no article: replies are not split off
+
+
+def _prose_words(lines: list[str], rule: list[str | None], lo: int, hi: int) -> int:
+    """Words in the kept sentence-like lines of ``lines[lo:hi]`` (12+ words with a full stop or similar;
+    a title, a date line or a "Thread starter" line is no prose)."""
+    n = 0
+    for i in range(lo, hi):
+        if rule[i] is None and lines[i]:
+            w = len(lines[i].split())
+            if w >= 12 and any(c in lines[i] for c in ".!?؟۔"):
+                n += w
+    return n
+
+
+def _reply_starts(lines: list[str], rule: list[str | None], panels: list[tuple[int, int]], ledger: Ledger) -> set[int]:
+    """Lines where a reply (a post after the thread's first post) starts.
+
+    Posts are delimited by author panels ("Joined / Messages / Reaction score") and post numbers ("#2",
+    "Apr 7, 2021 #3"); a panel and a number with no prose between them open one post. The first post is
+    the article wherever the title, dates and its panel sit: with prose above the first panel the panels
+    sit below their posts (so every panel opens a reply); otherwise the first panel opens the first post.
+    A post numbered #1 is never a reply. Guard: when the first post would keep fewer than
+    ``MIN_FIRST_POST_WORDS`` words of prose, nothing is split off (the structure was not understood)
+    and the ledger says so (``guard_replies_kept``)."""
+    starts: dict[int, int | None] = {s: None for s, _ in panels}
+    for i, line in enumerate(lines):
+        if rule[i] == "forum_chrome" and (n := chrome.post_number(line)) is not None:
+            starts[i] = n
+    if not starts:
+        return set()
+    merged: list[tuple[int, int | None]] = []  # (first line, post number if stated)
+    for i in sorted(starts):
+        if merged and _prose_words(lines, rule, merged[-1][0], i) == 0 and not _kept_between(lines, rule, merged[-1][0], i):
+            merged[-1] = (merged[-1][0], merged[-1][1] if merged[-1][1] is not None else starts[i])
+        else:
+            merged.append((i, starts[i]))
+    panel_below = _prose_words(lines, rule, 0, merged[0][0]) >= MIN_POST_PROSE_WORDS
+    replies: list[int] = []
+    for k, (i, n) in enumerate(merged):
+        if n is not None:
+            if n >= 2:
+                replies.append(i)
+        elif panel_below or k > 0:
+            replies.append(i)
+    if not replies:
+        return set()
+    first_end = replies[0]
+    first_start = 0 if panel_below else merged[0][0]
+    if _prose_words(lines, rule, first_start, first_end) < MIN_FIRST_POST_WORDS and _prose_words(
+        lines, rule, first_end, len(lines)
+    ):
+        _count(ledger, "guard_replies_kept", 1, 0)
+        return set()
+    return set(replies)
+
+
+def _kept_between(lines: list[str], rule: list[str | None], lo: int, hi: int) -> bool:
+    """Any kept line of two or more words between two post marks (a title, a short post; a post's date
+    line such as "Mar 3, 2023" does not count)."""
+    return any(rule[i] is None and len(w := lines[i].split()) >= 2 and not (len(w) <= 4 and any(c.isdigit() for c in lines[i]))
+               for i in range(lo + 1, hi))  # fmt: skip
 
 
 def _chars(pars: list[_Par], idxs: range | list[int]) -> int:
     return sum(len(pars[i].text) for i in idxs if pars[i].kind == BODY)
 
 
-def _paragraph_rules(pars: list[_Par], ledger: Ledger, hints: dict[str, str]) -> None:
+def _paragraph_rules(pars: list[_Par], ledger: Ledger, hints: dict[str, str],
+                     pieces: list[tuple[str, int, int]]) -> None:
     def mark(i: int, kind: str, name: str) -> None:
         pars[i].kind = kind
         _count(ledger, name, 1, len(pars[i].text))
+        pieces.append((name, pars[i].start, pars[i].end))
 
     # link cards ------------------------------------------------------------------------------------
     last_card = -1
@@ -321,17 +483,30 @@ def _paragraph_rules(pars: list[_Par], ledger: Ledger, hints: dict[str, str]) ->
             for i in range(h + 1, len(pars)):
                 if pars[i].kind == BODY:
                     mark(i, COMMENT, "comments")
+                elif pars[i].kind == HEADER:  # a later header line of the section: removed, and said so
+                    mark(i, DROP, "comment_section")
             break
         p.kind = BODY  # an early "Comments" line is a heading or navigation: keep as text
 
     # replies: text after a later author panel ---------------------------------------------------------
     group = -1
+    opened = False
     for i, p in enumerate(pars):
         if p.kind == POST:
             group += 1
+            opened = True
         elif group >= 0 and p.kind == BODY:
+            if opened and p.words <= 4 and any(c.isdigit() for c in p.text) and p.text[-1:] not in ".!?":
+                mark(i, DROP, "forum_chrome")  # the reply's date line ("Mar 4, 2023") opens the post
+                continue
+            opened = False
             mark(i, COMMENT, "comments")
             p.group = group
+    if group >= 0:  # a reply quoting the first post ("X said: ... Click to expand..."): the quote goes
+        body_keys = {_key(p.text) for p in pars if p.kind == BODY}
+        for i, p in enumerate(pars):
+            if p.kind == COMMENT and p.group >= 0 and _key(p.text) in body_keys:
+                mark(i, DROP, "quoted_in_reply")
 
     # short lines trailing the last link card -----------------------------------------------------------
     if last_card >= 0:

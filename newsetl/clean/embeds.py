@@ -7,9 +7,9 @@ date and never the article's) is moved out of the body into an ``EmbeddedPost``.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
-from newsetl.extract.dates import parse_date_fast
 from newsetl.model import EmbeddedPost
 
 _TWEET_END = re.compile(
@@ -24,6 +24,18 @@ _INSTA = re.compile(
 )
 _TAGGED = re.compile(r"(?:^|[\s.,(])[#@]\w")
 MAX_TWEET_CHARS = 320  # 280 plus room for links and lost characters
+_EMBED_DATE_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y")
+
+
+def _embed_date(s: str) -> dt.date | None:
+    """The date an embed prints ("April 6, 2021", "Apr. 6, 2021", "6 April 2021")."""
+    s = s.replace(".", "").replace("Sept ", "Sep ")
+    for fmt in _EMBED_DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(s, fmt).date()
+        except ValueError:
+            continue
+    return None
 
 
 def find_embeds(lines: list[str]) -> tuple[list[EmbeddedPost], list[tuple[int, int]]]:
@@ -58,7 +70,7 @@ def find_embeds(lines: list[str]) -> tuple[list[EmbeddedPost], list[tuple[int, i
             start = k
             k -= 1
         gd = m.groupdict()
-        parsed = parse_date_fast(gd["date"]) if gd.get("date") else None
+        posted = _embed_date(gd["date"]) if gd.get("date") else None
         url = gd.get("url") or gd.get("status")
         if url and not url.startswith("http"):
             url = "https://" + url
@@ -68,7 +80,7 @@ def find_embeds(lines: list[str]) -> tuple[list[EmbeddedPost], list[tuple[int, i
                 text=text,
                 handle="@" + gd["handle"],
                 author=(gd.get("author") or "").strip() or None,
-                posted_date=parsed[0] if parsed else None,
+                posted_date=posted,
                 url=url,
             )
         )

@@ -2,10 +2,14 @@
 
 How a text is matched (``PhraseIndex.find``):
 
-1. ``fold(text)``: casefold, then every non-word character (punctuation, hyphens, apostrophes,
-   newlines) becomes one space. The mapping is 1:1, so an offset in the folded text is an offset in
-   the original text (a rare character whose casefold is longer, e.g. German sharp s, falls back to a
-   per-character fold that keeps the length).
+1. ``strip_invisible(text)`` drops characters that carry no letter (Arabic-script diacritics, tatweel,
+   zero-width joiner, direction marks, soft hyphen), remembering where the kept ones were; then
+   ``fold``: casefold, script variants read as one letter (Arabic ي/ك/ه as Urdu ی/ک/ہ, alef with
+   hamza or madda as alef, ё as е, a zero-width non-joiner as a space), and every non-word character
+   (punctuation, hyphens, apostrophes, newlines) becomes one space. The fold is 1:1, so an offset in
+   the folded text maps back to the original text (a rare character whose casefold is longer, e.g.
+   German sharp s, falls back to a per-character fold that keeps the length). Configured phrases go
+   through the same two steps, so "بینک" written with an Arabic kaf or "пошлины" with ё match.
 2. The folded text is padded with one space on each side and the automaton (patterns ``" term "``,
    or ``" stem"`` for a prefix term written ``stem*``) runs once over it. Because every pattern starts
    with a space and exact patterns also end with one, a hit always starts and ends on a word
@@ -21,6 +25,7 @@ Phrase syntax (both config files): ``counter-terrorism`` matches "counter-terror
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
@@ -40,6 +45,33 @@ _ASCII_TABLE = bytes(
 )
 _NON_ASCII_NON_WORD = re.compile(r"[^\x00-\x7f\w\u064b-\u065f\u0670\u06d6-\u06ed]")
 
+# Characters that carry no letter: Arabic-script diacritics (zer, zabar, pesh, tanwin, shadda, jazm,
+# superscript alef, Quranic marks), tatweel, zero-width joiner, direction marks, soft hyphen, BOM and
+# word joiner. They are dropped before matching, so "پاکِستان" matches "پاکستان"; offsets are mapped
+# back to the original text.
+_INVISIBLE = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed\u0640\u200d\u200e\u200f\u061c\u00ad\ufeff\u2060]")
+# One-to-one letter variants read as the same letter: Arabic yeh/kaf/heh/teh marbuta as their Urdu
+# forms, alef with hamza or madda as alef, Russian yo as ye; a zero-width non-joiner or zero-width
+# space separates words (Urdu compounds), so it reads as a space.
+_SCRIPT_TABLE = str.maketrans({
+    "\u064a": "\u06cc",  # ARABIC YEH -> FARSI YEH (Urdu choti ye)
+    "\u0649": "\u06cc",  # ALEF MAKSURA -> FARSI YEH
+    "\u0643": "\u06a9",  # ARABIC KAF -> KEHEH (Urdu kaf)
+    "\u0647": "\u06c1",  # ARABIC HEH -> HEH GOAL (Urdu choti he)
+    "\u06c0": "\u06c1",  # HEH WITH YEH ABOVE -> HEH GOAL
+    "\u06c2": "\u06c1",  # HEH GOAL WITH HAMZA ABOVE -> HEH GOAL
+    "\u06d5": "\u06c1",  # AE -> HEH GOAL
+    "\u0629": "\u06c3",  # TEH MARBUTA -> TEH MARBUTA GOAL
+    "\u0623": "\u0627",  # ALEF WITH HAMZA ABOVE -> ALEF
+    "\u0625": "\u0627",  # ALEF WITH HAMZA BELOW -> ALEF
+    "\u0622": "\u0627",  # ALEF WITH MADDA ABOVE -> ALEF (madda is often written as a separate mark)
+    "\u0671": "\u0627",  # ALEF WASLA -> ALEF
+    "\u06d3": "\u06d2",  # YEH BARREE WITH HAMZA -> YEH BARREE
+    "\u0451": "\u0435",  # ё -> е
+    "\u200c": " ",  # ZERO WIDTH NON-JOINER
+    "\u200b": " ",  # ZERO WIDTH SPACE
+})
+
 
 def _spaces_for_non_word(text: str) -> str:
     """``_NON_WORD.sub(" ", text)``, faster."""
@@ -49,11 +81,29 @@ def _spaces_for_non_word(text: str) -> str:
     return _NON_ASCII_NON_WORD.sub(" ", out)
 
 
+def strip_invisible(text: str) -> tuple[str, list[int] | None]:
+    """``text`` without the invisible characters, and where they were: the sorted positions, in the
+    stripped text, at which a character was removed (None when nothing was removed). Map an offset of
+    the stripped text back with ``original_offset``."""
+    if text.isascii() or not _INVISIBLE.search(text):
+        return text, None
+    cuts = [m.start() - i for i, m in enumerate(_INVISIBLE.finditer(text))]
+    return _INVISIBLE.sub("", text), cuts
+
+
+def original_offset(j: int, cuts: list[int] | None) -> int:
+    """The offset in the original text of character ``j`` of the stripped text."""
+    return j if cuts is None else j + bisect.bisect_right(cuts, j)
+
+
 def fold(text: str) -> str:
-    """Casefold ``text`` and turn non-word characters into spaces, keeping its length."""
+    """Casefold ``text``, read script variants as one letter and turn non-word characters into spaces,
+    keeping its length (invisible characters are removed beforehand by ``strip_invisible``)."""
     folded = text.casefold()
     if len(folded) != len(text):  # rare: a character whose casefold has several characters
         folded = "".join(c.casefold()[:1] or " " for c in text)
+    if not folded.isascii():
+        folded = folded.translate(_SCRIPT_TABLE)
     return _spaces_for_non_word(folded)
 
 
@@ -64,7 +114,7 @@ def fold_keep_case(text: str) -> str:
 
 def normalise_phrase(phrase: str) -> str:
     """The canonical folded form of a configured phrase: words joined by single spaces."""
-    return " ".join(fold(phrase).split())
+    return " ".join(fold(strip_invisible(phrase)[0]).split())
 
 
 def is_acronym(phrase: str) -> bool:
@@ -137,12 +187,13 @@ class PhraseIndex:
         """All word-bounded hits of all patterns in ``text`` (overlapping hits included)."""
         if not self.size or not text:
             return []
-        folded = fold(text)
+        visible, cuts = strip_invisible(text)
+        folded = fold(visible)
         padded = " " + folded + " "
         hits: list[Hit] = []
         keep_case: str | None = None
         for end_idx, (klen, plist) in self._automaton.iter(padded):
-            # padded[end_idx - klen + 1] is the leading space, i.e. original offset end_idx - klen + 1
+            # padded[end_idx - klen + 1] is the leading space, i.e. offset end_idx - klen + 1 in ``visible``
             start = end_idx - klen + 1
             for p in plist:
                 end = start + len(p.folded)
@@ -151,10 +202,12 @@ class PhraseIndex:
                     end = m.end() if m else end
                 if p.exact is not None:
                     if keep_case is None:
-                        keep_case = fold_keep_case(text)
+                        keep_case = fold_keep_case(visible)
                     if " ".join(keep_case[start : start + len(p.folded)].split()) != p.exact:
                         continue
-                hits.append(Hit(start, end, " ".join(text[start:end].casefold().split()), p.payload))
+                s, e = (start, end) if cuts is None else (original_offset(start, cuts),
+                                                          original_offset(end - 1, cuts) + 1)
+                hits.append(Hit(s, e, " ".join(visible[start:end].casefold().split()), p.payload))
         return hits
 
 

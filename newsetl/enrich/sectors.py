@@ -1,37 +1,55 @@
-"""Sector tagging: one Aho-Corasick pass over title + body, a calibrated score per sector.
+"""Sector tagging: one Aho-Corasick pass over title + body, a salience score per sector, a rank.
 
-Matching (see ``_phrases``): the text is ``title + "\\n\\n" + body`` (just ``body`` without a title),
-casefolded, punctuation and hyphens read as spaces; every hit is word-bounded. Each configured term
-also matches the regular plural of its last word; ``stem*`` terms match any word starting with the
-stem. Within one sector, overlapping hits keep the leftmost-longest ("gas pipeline" counts once, not
-as "gas" + "pipeline"); a hit inside one of the sector's exclusion phrases ("trade union",
-"youthful energy") is dropped. Different sectors may share a span.
+Matching (see ``_phrases`` and ``_morph``): the text is ``title + "\\n\\n" + body`` (just ``body``
+without a title), casefolded, script variants and diacritics normalised, punctuation and hyphens read
+as spaces; every hit is word-bounded. Each configured term also matches its inflected forms (English
+plural, Russian cases, Urdu plural/oblique); ``stem*`` terms match any word starting with the stem.
+Within one sector, overlapping hits keep the leftmost-longest ("gas pipeline" counts once, not as
+"gas" + "pipeline"); a hit inside one of the sector's exclusion phrases ("trade union", "youthful
+energy") is dropped. Different sectors may share a span, but a hit strictly inside a longer hit of another sector is dropped
+("oil exports" is energy, its "exports" no trade evidence). Hits inside web addresses and dotted
+identifiers ("CBS.MW", ".../stocks/quickinfo") are dropped; an acronym term in an ALL-CAPS line (a wire
+headline: "WHO WILL WIN") counts only when the same acronym also occurs in mixed-case text. Context
+sectors (``context: true``: sport, entertainment) are scored and take part in the share, but are never
+returned: a celebrity taken to hospital is an entertainment story, so health has a small share of it.
 
 Score of sector ``s`` in a document of ``W`` words (parameters under ``scoring:`` in the YAML)::
 
-    mass     = sum over distinct terms t: w_t * (1 + ln n_t)      # n_t occurrences, diminishing
-               (w_t raised to >= list_weight when t is named in an enumeration of sectors)
-             + title_bonus * sum of w_t over distinct terms t found in the title
-    spread   = 1 + spread_bonus * min(paragraphs_with_hits - 1, spread_cap)
-    length   = max(1, W / ref_words) ** length_exponent
-    evidence = mass * spread / length
-    score    = 1 - exp(-evidence / scale)                          # in [0, 1)
+    w_t       = term weight (x name_weight when the hit is part of a company name: "Arch Coal Inc.",
+                "XYZ Industries"; raised to >= list_weight when the term is named in an enumeration
+                of >= list_min_sectors sectors: "cooperation in trade, energy, security and defence")
+    zone_t    = title_weight if t occurs in the title, else lead_weight if in the first lead_words
+                words of the body, else body_weight
+    salience  = spread * sum over distinct terms t of  w_t * (zone_t + ln n_t)   # n_t occurrences
+    spread    = 1 + spread_bonus * min(paragraphs_with_hits - 1, spread_cap)
+    strength  = 1 - exp(-(salience / max(1, W / ref_words) ** length_exponent) / scale)
+    share     = (salience / the salience of the document's most salient sector) ** share_exponent
+                (a context sector's salience counts x context_weight)
+    dominance = scoring.dominance / max(1, W / ref_words) ** length_exponent   # long_article_relief:
+                a long report covers several subjects, so a sector needs a smaller share of the top one
+    anchor    = min(1, (weight of the sector's strongest matched term) / anchor_weight)
+    score     = strength * min(1, share / dominance) * anchor   # share factor 1 when named in a list
+                (a list: >= list_min_sectors sectors joined by commas/and/or, or two with a list_cues
+                word nearby: "trade and economic cooperation", "military, technical and banking sectors")
 
-Tagged when ``score >= threshold`` (per sector, default ``scoring.default_threshold``). With the
-shipped parameters (ref_words 400, exponent 0.5, scale 1, threshold 0.5) one strong term (weight 1)
-named once in a news-length article (<= 400 words) scores 0.63 and tags, so "cooperation in trade,
-energy and defence" counts; the same single mention in a 1,600-word article scores 0.39 and does not;
-ambiguous bare words ("energy", "defence", "trade": weight 0.6) need a second mention, a title hit or
-an enumeration ("cooperation in trade, energy, security and defence": a hit separated from a hit of
-another sector only by commas/and/or/"as well as" weighs at least ``list_weight`` = 1); weak terms
-(0.2-0.5) need several mentions; a paragraph about the sector (several terms, several paragraphs)
-scores 0.9+.
+Tagged when ``score >= threshold`` (per sector, default ``scoring.default_threshold``). ``strength``
+says how much evidence there is (density: a passing mention in a long article is weak); ``share``
+says whether the article is about this sector rather than mentioning it: one "exports" in a grain
+story has a small share of the story's evidence and is not trade. The most salient sector always has
+share 1. ``anchor`` keeps weak context words (weight < anchor_weight: "shares", "debt", "online") from
+making a tag on their own, however often they occur: they support a sector that has a real term. Ranks order every scored sector of a document by score (ties by id); ``is_primary`` marks
+rank 1 when it is tagged.
+
+With the shipped parameters (ref_words 400, exponent 0.5, scale 1, threshold 0.5, lead 60 words) one
+strong term (weight 1) named once in the body of a short article scores 0.63 when it is the article's
+only sector, and so does an explicit "cooperation in trade, energy and defence"; a passing mention in
+a 1,600-word article scores 0.39; a headline term scores 0.86; a sector with a quarter of the main
+sector's evidence keeps half its strength.
 """
 
 from __future__ import annotations
 
 import bisect
-import itertools
 import math
 import re
 from collections.abc import Iterable
@@ -39,23 +57,36 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
-from newsetl.enrich._phrases import Hit, Pattern, PhraseIndex, leftmost_longest, make_pattern, plural_variants
+from newsetl.enrich._morph import term_variants
+from newsetl.enrich._phrases import Hit, Pattern, PhraseIndex, is_acronym, leftmost_longest, make_pattern
 from newsetl.enrich.taxonomy import Taxonomy
 from schemas.tables import ARTICLE_SECTORS
 
 SECTORS_SCHEMA = pa.schema([f for f in ARTICLE_SECTORS if f.name != "run_id"])
 _NEWLINE = re.compile(r"\n")
+_WORD = re.compile(r"\S+")
+# a capitalised hit followed (within two more capitalised words, "&" or "of") by a company suffix,
+# or a hit that is itself such a name word ("Industries"): part of a company name
+_COMPANY_TAIL = re.compile(
+    r"(?:[ \t]+(?:[A-Z][\w.'&-]*|&|of|and)){0,2}?[ \t]+"
+    r"(?:Inc|Corp|Corporation|Co|Cos|Company|Ltd|Limited|Plc|PLC|LLC|LP|Group|Holdings|AG|SA|NV|SpA|Bhd|Berhad)\b",
+    re.IGNORECASE,
+)
+_COMPANY_WORDS = {"industries", "industrie", "inds"}
 
 
 @dataclass(frozen=True, slots=True)
 class SectorHit:
-    """One tagged (or, with ``all_scores``, scored) sector of one document."""
+    """One scored sector of one document (``tag`` returns the tagged ones unless ``all_scores``)."""
 
     sector: str
     score: float
     mentions: int
     evidence: str  # "vaccine x3; covid-19 x2"
     spans: list[tuple[int, int]] = field(default_factory=list)  # [start, end) in title+"\n\n"+body
+    rank: int = 1  # 1 = the document's highest-scoring sector
+    tagged: bool = True  # score >= the sector's threshold: counted by the marts
+    is_primary: bool = False  # rank 1 and tagged
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +95,7 @@ class _Term:
     weight: float
     label: str  # evidence label: the configured term (stems show the surface word)
     prefix: bool
+    acronym: bool = False  # written in capitals: matched case-exactly
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,44 +110,68 @@ def compose_text(title: str | None, body: str) -> tuple[str, int]:
     return body, 0
 
 
+def _lead_end(text: str, body_start: int, words: int) -> int:
+    """Offset just after the first ``words`` words of the body."""
+    end = body_start
+    for i, m in enumerate(_WORD.finditer(text, body_start)):
+        if i >= words:
+            break
+        end = m.end()
+    return end
+
+
+def _in_company_name(text: str, h: Hit) -> bool:
+    if not text[h.start : h.start + 1].isupper():
+        return False
+    if h.surface in _COMPANY_WORDS:
+        return True
+    return bool(_COMPANY_TAIL.match(text, h.end))
+
+
 class SectorMatcher:
     """Tags documents with the taxonomy's sectors using ONE automaton over all terms of all sectors."""
 
     def __init__(self, taxonomy: Taxonomy) -> None:
         self.taxonomy = taxonomy
         self._ids = taxonomy.ids
+        self._context = {i for i, sec in enumerate(taxonomy.sectors) if sec.context}
         self._thresholds = [taxonomy.threshold(s) for s in taxonomy.sectors]
         patterns: list[Pattern] = []
         for i, sector in enumerate(taxonomy.sectors):
             for term, weight in sector.terms.items():
                 prefix = term.strip().endswith("*")
-                info = _Term(i, float(weight), term.strip().rstrip("*").casefold(), prefix)
-                patterns.extend(make_pattern(v, info) for v in plural_variants(term))
+                info = _Term(i, float(weight), term.strip().rstrip("*").casefold(), prefix,
+                             is_acronym(term.strip().rstrip("*")))
+                patterns.extend(make_pattern(v, info) for v in term_variants(term))
             for phrase in sector.exclusions:
-                patterns.extend(make_pattern(v, _Exclusion(i)) for v in plural_variants(phrase))
+                patterns.extend(make_pattern(v, _Exclusion(i)) for v in term_variants(phrase))
         self._index = PhraseIndex(patterns)
+        cues = [c.strip().rstrip("*").casefold() for c in taxonomy.scoring.list_cues if c.strip()]
+        self._cue = (re.compile(r"(?<!\w)(?:" + "|".join(sorted(map(re.escape, cues), key=len, reverse=True)) + r")")
+                     if cues else None)
 
     @property
     def n_patterns(self) -> int:
         return self._index.size
 
-    def tag(self, title: str | None, body: str, all_scores: bool = False) -> list[SectorHit]:
-        """Sectors of one document, best first; ``all_scores`` also returns untagged sectors with hits."""
-        text, title_len = compose_text(title, body)
-        raw = self._index.find(text)
-        if not raw:
-            return []
+    def _kept_hits(self, text: str) -> dict[int, list[Hit]]:
         per_sector: dict[int, list[Hit]] = {}
         excluded: dict[int, list[tuple[int, int]]] = {}
-        for h in raw:
+        acronyms = False
+        links = _has_links(text)
+        for h in self._index.find(text):
             p = h.payload
             if isinstance(p, _Term):
+                if h.start > 1 and text[h.start - 1] == "." and text[h.start - 2].isalnum():
+                    continue  # inside a dotted identifier: "CBS.MW", "RNWK.O", "example.com"
+                if links and _in_link(text, h.start):
+                    continue  # a word of a web address: ".../stocks/quickinfo/fullquote"
+                acronyms = acronyms or p.acronym
                 per_sector.setdefault(p.sector, []).append(h)
             elif isinstance(p, _Exclusion):
                 excluded.setdefault(p.sector, []).append((h.start, h.end))
-        if not per_sector:
-            return []
-        sc = self.taxonomy.scoring
+        if acronyms:
+            _confirm_capital_acronyms(text, per_sector)
         kept: dict[int, list[Hit]] = {}
         for si, hits in per_sector.items():
             if si in excluded:
@@ -124,59 +180,221 @@ class SectorMatcher:
             hits = leftmost_longest(hits)
             if hits:
                 kept[si] = hits
-        listed = _listed_hits(text, kept)
+        if len(kept) > 1:
+            kept = _drop_contained(kept)
+        return kept
+
+    def tag(self, title: str | None, body: str, all_scores: bool = False) -> list[SectorHit]:
+        """Sectors of one document, best first; ``all_scores`` also returns the untagged scored ones."""
+        text, title_len = compose_text(title, body)
+        kept = self._kept_hits(text)
+        if not kept or all(si in self._context for si in kept):
+            return []
+        sc = self.taxonomy.scoring
+        listed = _listed_hits(text, kept, sc.list_min_sectors, self._cue, sc.list_cue_window)
+        body_start = title_len + 2 if title_len else 0
+        lead_end = _lead_end(text, body_start, sc.lead_words)
         words = len(text.split())
         length = max(1.0, words / sc.ref_words) ** sc.length_exponent
         breaks = [m.start() for m in _NEWLINE.finditer(text)]
-        out: list[SectorHit] = []
+        named = _company_hits(text, kept)
+        scored: list[tuple[int, float, list[Hit], dict[str, int], bool, float]] = []
         for si, hits in kept.items():
             counts: dict[str, int] = {}
             weights: dict[str, float] = {}
-            in_title: set[str] = set()
+            zones: dict[str, float] = {}
             paragraphs: set[int] = set()
             for h in hits:
                 t: _Term = h.payload  # type: ignore[assignment]
                 label = h.surface if t.prefix else t.label
                 counts[label] = counts.get(label, 0) + 1
-                w = max(t.weight, sc.list_weight) if (si, h.start) in listed else t.weight
+                w = t.weight * (sc.name_weight if h.start in named else 1.0)
+                if (si, h.start) in listed:
+                    w = max(w, sc.list_weight)
                 weights[label] = max(weights.get(label, 0.0), w)
-                if h.start < title_len:
-                    in_title.add(label)
+                zone = (sc.title_weight if h.start < title_len
+                        else sc.lead_weight if h.start < lead_end else sc.body_weight)
+                zones[label] = max(zones.get(label, 0.0), zone)
                 paragraphs.add(bisect.bisect_left(breaks, h.start))
-            mass = sum(weights[k] * (1.0 + math.log(n)) for k, n in counts.items())
-            mass += sc.title_bonus * sum(weights[k] for k in in_title)
+            mass = sum(weights[k] * (zones[k] + math.log(n)) for k, n in counts.items())
             spread = 1.0 + sc.spread_bonus * min(len(paragraphs) - 1, sc.spread_cap)
-            score = 1.0 - math.exp(-(mass * spread / length) / sc.scale)
-            score = round(score, 4)
-            if not all_scores and score < self._thresholds[si]:
-                continue
+            is_listed = any((si, h.start) in listed for h in hits)
+            anchor = 1.0 if sc.anchor_weight <= 0 else min(1.0, max(weights.values()) / sc.anchor_weight)
+            scored.append((si, mass * spread, hits, counts, is_listed, anchor))
+        top = max(sal * (sc.context_weight if si in self._context else 1.0) for si, sal, *_ in scored)
+        dominance = sc.dominance / length if sc.long_article_relief else sc.dominance
+        out: list[SectorHit] = []
+        for si, sal, hits, counts, is_listed, anchor in scored:
+            if si in self._context:
+                continue  # evidence for the share only: never stored
+            strength = 1.0 - math.exp(-(sal / length) / sc.scale)
+            share = 1.0 if is_listed or top <= 0 else min(1.0, sal / top / dominance) ** sc.share_exponent
+            score = round(strength * share * anchor, 4)
             ranked = sorted(counts.items(), key=lambda kv: -kv[1])  # stable: first seen first on ties
             evidence = "; ".join(f"{k} x{n}" for k, n in ranked)
-            out.append(SectorHit(self._ids[si], score, len(hits), evidence, [(h.start, h.end) for h in hits]))
+            out.append(SectorHit(self._ids[si], score, len(hits), evidence, [(h.start, h.end) for h in hits],
+                                 tagged=score >= self._thresholds[si]))
         out.sort(key=lambda s: (-s.score, s.sector))
-        return out
+        out = [SectorHit(h.sector, h.score, h.mentions, h.evidence, h.spans, rank, h.tagged,
+                         rank == 1 and h.tagged) for rank, h in enumerate(out, 1)]
+        return out if all_scores else [h for h in out if h.tagged]
 
     def is_tagged(self, hit: SectorHit) -> bool:
         return hit.score >= self._thresholds[self._ids.index(hit.sector)]
 
 
+_LINK_MARKS = ("://", "www.", "=/", "href=")
+
+
+def _has_links(text: str) -> bool:
+    return any(m in text for m in _LINK_MARKS)
+
+
+def _in_link(text: str, pos: int) -> bool:
+    """True when ``pos`` lies in a whitespace-delimited token that is a web address or an HTML attribute."""
+    start = max(text.rfind(" ", 0, pos), text.rfind("\n", 0, pos)) + 1
+    end = min((i for i in (text.find(" ", pos), text.find("\n", pos)) if i >= 0), default=len(text))
+    token = text[start:end].casefold()
+    return any(m in token for m in _LINK_MARKS)
+
+
+_CAP_WORD_BEFORE = re.compile(r"(?:[A-Z][\w.'&-]*[ \t]+){1,2}$")
+
+
+def _company_hits(text: str, kept: dict[int, list[Hit]]) -> set[int]:
+    """Starts of the hits that are part of a company name: "Allied Minerals Corp" (a name suffix follows),
+    "XYZ Industries", and every other mention of a name found so: "ALLIED MINERALS" in the headline,
+    "Allied Minerals said" later."""
+    named: set[int] = set()
+    names: set[str] = set()
+    for hits in kept.values():
+        for h in hits:
+            if _in_company_name(text, h):
+                named.add(h.start)
+                m = _CAP_WORD_BEFORE.search(text, max(0, h.start - 60), h.start)
+                if m:
+                    names.add(" ".join(text[m.start() : h.end].split()).casefold())
+    if names:
+        low = text.casefold()
+        if len(low) == len(text):
+            spans = [(i, i + len(n)) for n in names for i in _find_all(low, n)]
+            for hits in kept.values():
+                named.update(h.start for h in hits if any(s <= h.start and h.end <= e for s, e in spans))
+    return named
+
+
+def _find_all(text: str, sub: str) -> list[int]:
+    out, i = [], text.find(sub)
+    while i >= 0:
+        out.append(i)
+        i = text.find(sub, i + 1)
+    return out
+
+
+def _caps_line(text: str, pos: int) -> tuple[int, bool]:
+    """(start of the line holding ``pos``, whether that line is written in capitals only)."""
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    line = text[start : end if end >= 0 else len(text)]
+    return start, not any(c.islower() for c in line)
+
+
+def _confirm_capital_acronyms(text: str, per_sector: dict[int, list[Hit]]) -> None:
+    """Drop acronym hits in an ALL-CAPS line (a wire headline) that nothing else confirms.
+
+    In "WHO WILL WIN THE CUP FINAL" or "COMPUTER AIDS SALES" the capitals say nothing: an acronym term
+    (WHO, AIDS, SEC) in a line without lower-case letters counts only when the same term also occurs in
+    mixed-case text of the document ("OPEC OUTPUT RISES" + "OPEC said"), or when the whole document is
+    in capitals (then case cannot tell and the hit stays)."""
+    if not any(c.islower() for c in text):
+        return
+    confirmed: set[str] = set()
+    in_caps: list[tuple[int, Hit]] = []
+    for si, hits in per_sector.items():
+        for h in hits:
+            t: _Term = h.payload  # type: ignore[assignment]
+            if not t.acronym:
+                continue
+            if _caps_line(text, h.start)[1]:
+                in_caps.append((si, h))
+            else:
+                confirmed.add(t.label)
+    for si, h in in_caps:
+        if h.payload.label not in confirmed:  # type: ignore[attr-defined]
+            per_sector[si] = [x for x in per_sector[si] if x is not h]
+    for si in [si for si, hits in per_sector.items() if not hits]:
+        del per_sector[si]
+
+
+def _drop_contained(kept: dict[int, list[Hit]]) -> dict[int, list[Hit]]:
+    """Drop a hit that lies strictly inside a longer hit of another sector: the longer phrase says what
+    the words mean ("oil exports" is energy, so its "exports" is no trade evidence; "export earnings" is
+    trade, not company earnings)."""
+    flat = sorted(((h.start, -h.end, si, h) for si, hits in kept.items() for h in hits),
+                  key=lambda x: (x[0], x[1]))
+    best: dict[int, int] = {}  # sector -> the largest end of its hits started so far
+    top = -1
+    drop: set[int] = set()
+    for start, neg_end, si, h in flat:
+        end = -neg_end
+        if end <= top:
+            # a hit of another sector started at or before ``start`` and reaches ``end``; identical spans
+            # (two sectors sharing a word) are not containment
+            for other, other_end in best.items():
+                if other != si and other_end >= end and any(
+                        o.start <= start and o.end >= end and (o.end - o.start) > (end - start)
+                        for o in kept[other]):
+                    drop.add(id(h))
+                    break
+        if end > best.get(si, -1):
+            best[si] = end
+        top = max(top, end)
+    if not drop:
+        return kept
+    out = {si: [h for h in hits if id(h) not in drop] for si, hits in kept.items()}
+    return {si: hits for si, hits in out.items() if hits}
+
+
 # what may stand between two items of an enumeration: "trade, energy", "security and defence",
 # "defense, as well as cultural", "railways & aviation"
-_LIST_GAP = re.compile(r"\s*(?:[,;/&]|\s)\s*(?:(?:and|or|as well as|&)\s+)?", re.IGNORECASE)
+# One item that is no sector term may sit in between: "military, technical and banking sectors".
+# An enumeration never crosses a line break (a headline and the lead are not one list).
+_SEP = r"[^\S\n]*(?:[,;/&،]|[^\S\n])[^\S\n]*(?:(?:and|or|as well as|&|и|или|а также|اور|و)[^\S\n]+)?"
+_LIST_GAP = re.compile(_SEP + r"(?:\w+[^\S\n]*[,،][^\S\n]*(?:(?:and|or|и|или|اور|و)[^\S\n]+)?"
+                       r"|\w+[^\S\n]+(?:and|or|и|или|اور|و)[^\S\n]+)?", re.IGNORECASE)
 
 
-def _listed_hits(text: str, kept: dict[int, list[Hit]]) -> set[tuple[int, int]]:
-    """(sector, start) of hits that sit in an enumeration next to a hit of another sector.
+def _listed_hits(text: str, kept: dict[int, list[Hit]], min_sectors: int,
+                 cue: re.Pattern[str] | None = None, window: int = 60) -> set[tuple[int, int]]:
+    """(sector, start) of hits in an enumeration that names at least ``min_sectors`` sectors, or two
+    sectors with a cue word (``scoring.list_cues``: "cooperation", "ties", "sectors" ...) within
+    ``window`` characters.
 
-    "cooperation in trade, energy, security and defence" names each area explicitly: those hits weigh
-    at least ``scoring.list_weight`` even when the word alone is ambiguous ("energy", "defence").
+    "cooperation in trade, energy, security and defence" or "cooperation in military, technical and
+    banking sectors" names each area explicitly: those hits weigh at least ``scoring.list_weight`` and
+    count as a subject of the article even when the word alone is ambiguous ("energy", "defence") and
+    other sectors have more evidence. "oil and gold prices" in a market report names two sectors
+    without a cue and is not an enumeration.
     """
     flat = sorted((h.start, h.end, si) for si, hits in kept.items() for h in hits)
     listed: set[tuple[int, int]] = set()
-    for (s1, e1, a), (s2, _e2, b) in itertools.pairwise(flat):
-        if a != b and 0 < s2 - e1 <= 16 and _LIST_GAP.fullmatch(text, e1, s2):
-            listed.add((a, s1))
-            listed.add((b, s2))
+    chain: list[tuple[int, int, int]] = []
+
+    def close() -> None:
+        n = len({si for _, _, si in chain})
+        if n >= min_sectors or (n >= 2 and cue is not None and cue.search(
+                text[max(0, chain[0][0] - window) : chain[-1][1] + window].casefold())):
+            listed.update((si, s) for s, _, si in chain)
+
+    for item in flat:
+        if chain:
+            _, prev_end, _ = chain[-1]
+            s = item[0]
+            if not (0 < s - prev_end <= 30 and _LIST_GAP.fullmatch(text, prev_end, s)):
+                close()
+                chain = []
+        chain.append(item)
+    close()
     return listed
 
 
@@ -189,8 +407,10 @@ def _column(table: pa.Table, name: str) -> list[str | None]:
 def tag_sectors(articles: pa.Table, matcher: SectorMatcher) -> pa.Table:
     """Tag every article (columns ``article_id``, ``title``, ``body``): ``ARTICLE_SECTORS`` without ``run_id``.
 
-    One row per (article, tagged sector); articles without a tagged sector have no row. A NULL body is
-    read as empty text; ``title`` may be absent or NULL.
+    One row per (article, scored sector): every sector with evidence, ``tagged`` when its score reaches
+    the sector's threshold (the marts count only those: see ``warehouse/sql/staging/article_sectors.sql``),
+    ``rank`` 1 for the highest score, ``is_primary`` for a tagged rank 1. Articles without evidence for
+    any sector have no row. A NULL body is read as empty text; ``title`` may be absent or NULL.
     """
     ids = _column(articles, "article_id")
     bodies = _column(articles, "body")
@@ -199,10 +419,13 @@ def tag_sectors(articles: pa.Table, matcher: SectorMatcher) -> pa.Table:
     )
     rows: dict[str, list[object]] = {f.name: [] for f in SECTORS_SCHEMA}
     for aid, title, body in zip(ids, titles, bodies, strict=True):
-        for hit in matcher.tag(title, body or ""):
+        for hit in matcher.tag(title, body or "", all_scores=True):
             rows["article_id"].append(aid)
             rows["sector"].append(hit.sector)
             rows["score"].append(hit.score)
+            rows["tagged"].append(hit.tagged)
+            rows["rank"].append(hit.rank)
+            rows["is_primary"].append(hit.is_primary)
             rows["mentions"].append(hit.mentions)
             rows["evidence"].append(hit.evidence)
             rows["spans"].append([list(s) for s in hit.spans])

@@ -32,18 +32,68 @@ class Scoring(_Model):
         default=400, gt=0, description="documents up to this length are not length-penalised"
     )
     length_exponent: float = Field(
-        default=0.5, ge=0.0, le=1.0, description="mass is divided by (words/ref_words)**exp"
+        default=0.5, ge=0.0, le=1.0, description="evidence is divided by (words/ref_words)**exp"
     )
-    title_bonus: float = Field(default=1.0, ge=0.0, description="extra weight of a term found in the title")
+    title_weight: float = Field(default=2.0, ge=0.0, description="position weight of a term found in the title")
+    lead_words: int = Field(default=60, ge=0, description="the lead: the first N words of the body")
+    lead_weight: float = Field(default=1.5, ge=0.0, description="position weight of a term found in the lead")
+    body_weight: float = Field(default=1.0, ge=0.0, description="position weight of a term found only later")
     spread_bonus: float = Field(default=0.1, ge=0.0, description="bonus per extra paragraph with a hit")
     spread_cap: int = Field(default=4, ge=0, description="paragraphs beyond 1 + cap earn no more bonus")
-    scale: float = Field(default=1.0, gt=0.0, description="score = 1 - exp(-evidence / scale)")
+    scale: float = Field(default=1.0, gt=0.0, description="strength = 1 - exp(-evidence / scale)")
+    dominance: float = Field(
+        default=1.0,
+        gt=0.0,
+        le=1.0,
+        description="a sector with less than this share of the top sector's salience has its score scaled down",
+    )
+    anchor_weight: float = Field(
+        default=0.5,
+        ge=0.0,
+        description="a sector whose strongest matched term weighs less has its score scaled by strongest/anchor",
+    )
+    name_weight: float = Field(
+        default=0.3, ge=0.0, le=1.0, description="weight factor of a term that is part of a company name"
+    )
     list_weight: float = Field(
         default=1.0,
         ge=0.0,
         description="minimum weight of a term named in a list of sectors ('trade, energy and defence')",
     )
-    default_threshold: float = Field(default=0.5, gt=0.0, le=1.0)
+    list_min_sectors: int = Field(
+        default=3, ge=2, description="a list names at least this many sectors to count as an enumeration"
+    )
+    list_cues: list[str] = Field(
+        default_factory=list,
+        description="a shorter list (2 sectors) counts when one of these words is near it ('cooperation in ...')",
+    )
+    list_cue_window: int = Field(default=60, ge=0, description="characters around a list searched for a cue")
+    share_exponent: float = Field(
+        default=1.0,
+        ge=1.0,
+        description="the share factor is min(1, share / dominance) ** share_exponent: above 1 a second sector "
+        "needs a larger part of the main sector's evidence",
+    )
+    context_weight: float = Field(
+        default=1.0,
+        ge=0.0,
+        le=1.0,
+        description="a context sector's salience counts this much in the share of the others",
+    )
+    long_article_relief: bool = Field(
+        default=True,
+        description="long articles (> ref_words) need proportionally less share: dominance / length factor",
+    )
+    default_threshold: float = Field(default=0.6, gt=0.0, le=1.0)
+
+
+class IptcTopic(_Model):
+    """One IPTC Media Topic a sector corresponds to (``medtop:`` + 8 digits, and its English label)."""
+
+    code: str = Field(pattern=r"^medtop:\d{8}$")
+    label: str = Field(min_length=1)
+    match: str = Field(default="close", pattern=r"^(exact|close|broad|narrow|related)$",
+                       description="how the sector relates to the topic (SKOS-style)")
 
 
 class Sector(_Model):
@@ -53,6 +103,12 @@ class Sector(_Model):
     threshold: float | None = Field(default=None, gt=0.0, le=1.0)
     terms: dict[str, float] = Field(min_length=1, description="phrase -> weight (> 0)")
     exclusions: list[str] = Field(default_factory=list, description="phrases that void hits they contain")
+    iptc: list[IptcTopic] = Field(default_factory=list, description="IPTC Media Topics crosswalk")
+    context: bool = Field(
+        default=False,
+        description="a context sector (sport, entertainment) is never stored or tagged: its evidence only takes "
+        "part in the share, so a match report's hospital visit or a film star's phone is not health or technology",
+    )
 
     @field_validator("id")
     @classmethod
@@ -103,7 +159,13 @@ class Taxonomy(_Model):
 
     @property
     def ids(self) -> list[str]:
+        """Every sector id, context sectors included."""
         return [s.id for s in self.sectors]
+
+    @property
+    def tag_ids(self) -> list[str]:
+        """The ids a document can be tagged with (context sectors left out)."""
+        return [s.id for s in self.sectors if not s.context]
 
 
 def _where(loc: tuple[Any, ...], raw: dict[str, Any]) -> str:

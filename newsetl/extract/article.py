@@ -1,81 +1,53 @@
-"""``extract_article``: one RawDoc -> one clean Article (body, title, date, source, byline, language).
+"""``extract_article``: one RawDoc plus its cleaned text -> one Article (title, date, source, byline, language).
 
-- HTML (``doc.body_is_html`` or format ``html``): ``newsetl.extract.html.extract_html`` (imported lazily),
-  then ``clean_text`` on its text; fields stated by a structured record override what the page says.
+Cleaning runs before this step (``newsetl.clean_extract`` sequences HTML parsing, cleaning and this);
+this package never imports ``newsetl.clean``.
+
+- HTML (``hx``, what ``newsetl.extract.html.extract_html`` read from the page): its title, date, site
+  and byline; fields stated by a structured record override what the page says.
 - Structured records (json, jsonl, csv, feed): ``doc.fields`` (title -> ``field:title``, date ->
   ``field:date``, url -> canonical_url and source_domain, source -> source_name, author -> byline).
 - Plain text: ``newsetl.extract.text.extract_text_meta`` on the cleaned body.
 
+Every title goes through ``newsetl.extract.title.clean_title`` (site and section affixes stripped with
+the record's own site name and domain and ``config/sources.yaml``); a date glued to the end of the
+title is cut off and used when nothing better states the date (``text:title_date``), then the date
+of a forum thread's header line the cleaner found (``text:thread_date``). A date stated
+without its year takes it from the record's retrieval time: a crawl/fetch timestamp field
+(``date_source`` suffix ``+fetch_year``), else the file's modification time (``+mtime_year``).
+
 A date is never invented: without a stated, plausible date, ``published_date`` is None and
-``date_source`` is ``"none"``. Dates of forum join lines and embedded tweets never reach the article
-(the cleaner removes them before any date is looked for).
+``date_source`` is ``"none"``. Junk is not an article: a title or body field of the wrong type raises
+``TerminalError("wrong_field_type")``, a body under ``extract.min_body_words`` words after cleaning
+``TerminalError("too_short")``, no body at all ``TerminalError("empty_body")``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from urllib.parse import urlsplit
 
-from newsetl.clean import clean_text
 from newsetl.errors import TerminalError
-from newsetl.extract.dates import is_plausible, parse_date
+from newsetl.extract.dates import is_plausible, parse_date, parse_date_fast
 from newsetl.extract.language import detect_language, normalize_language
-from newsetl.extract.text import extract_text_meta, parse_dateline
+from newsetl.extract.sources import SourceKnowledge, load_sources
+from newsetl.extract.text import extract_text_meta, find_dateline, glued_date_line, resolve_stated
+from newsetl.extract.textdate import TextDate
+from newsetl.extract.title import clean_title, learn_affixes, split_title_date, strip_learned, title_key
+from newsetl.ingest.records import TYPE_ERROR
 from newsetl.model import Article, CleanText, RawDoc
+from newsetl.reasons import Reason
+from newsetl.settings import ExtractConfig
 
 STRUCTURED_FORMATS = frozenset({"json", "jsonl", "csv", "feed"})
-
-# registered domain -> publisher name (Pakistani and international outlets seen in the corpora)
-KNOWN_SOURCES: dict[str, str] = {
-    "dawn.com": "Dawn",
-    "tribune.com.pk": "The Express Tribune",
-    "thenews.com.pk": "The News",
-    "geo.tv": "Geo News",
-    "nation.com.pk": "The Nation",
-    "pakobserver.net": "Pakistan Observer",
-    "thefrontierpost.com": "The Frontier Post",
-    "dailytimes.com.pk": "Daily Times",
-    "brecorder.com": "Business Recorder",
-    "app.com.pk": "Associated Press of Pakistan",
-    "radio.gov.pk": "Radio Pakistan",
-    "arynews.tv": "ARY News",
-    "samaa.tv": "Samaa",
-    "dunyanews.tv": "Dunya News",
-    "pakistantoday.com.pk": "Pakistan Today",
-    "mofa.gov.pk": "Ministry of Foreign Affairs of Pakistan",
-    "ispr.gov.pk": "ISPR",
-    "defence.pk": "Pakistan Defence Forum",
-    "bbc.co.uk": "BBC",
-    "bbc.com": "BBC",
-    "reuters.com": "Reuters",
-    "apnews.com": "Associated Press",
-    "aljazeera.com": "Al Jazeera",
-    "tass.com": "TASS",
-    "tass.ru": "TASS",
-    "rt.com": "RT",
-    "ria.ru": "RIA Novosti",
-    "sputniknews.com": "Sputnik",
-    "mid.ru": "Ministry of Foreign Affairs of Russia",
-    "theguardian.com": "The Guardian",
-    "nytimes.com": "The New York Times",
-    "washingtonpost.com": "The Washington Post",
-    "thehindu.com": "The Hindu",
-    "hindustantimes.com": "Hindustan Times",
-    "timesofindia.indiatimes.com": "The Times of India",
-    "indiatimes.com": "The Times of India",
-    "arabnews.com": "Arab News",
-    "xinhuanet.com": "Xinhua",
-    "globaltimes.cn": "Global Times",
-    "bloomberg.com": "Bloomberg",
-    "ft.com": "Financial Times",
-    "thediplomat.com": "The Diplomat",
-    "twitter.com": "Twitter",
-    "x.com": "X",
-}
 _SECOND_LEVEL = frozenset({"com", "co", "org", "net", "gov", "edu", "ac", "gob", "or", "ne", "go", "nic", "mil"})
+_DEFAULT = ExtractConfig()
+_FILE_EXTENSIONS = frozenset({"html", "htm", "shtml", "xhtml", "php", "asp", "aspx", "jsp", "cgi", "xml", "json",
+                              "txt", "pdf", "jpg", "png", "gif", "css", "js"})  # fmt: skip
 
 
-def registered_domain(host_or_url: str | None) -> str | None:
+def registered_domain(host_or_url: str | None, knowledge: SourceKnowledge | None = None) -> str | None:
     """``https://www.dawn.com/news/1`` -> ``dawn.com``; ``m.tribune.com.pk`` -> ``tribune.com.pk``."""
     if not host_or_url:
         return None
@@ -85,20 +57,52 @@ def registered_domain(host_or_url: str | None) -> str | None:
         return None
     host = host.rstrip(".")
     labels = host.split(".")
-    if host in KNOWN_SOURCES:
+    if labels[-1] in _FILE_EXTENSIONS or not labels[-1].isalpha() or "" in labels:
+        return None  # "index.html", "132252.html": a relative link, not a host
+    if host in (knowledge or load_sources()).publishers:
         return host
     keep = 3 if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL else 2
     return ".".join(labels[-keep:])
 
 
-def source_name_for(domain: str | None) -> str | None:
-    """A readable publisher name: the known-sources map, else the domain's first label capitalised."""
+def source_name_for(domain: str | None, knowledge: SourceKnowledge | None = None) -> str | None:
+    """A readable publisher name: the publishers of ``config/sources.yaml``, else the domain's first
+    label capitalised."""
     if not domain:
         return None
-    if domain in KNOWN_SOURCES:
-        return KNOWN_SOURCES[domain]
+    pub = (knowledge or load_sources()).publisher(domain)
+    if pub:
+        return pub
     label = domain.split(".")[0]
     return label.replace("-", " ").title() if label else None
+
+
+def check_fields(doc: RawDoc) -> None:
+    """Raise ``wrong_field_type`` for a record whose title or body field holds a number, an object ..."""
+    why = (doc.fields or {}).get(TYPE_ERROR)
+    if why:
+        raise TerminalError(
+            Reason.WRONG_FIELD_TYPE,
+            f"{why}: a title must be a string and a body a string or a list of strings; fix the record or "
+            "map the right fields with ingest.field_map",
+            doc.source_uri,
+        )
+
+
+def retrieval_day(fields: dict[str, str], mtime: float | None) -> tuple[dt.date, str] | None:
+    """(the day the record was fetched, "fetch") from a crawl/fetch timestamp field, else (the file's
+    modification day, "mtime"), else None."""
+    raw = fields.get("retrieved")
+    if raw:
+        parsed = parse_date_fast(raw)
+        if parsed is not None:
+            return (parsed[1].date() if parsed[1] else parsed[0]), "fetch"
+    if mtime:
+        try:
+            return dt.datetime.fromtimestamp(mtime, dt.UTC).date(), "mtime"
+        except (OverflowError, OSError, ValueError):
+            return None
+    return None
 
 
 def _clean_field(v: str | None) -> str | None:
@@ -113,29 +117,30 @@ def _strip_title_par(body: str, title: str | None) -> str:
     if not title or not body:
         return body
     first, _sep, rest = body.partition("\n\n")
-    if " ".join(first.casefold().split()) == " ".join(title.casefold().split()):
+    if title_key(first) == title_key(title):
         return rest
     return body
 
 
-def _finish(doc: RawDoc, art: Article, ct: CleanText, body: str, stated_lang: str | None) -> Article:
-    if not body.strip():
-        raise TerminalError("empty_body", "no article text left after cleaning", doc.source_uri)
-    art.body = body
-    art.word_count = len(body.split())
-    lang = detect_language(body)
-    if lang == "und" and stated_lang:
-        lang = normalize_language(stated_lang) or "und"
-    art.language = lang
-    art.encoding_loss = ct.encoding_loss
-    art.comments = ct.comments
-    art.embeds = ct.embeds
-    art.ledger = ct.ledger
-    if art.source_domain and not art.source_name:
-        art.source_name = source_name_for(art.source_domain)
-    if art.published_date is None:
-        art.published_at, art.date_source = None, "none"
-    return art
+METADATA_LINES = "metadata_lines"  # ledger rule: leading paragraphs taken out as title, date or byline
+
+
+def _ledger(ct: CleanText, body: str) -> tuple[dict[str, tuple[int, int]], dict[str, list[tuple[int, int]]] | None]:
+    """The cleaner's ledger plus the leading paragraphs extraction took out of the body (title, date and
+    byline lines: rule ``metadata_lines``), with their spans in the cleaner's input when known."""
+    ledger, spans = dict(ct.ledger), None if ct.spans is None else dict(ct.spans)
+    if body == ct.body:
+        return ledger, spans
+    n_removed = len(ct.body) - len(body)
+    if not ct.body.endswith(body) or (body and ct.body[n_removed - 2:n_removed] != "\n\n"):
+        return ledger, None  # not a removal of whole leading paragraphs: positions unknown
+    k = ct.body[:n_removed].count("\n\n") if body else ct.body.count("\n\n") + 1
+    ledger[METADATA_LINES] = (k, n_removed)
+    if spans is not None and ct.par_spans is not None and len(ct.par_spans) >= k:
+        spans[METADATA_LINES] = list(ct.par_spans[:k])
+    else:
+        spans = None
+    return ledger, spans
 
 
 def _set_date(art: Article, value: str | None, source: str, today: dt.date | None) -> None:
@@ -147,71 +152,181 @@ def _set_date(art: Article, value: str | None, source: str, today: dt.date | Non
         art.date_source = source
 
 
-def extract_article(doc: RawDoc, *, today: dt.date | None = None) -> Article:
-    """Clean ``doc`` and extract its metadata; raise TerminalError("empty_body", ...) when nothing is left,
-    or whatever ``extract_html`` raises (e.g. "no_article") for a page without an article."""
+class _Ctx:
+    """What one record's extraction needs besides the document."""
+
+    def __init__(self, doc: RawDoc, config: ExtractConfig, today: dt.date | None) -> None:
+        self.cfg = config
+        self.kn = load_sources(config.sources)
+        self.today = today
+        self.fields = doc.fields or {}
+        self.retrieved = retrieval_day(self.fields, doc.mtime)
+        self.title_date: TextDate | None = None
+
+
+def _first_par_dateline(art: Article, body: str, ctx: _Ctx) -> None:
+    first = body.split("\n\n", 1)[0]
+    if first and art.published_date is None:
+        glued = glued_date_line(first)  # "17:13 17.11.2019 Фото: ..."
+        if glued is not None and is_plausible(glued[0], ctx.today):
+            art.published_date, art.published_at, art.date_source = glued[0], glued[1], "text:date_line"
+    dl = find_dateline(first, ctx.kn, anywhere=240) if first else None
+    if dl is None:
+        return
+    art.dateline_city = art.dateline_city or dl.city
+    if not art.byline and dl.agency and dl.agency.strip():
+        art.byline = dl.agency.strip()
+    if art.published_date is None and dl.date is not None:
+        d, source = resolve_stated(dl.date, None, ctx.retrieved, "text:dateline")
+        if d is not None and is_plausible(d, ctx.today):
+            art.published_date, art.published_at, art.date_source = d, None, source
+
+
+def _finish_title(art: Article, raw: str | None, ctx: _Ctx, site_names: list[str | None],
+                  sections: list[Any] | None = None) -> None:  # fmt: skip
+    """Normalise the title; a date glued to its end is cut off and kept as a date candidate."""
+    title = clean_title(raw, site_names=site_names, domain=art.source_domain, url=art.canonical_url,
+                        sections=sections or (), knowledge=ctx.kn)  # fmt: skip
+    if title:
+        head, td = split_title_date(title)
+        if td is not None:
+            title = clean_title(head, site_names=site_names, domain=art.source_domain, url=art.canonical_url,
+                                knowledge=ctx.kn) or head  # fmt: skip
+            ctx.title_date = td
+    art.title = title
+    if title is None:
+        art.title_source = None
+
+
+def _finish(doc: RawDoc, art: Article, ct: CleanText, body: str, stated_lang: str | None, ctx: _Ctx) -> Article:
+    if not body.strip():
+        raise TerminalError(Reason.EMPTY_BODY, "no article text left after cleaning", doc.source_uri)
+    words = len(body.split())
+    if words < ctx.cfg.min_body_words:
+        raise TerminalError(
+            Reason.TOO_SHORT,
+            f"{words} words of text after cleaning, fewer than extract.min_body_words ({ctx.cfg.min_body_words}):"
+            " not an article (a stub, a caption or a placeholder); lower the limit if such records are wanted",
+            doc.source_uri,
+        )
+    if art.published_date is None and ctx.title_date is not None:  # after every date the text states
+        d, source = resolve_stated(ctx.title_date, None, ctx.retrieved, "text:title_date")
+        if d is not None and is_plausible(d, ctx.today):
+            art.published_date, art.published_at, art.date_source = d, None, source
+    if art.published_date is None and ct.hints.get("date"):  # a forum copy's thread date
+        _set_date(art, ct.hints["date"], "text:thread_date", ctx.today)
+    art.body = body
+    art.word_count = words
+    lang = detect_language(body)
+    if lang == "und" and stated_lang:
+        lang = normalize_language(stated_lang) or "und"
+    art.language = lang
+    art.encoding_loss = ct.encoding_loss
+    art.comments = ct.comments
+    art.embeds = ct.embeds
+    art.ledger, art.ledger_spans = _ledger(ct, body)
+    if art.source_domain and not art.source_name:
+        art.source_name = source_name_for(art.source_domain, ctx.kn)
+    if art.published_date is None:
+        art.published_at, art.date_source = None, "none"
+    return art
+
+
+def extract_article(
+    doc: RawDoc,
+    ct: CleanText,
+    *,
+    hx: Any = None,
+    config: ExtractConfig | None = None,
+    today: dt.date | None = None,
+) -> Article:
+    """Metadata of ``doc`` from its cleaned text ``ct`` (and, for an HTML page, ``hx``: what
+    ``extract_html`` read from it). Raises TerminalError ("wrong_field_type", "empty_body", "too_short")."""
+    check_fields(doc)
+    ctx = _Ctx(doc, config or _DEFAULT, today)
     art = Article(article_id=doc.article_id, source_uri=doc.source_uri, format=doc.format, body="")
-    fields = doc.fields or {}
+    fields = ctx.fields
     f_title = _clean_field(fields.get("title"))
     f_url = _clean_field(fields.get("url"))
     f_source = _clean_field(fields.get("source"))
     f_author = _clean_field(fields.get("author"))
     f_lang = _clean_field(fields.get("language"))
 
-    if doc.body_is_html or doc.format == "html":
-        from newsetl.extract.html import extract_html  # written concurrently; imported only when needed
-
-        hx = extract_html(doc.text, url=f_url)
-        ct = clean_text(hx.text or "")
-        if f_title:
-            art.title, art.title_source = f_title, "field:title"
-        elif hx.title:
-            art.title, art.title_source = " ".join(hx.title.split()), hx.title_source
+    if hx is not None:
+        art.canonical_url = f_url or hx.canonical_url
+        art.source_domain = registered_domain(art.canonical_url, ctx.kn) or registered_domain(hx.domain, ctx.kn)
+        art.source_name = f_source or hx.site_name
+        art.byline = f_author or hx.byline
         _set_date(art, fields.get("date"), "field:date", today)
         if art.published_date is None and hx.date is not None and is_plausible(hx.date, today):
             art.published_date, art.published_at = hx.date, hx.published_at
             art.date_source = hx.date_source or "html"
-        art.canonical_url = f_url or hx.canonical_url
-        art.source_domain = registered_domain(art.canonical_url) or registered_domain(hx.domain)
-        art.source_name = f_source or hx.site_name
-        art.byline = f_author or hx.byline
         art.extractor = hx.extractor
+        raw_title, art.title_source = (f_title, "field:title") if f_title else (hx.title, hx.title_source)
+        _finish_title(art, raw_title, ctx, [f_source, hx.site_name], getattr(hx, "sections", None))
         body = _strip_title_par(ct.body, art.title)
-        first = body.split("\n\n", 1)[0]
-        dl = parse_dateline(first, None) if first else None
-        if dl is not None:
-            art.dateline_city = dl[0]
-        return _finish(doc, art, ct, body, f_lang or hx.language)
+        _first_par_dateline(art, body, ctx)
+        return _finish(doc, art, ct, body, f_lang or hx.language, ctx)
 
-    ct = clean_text(doc.text)
     if doc.format in STRUCTURED_FORMATS or fields:
         art.canonical_url = f_url
-        art.source_domain = registered_domain(f_url)
+        art.source_domain = registered_domain(f_url, ctx.kn)
         art.source_name = f_source
         art.byline = f_author
         _set_date(art, fields.get("date"), "field:date", today)
         if f_title:
-            art.title, art.title_source = f_title, "field:title"
-            body = _strip_title_par(ct.body, f_title)
-            first = body.split("\n\n", 1)[0]
-            dl = parse_dateline(first, None) if first else None
-            if dl is not None:
-                art.dateline_city = dl[0]
-                if not art.byline and dl[2]:
-                    art.byline = dl[2]
-            return _finish(doc, art, ct, body, f_lang)
+            art.title_source = "field:title"
+            _finish_title(art, f_title, ctx, [f_source])
+            body = _strip_title_par(ct.body, art.title)
+            _first_par_dateline(art, body, ctx)
+            return _finish(doc, art, ct, body, f_lang, ctx)
         # no title field: read the text like a plain-text article
     meta = extract_text_meta(
-        ct.body, hint_title=ct.hints.get("title"), forum="forum_user_block" in ct.ledger, today=today
-    )
-    if art.title is None:
-        art.title, art.title_source = meta.title, meta.title_source
+        ct.body, hint_title=ct.hints.get("title"), forum="forum_user_block" in ct.ledger, today=today,
+        retrieved=ctx.retrieved, knowledge=ctx.kn,
+    )  # fmt: skip
+    if not art.source_domain and ct.hints.get("source_domain"):
+        art.source_domain = registered_domain(ct.hints["source_domain"], ctx.kn)
     if art.published_date is None and meta.published_date is not None:
         art.published_date, art.published_at, art.date_source = meta.published_date, meta.published_at, meta.date_source
+    art.title_source = meta.title_source
+    _finish_title(art, meta.title, ctx, [f_source])
     art.byline = art.byline or meta.byline
     art.dateline_city = meta.dateline_city
-    if not art.source_domain and ct.hints.get("source_domain"):
-        art.source_domain = registered_domain(ct.hints["source_domain"])
-    return _finish(doc, art, ct, meta.body, f_lang)
+    return _finish(doc, art, ct, meta.body, f_lang, ctx)
 
 
+def batch_source(art: Article) -> str:
+    """The source a title belongs to for learning its affixes: the domain, else the publisher name,
+    else the folder of the file."""
+    if art.source_domain:
+        return art.source_domain
+    if art.source_name:
+        return "name:" + art.source_name.casefold()
+    uri = art.source_uri
+    return "dir:" + (uri.rsplit("/", 1)[0] if "/" in uri else uri)
+
+
+def finish_batch_titles(arts: list[Article], config: ExtractConfig | None = None) -> None:
+    """The cross-record title pass over one batch: affixes learned from the batch's titles (per
+    :func:`batch_source`) and those listed in ``title_affixes`` of ``config/sources.yaml`` are stripped."""
+    cfg = config or _DEFAULT
+    if not arts:
+        return
+    kn = load_sources(cfg.sources)
+    pairs = [(batch_source(a), a.title) for a in arts]
+    known = {src: kn.title_affixes.get(src) or kn.title_affixes.get(src.removeprefix("name:"), frozenset())
+             for src in {p[0] for p in pairs}}  # fmt: skip
+    known = {k: v for k, v in known.items() if v}
+    if cfg.learn_title_affixes:
+        learned = learn_affixes(pairs, min_count=cfg.affix_min_count, min_share=cfg.affix_min_share,
+                                known=known, knowledge=kn)  # fmt: skip
+    else:
+        learned = {k: frozenset(v) for k, v in known.items()}
+    if not learned:
+        return
+    for a, (src, title) in zip(arts, pairs, strict=True):
+        keys = learned.get(src)
+        if keys and title:
+            a.title = strip_learned(title, keys, site_names=[a.source_name], domain=a.source_domain,
+                                    url=a.canonical_url, knowledge=kn) or title  # fmt: skip

@@ -15,6 +15,8 @@ import datetime as dt
 import re
 from typing import Any
 
+from newsetl.extract.textdate import date_at, full_date, month_of
+
 MIN_DATE = dt.date(1900, 1, 1)
 
 MONTHS: dict[str, int] = {
@@ -41,9 +43,14 @@ _YMD = re.compile(r"(?P<y>\d{4})[/.](?P<m>\d{1,2})[/.](?P<d>\d{1,2})" + _TIME, r
 _NUM_DMY = re.compile(r"(?P<a>\d{1,2})[/.-](?P<b>\d{1,2})[/.-](?P<y>\d{4})" + _TIME, re.I)
 _ISO_SHAPE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}(?:$|[T ])")
 _EPOCH = re.compile(r"\d{9,10}|\d{12,13}")
+_DIGIT = re.compile(r"\d")
 _RELATIVE = re.compile(r"\b(?:ago|yesterday|today|tomorrow|last|next|this)\b", re.I)
 
-_LINE_LABEL = re.compile(r"^(?:published|posted|updated|date|dated|last updated)(?:\s+on)?\s*:?\s*", re.I)
+_LINE_LABEL = re.compile(
+    r"^(?:published|posted|updated|date|dated|last updated|дата(?: публикации)?|опубликовано|обновлено|"
+    r"تاریخ(?: اشاعت)?|شائع(?: شدہ)?|اشاعت)(?:\s+on)?\s*:?\s*",
+    re.I,
+)
 
 
 def is_plausible(d: dt.date, today: dt.date | None = None) -> bool:
@@ -113,6 +120,10 @@ def parse_date_fast(value: str) -> tuple[dt.date, dt.datetime | None] | None:
         a, b = int(g["a"]), int(g["b"])
         day, mon = (b, a) if b > 12 and a <= 12 else (a, b)
         return _mk(int(g["y"]), mon, day, g)
+    if not s.isascii():  # Russian and Urdu month names, Urdu digits: "4 декабря 2023 года", "08 نومبر ، 2024"
+        td = full_date(s)
+        if td is not None and td.year is not None:
+            return _mk(td.year, td.month, td.day)
     return None
 
 
@@ -141,7 +152,7 @@ def parse_date(
         # "Updated 19/09/2015": strict dateparser rejects a label word before a date (checked for every
         # label x fast-path form: all None), so answer without loading it (0.6 s per process + 1.3 ms)
         return None
-    if res is None and fallback and 6 <= len(s) <= 80 and any(c.isdigit() for c in s) and not _RELATIVE.search(s):
+    if res is None and fallback and 6 <= len(s) <= 80 and _DIGIT.search(s) is not None and not _RELATIVE.search(s):
         import dateparser
 
         try:
@@ -188,28 +199,33 @@ def resolve_month_day(month: int, day: int, ref: dt.date) -> dt.date | None:
 
 
 def month_number(name: str) -> int | None:
-    return MONTHS.get(name.lower().rstrip("."))
+    """Month number of an English, Russian (any case form) or Urdu month name or abbreviation."""
+    return MONTHS.get(name.lower().rstrip(".")) or month_of(name)
 
 
 def parse_date_line(line: str) -> tuple[dt.date, dt.datetime | None] | None:
     """A line that is nothing but a date ("March 15, 2018", "Published: 15 Mar 2018"); fast path only."""
     s = line.strip()
-    if not s or len(s) > 60 or not any(c.isdigit() for c in s):
+    if not s or len(s) > 60 or _DIGIT.search(s) is None:
         return None
-    if s[0] in "PpUuDd":
+    if s[0] in "PpUuDdДдОоتشا":
         s = _LINE_LABEL.sub("", s, count=1)
     return parse_date_fast(s)
 
 
 # "Published: 04 Dec 2015", "TFT Issue: 04 Dec 2015", "Updated on March 5, 2019 10:30 am", "Posted 2019-03-05"
 _DATE_LABEL = re.compile(
-    r"(?<![A-Za-z])(?P<label>first\s+published|published|posted|last\s+updated|updated|update|last\s+modified|"
-    r"modified|edited|print\s+edition|(?:tft\s+)?issue|dated|date)(?![A-Za-z])(?:\s+(?:on|at))?\s*[:\-–—|]?\s*",
+    r"(?<![^\W\d_])(?P<label>first\s+published|published|posted|last\s+updated|updated|update|last\s+modified|"
+    r"modified|edited|print\s+edition|(?:tft\s+)?issue|dated|date|"
+    r"дата\s+публикации|опубликовано|обновлено|изменено|дата|"
+    r"تاریخ\s+اشاعت|شائع\s+شدہ|شائع|آخری\s+اپ\s+ڈیٹ|اپ\s+ڈیٹ|تاریخ)(?![^\W\d_])"
+    r"(?:\s+(?:on|at|в))?\s*[:\-–—|]?\s*",
     re.I,
 )
 _ISO_AT = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
-_UPDATED_LABELS = frozenset({"updated", "update", "last updated", "modified", "last modified", "edited"})
-_GENERIC_LABELS = frozenset({"date", "dated"})
+_UPDATED_LABELS = frozenset({"updated", "update", "last updated", "modified", "last modified", "edited",
+                             "обновлено", "изменено", "اپ ڈیٹ", "آخری اپ ڈیٹ"})  # fmt: skip
+_GENERIC_LABELS = frozenset({"date", "dated", "дата", "تاریخ"})
 
 
 def _date_at(text: str, pos: int) -> tuple[tuple[dt.date, dt.datetime | None], int] | None:
@@ -219,6 +235,11 @@ def _date_at(text: str, pos: int) -> tuple[tuple[dt.date, dt.datetime | None], i
         if m:
             parsed = parse_date_fast(m.group(0))
             return (parsed, m.end()) if parsed is not None else None
+    if not text.isascii():
+        td = date_at(text, pos)
+        if td is not None and td.year is not None:
+            mk = _mk(td.year, td.month, td.day)
+            return (mk, td.end) if mk is not None else None
     return None
 
 
@@ -229,7 +250,7 @@ def parse_labelled_line(line: str) -> list[tuple[str, dt.date, dt.datetime | Non
     """A line made only of labelled dates ("Published: 5 Mar 2019 | Updated: 6 Mar 2019") -> its dates
     (as :func:`labelled_dates`); None when anything else is on the line."""
     s = line.strip()
-    if not s or len(s) > 120 or s[0] not in "PpUuLlMmEeFfDdIiTt":
+    if not s or len(s) > 120 or s[0] not in "PpUuLlMmEeFfDdIiTtДдОоИиتشآا":
         return None
     out: list[tuple[str, dt.date, dt.datetime | None]] = []
     pos = 0
@@ -254,12 +275,13 @@ def _label_kind(label: str) -> str:
 def labelled_dates(text: str) -> list[tuple[str, dt.date, dt.datetime | None]]:
     """Every ``label date`` in ``text``, in order, as (kind, date, aware datetime or None).
 
-    kind is ``published`` (published, posted, first published, print edition, issue), ``updated``
-    (updated, last updated, modified, edited: never a publication date) or ``date`` (date, dated:
-    says nothing about which date it is). Fast path only; no plausibility check.
+    kind is ``published`` (published, posted, first published, print edition, issue; опубликовано,
+    شائع), ``updated`` (updated, last updated, modified, edited; обновлено, изменено, اپ ڈیٹ: never a
+    publication date) or ``date`` (date, dated, дата, تاریخ: says nothing about which date it is).
+    Fast path only; no plausibility check.
     """
     out: list[tuple[str, dt.date, dt.datetime | None]] = []
-    if len(text) > 2000 or not any(c.isdigit() for c in text):
+    if len(text) > 2000 or _DIGIT.search(text) is None:
         return out
     for m in _DATE_LABEL.finditer(text):
         found = _date_at(text, m.end())

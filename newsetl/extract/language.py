@@ -21,6 +21,8 @@ import re
 import threading
 from typing import Any
 
+from newsetl.extract.langid_codes import DETECTOR_CODES
+
 MIN_WORDS = 5
 MIN_CONFIDENCE = 0.3
 SAMPLE_CHARS = 600  # ~100 words: enough for news text; py3langid cost grows with length
@@ -58,15 +60,70 @@ def _get() -> Any:
     return _identifier
 
 
+#: ISO 639-1: the codes a page or record may state for its language.
+ISO_639_1 = (
+    "aa", "ab", "ae", "af", "ak", "am", "an", "ar", "as", "av", "ay", "az", "ba", "be", "bg", "bh", "bi",
+    "bm", "bn", "bo", "br", "bs", "ca", "ce", "ch", "co", "cr", "cs", "cu", "cv", "cy", "da", "de", "dv",
+    "dz", "ee", "el", "en", "eo", "es", "et", "eu", "fa", "ff", "fi", "fj", "fo", "fr", "fy", "ga", "gd",
+    "gl", "gn", "gu", "gv", "ha", "he", "hi", "ho", "hr", "ht", "hu", "hy", "hz", "ia", "id", "ie", "ig",
+    "ii", "ik", "io", "is", "it", "iu", "ja", "jv", "ka", "kg", "ki", "kj", "kk", "kl", "km", "kn", "ko",
+    "kr", "ks", "ku", "kv", "kw", "ky", "la", "lb", "lg", "li", "ln", "lo", "lt", "lu", "lv", "mg", "mh",
+    "mi", "mk", "ml", "mn", "mr", "ms", "mt", "my", "na", "nb", "nd", "ne", "ng", "nl", "nn", "no", "nr",
+    "nv", "ny", "oc", "oj", "om", "or", "os", "pa", "pi", "pl", "ps", "pt", "qu", "rm", "rn", "ro", "ru",
+    "rw", "sa", "sc", "sd", "se", "sg", "si", "sk", "sl", "sm", "sn", "so", "sq", "sr", "ss", "st", "su",
+    "sv", "sw", "ta", "te", "tg", "th", "ti", "tk", "tl", "tn", "to", "tr", "ts", "tt", "tw", "ty", "ug",
+    "uk", "ur", "uz", "ve", "vi", "vo", "wa", "wo", "xh", "yi", "yo", "za", "zh", "zu",
+)
+
+
+def allowed_languages() -> frozenset[str]:
+    """Every value ``articles.language`` may hold: ISO 639-1, each code the detector can return
+    (:data:`~newsetl.extract.langid_codes.DETECTOR_CODES`, derived from the model), and 'und'."""
+    return frozenset(ISO_639_1) | DETECTOR_CODES | {"und"}
+
+
+def language_values() -> tuple[str, ...]:
+    """:func:`allowed_languages` in a stable order (the codes sorted, 'und' last) for the GX suite."""
+    return (*sorted(allowed_languages() - {"und"}), "und")
+
+
+def detector_codes() -> list[str]:
+    """The codes the loaded classifier can return (reads the model: 1.3 s): what ``langid_codes`` holds."""
+    return sorted({str(c) for c in _get().nb_classes})
+
+
 def normalize_language(code: str | None) -> str | None:
-    """``"en-US"``, ``"EN_gb"``, ``"eng"`` -> ``"en"``; None for anything that is not a language code."""
+    """``"en-US"``, ``"EN_gb"``, ``"eng"`` -> ``"en"``; None for anything that is not a language code
+    newsetl can store (see :func:`allowed_languages`: a page saying ``lang="xx"`` is undetermined)."""
     if not code:
         return None
     c = code.strip().lower().replace("_", "-").split("-")[0]
     three = {"eng": "en", "urd": "ur", "rus": "ru", "ara": "ar", "fas": "fa", "per": "fa", "hin": "hi",
              "zho": "zh", "chi": "zh", "fra": "fr", "fre": "fr", "deu": "de", "ger": "de", "spa": "es"}  # fmt: skip
     c = three.get(c, c)
-    return c if len(c) == 2 and c.isalpha() else None
+    return c if c != "und" and c in allowed_languages() else None
+
+
+def write_detector_codes(path: str | None = None) -> str:
+    """Regenerate ``newsetl/extract/langid_codes.py`` from the model (after a py3langid upgrade)."""
+    from pathlib import Path
+
+    target = Path(path) if path else Path(__file__).with_name("langid_codes.py")
+    head = target.read_text(encoding="utf-8").split("DETECTOR_CODES", 1)[0]
+    rows, row = [], "   "
+    for c in detector_codes():
+        item = f' "{c}",'
+        if len(row) + len(item) > 110:
+            rows.append(row)
+            row = "   "
+        row += item
+    rows.append(row)
+    target.write_text(head + "DETECTOR_CODES = frozenset({\n" + "\n".join(rows) + "\n})  # fmt: skip\n", encoding="utf-8")
+    return str(target)
+
+
+if __name__ == "__main__":
+    print(write_detector_codes())
 
 
 def plainly_english(sample: str) -> bool:

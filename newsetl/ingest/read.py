@@ -27,6 +27,7 @@ from newsetl.ingest.feeds import check_entities, parse_feed
 from newsetl.ingest.records import (
     CONTAINER_KEYS,
     TEXT_COLUMNS,
+    TYPE_ERROR,
     FieldPlan,
     flatten,
     is_article_like,
@@ -345,8 +346,8 @@ def _read_json(meta: _File, obj: Any, plan: FieldPlan) -> Result:
 def _emit(meta: _File, fmt: str, i: int, flat: Mapping[str, Any], plan: FieldPlan,
           docs: list[RawDoc], rejects: list[Rejection]) -> None:  # fmt: skip
     body, fields = map_record(flat, plan)
-    if body:
-        docs.append(meta.doc(i, fmt, body, fields, looks_like_html(body)))
+    if body or TYPE_ERROR in fields:  # a wrong-typed title/body is quarantined by extraction with its reason
+        docs.append(meta.doc(i, fmt, body or "", fields, looks_like_html(body or "")))
     else:
         names = ", ".join(list(flat)[:12]) or "none"
         rejects.append(

@@ -29,6 +29,7 @@ import great_expectations.expectations as gxe
 import pyarrow as pa
 from great_expectations.expectations.metadata_types import FailureSeverity
 
+from newsetl.extract.language import language_values
 from schemas import TABLES
 
 ROW = "row"
@@ -73,21 +74,9 @@ ALL_BATCH_LEVEL = frozenset({"quarantine", "sector_daily", "sector_monthly"})
 #: Tables that must hold at least one row in a validated batch.
 NON_EMPTY = frozenset({"raw_documents", "articles"})
 
-#: ISO 639-1 codes (all 184) plus 'und' (undetermined), the values of ``articles.language``.
-ISO_639_1 = (
-    "aa", "ab", "ae", "af", "ak", "am", "an", "ar", "as", "av", "ay", "az", "ba", "be", "bg", "bh", "bi",
-    "bm", "bn", "bo", "br", "bs", "ca", "ce", "ch", "co", "cr", "cs", "cu", "cv", "cy", "da", "de", "dv",
-    "dz", "ee", "el", "en", "eo", "es", "et", "eu", "fa", "ff", "fi", "fj", "fo", "fr", "fy", "ga", "gd",
-    "gl", "gn", "gu", "gv", "ha", "he", "hi", "ho", "hr", "ht", "hu", "hy", "hz", "ia", "id", "ie", "ig",
-    "ii", "ik", "io", "is", "it", "iu", "ja", "jv", "ka", "kg", "ki", "kj", "kk", "kl", "km", "kn", "ko",
-    "kr", "ks", "ku", "kv", "kw", "ky", "la", "lb", "lg", "li", "ln", "lo", "lt", "lu", "lv", "mg", "mh",
-    "mi", "mk", "ml", "mn", "mr", "ms", "mt", "my", "na", "nb", "nd", "ne", "ng", "nl", "nn", "no", "nr",
-    "nv", "ny", "oc", "oj", "om", "or", "os", "pa", "pi", "pl", "ps", "pt", "qu", "rm", "rn", "ro", "ru",
-    "rw", "sa", "sc", "sd", "se", "sg", "si", "sk", "sl", "sm", "sn", "so", "sq", "sr", "ss", "st", "su",
-    "sv", "sw", "ta", "te", "tg", "th", "ti", "tk", "tl", "tn", "to", "tr", "ts", "tt", "tw", "ty", "ug",
-    "uk", "ur", "uz", "ve", "vi", "vo", "wa", "wo", "xh", "yi", "yo", "za", "zh", "zu",
-)
-LANGUAGES = (*ISO_639_1, "und")
+#: The values of ``articles.language``: ISO 639-1, every code the language detector can return (derived
+#: from it: ``newsetl.extract.language.allowed_languages``; today all of them are ISO 639-1 codes), and 'und'.
+LANGUAGES = language_values()
 
 #: ``articles.date_source`` is ``none`` or ``<prefix>`` / ``<prefix>:<detail>`` (e.g. ``json:date``,
 #: ``meta:article:published_time``, ``jsonld:datePublished``) with one of these prefixes.
@@ -209,7 +198,7 @@ def _build_one(table: str, sector_ids: Sequence[str] | None, today: dt.date | No
               "date_source is 'none' or one of the documented prefixes (DATE_SOURCE_PREFIXES)",
               column="date_source", regex=DATE_SOURCE_REGEX)
         b.add(gxe.ExpectColumnValuesToBeInSet, ROW, "language is ISO 639-1 or 'und'", column="language",
-              value_set=list(LANGUAGES))
+              value_set=list(language_values()))
         b.add(gxe.ExpectColumnValuesToBeBetween, ROW, "word_count >= 1", column="word_count", min_value=1)
         b.add(gxe.ExpectColumnValuesToBeBetween, ROW, "encoding_loss >= 0", column="encoding_loss", min_value=0)
         b.add(gxe.ExpectColumnValuesToBeInSet, ROW, "format must be a detected input format", column="format",

@@ -6,7 +6,7 @@ import os
 import shutil
 from pathlib import Path
 
-from newsetl.pipeline import run_pipeline
+from newsetl.run import run_pipeline
 from newsetl.settings import load_settings
 from tests.helpers import query
 

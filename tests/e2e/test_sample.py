@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from newsetl import sql as wsql
-from newsetl.pipeline import RunResult, run_pipeline
+from newsetl.run import RunResult, run_pipeline
 from newsetl.settings import load_settings
 from newsetl.store import Warehouse
 from tests.helpers import query

@@ -32,21 +32,27 @@ FORBIDDEN = {
     "004": {"agriculture_food"},
 }  # fmt: skip
 
-# The full tag sets as calibrated (change deliberately, with the YAML).
+# The full tag sets as calibrated (change deliberately, with the YAML). Issue 13 (salience, not a
+# mention) dropped three tags that rested on one passing mention against a dominant subject: 001
+# finance_banking (one sentence on FATF in a security-cooperation article), 002 diplomacy (foreign
+# ministers named as actors; the subjects are counter-terrorism, defence and the listed cooperation
+# areas), 004 culture_people ("e-visa" and one "people-to-people contact" in 3,358 words). Their scores
+# stay visible as untagged candidates (see test_dropped_mentions_stay_candidates).
 EXACT = {
     "000": REQUIRED["000"],
     "001": {
         "defence_military",
         "education",
         "energy",
-        "finance_banking",
         "security_counterterrorism",
         "trade",
     },
-    "002": REQUIRED["002"] | {"culture_people", "diplomacy", "economy_investment"},
+    "002": REQUIRED["002"] | {"culture_people", "economy_investment"},
     "003": {"defence_military", "diplomacy", "security_counterterrorism"},
-    "004": REQUIRED["004"] | {"culture_people", "diplomacy", "economy_investment", "industry_mining"},
+    "004": REQUIRED["004"] | {"diplomacy", "economy_investment", "industry_mining"},
 }
+PRIMARY = {"000": "security_counterterrorism", "001": "security_counterterrorism",
+           "002": "security_counterterrorism", "003": "diplomacy"}
 
 
 @pytest.mark.parametrize("sample", sorted(REQUIRED))
@@ -102,3 +108,17 @@ def test_000_explicit_list_mention_counts_but_scores_below_a_discussed_sector(
     assert hits["trade"].score < hits["security_counterterrorism"].score
     assert hits["trade"].score < hits["defence_military"].score
     assert hits["security_counterterrorism"].score > 0.95
+
+
+@pytest.mark.parametrize("sample", sorted(PRIMARY))
+def test_primary_sector_and_ranks(sector_matcher: SectorMatcher, samples: dict[str, str], sample: str) -> None:
+    hits = sector_matcher.tag(None, samples[sample], all_scores=True)
+    assert [h.rank for h in hits] == list(range(1, len(hits) + 1))
+    assert [h.sector for h in hits if h.is_primary] == [PRIMARY[sample]]
+    assert all(h.tagged == (h.score >= 0.6) for h in hits)  # shipped default threshold
+
+
+def test_dropped_mentions_stay_candidates(sector_matcher: SectorMatcher, samples: dict[str, str]) -> None:
+    for sample, sector in (("001", "finance_banking"), ("002", "diplomacy"), ("004", "culture_people")):
+        (hit,) = [h for h in sector_matcher.tag(None, samples[sample], all_scores=True) if h.sector == sector]
+        assert not hit.tagged and 0 < hit.score < 0.6 and hit.evidence

@@ -114,10 +114,15 @@ def test_title_hit_raises_the_score(sector_matcher: SectorMatcher) -> None:
 
 
 def test_score_formula_matches_the_docstring(tiny: SectorMatcher) -> None:
-    # one weight-1 term twice in a 3-word text: mass = 1 + ln 2, no length penalty, one paragraph
+    # one weight-1 term twice in the lead of a 3-word text: salience = 1 * (lead 1.5 + ln 2), no length
+    # penalty, one paragraph, the only sector (share 1), anchor 1
     (hit,) = tiny.tag(None, "trade trade grew")
-    assert hit.score == round(1 - math.exp(-(1 + math.log(2))), 4)
+    assert hit.score == round(1 - math.exp(-(1.5 + math.log(2))), 4)
     assert hit.mentions == 2 and hit.evidence == "trade x2"
+    assert (hit.rank, hit.tagged, hit.is_primary) == (1, True, True)
+    # in the title: the title weight (2.0) instead of the lead's
+    (titled,) = tiny.tag("Trade", "grew")
+    assert titled.score == round(1 - math.exp(-2.0), 4)
 
 
 def test_spans_are_in_title_plus_body(tiny: SectorMatcher) -> None:

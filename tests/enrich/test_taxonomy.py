@@ -84,3 +84,32 @@ def test_not_yaml_missing_file_and_wrong_shape(tmp_path: Path) -> None:
 def test_bad_scoring_rejected() -> None:
     with pytest.raises(ConfigError, match="scoring -> default_threshold"):
         parse_taxonomy({"scoring": {"default_threshold": 0}, "sectors": [GOOD]}, "x.yaml")
+
+
+def test_every_shipped_sector_has_a_wellformed_iptc_crosswalk(taxonomy: Taxonomy) -> None:
+    codes: dict[str, str] = {}
+    for s in taxonomy.sectors:
+        assert s.iptc, f"{s.id} names no IPTC Media Topic"
+        assert len({t.code for t in s.iptc}) == len(s.iptc), f"{s.id} repeats a code"
+        assert s.iptc[0].match in ("exact", "close", "broad"), f"{s.id}: the first topic is its main one"
+        for t in s.iptc:
+            assert t.code.startswith("medtop:") and len(t.code) == 15 and t.code[7:].isdigit()
+            assert t.label == t.label.strip() and t.label == t.label.lower()
+            assert codes.setdefault(t.code, t.label) == t.label, f"{t.code} has two labels"
+    main = [s.iptc[0].code for s in taxonomy.sectors]
+    assert len(set(main)) == len(main)  # no two sectors claim the same main topic
+
+
+@pytest.mark.parametrize(
+    ("iptc", "needle"),
+    [
+        ([{"code": "04000000", "label": "economy"}], "code"),
+        ([{"code": "medtop:0400", "label": "economy"}], "code"),
+        ([{"code": "medtop:04000000", "label": ""}], "label"),
+        ([{"code": "medtop:04000000", "label": "economy", "match": "same"}], "match"),
+    ],
+)
+def test_bad_iptc_entry_is_named(tmp_path: Path, iptc: list[dict[str, str]], needle: str) -> None:
+    path = _write(tmp_path, {"sectors": [{**GOOD, "iptc": iptc}]})
+    with pytest.raises(ConfigError, match=rf"sector #1 'water': iptc -> 0 -> {needle}"):
+        load_taxonomy(path)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from newsetl.clean import normalize_text
-from newsetl.extract.article import extract_article
+from newsetl.clean_extract import clean_extract
 from newsetl.model import RawDoc
 
 BBC = Path(__file__).resolve().parents[3] / "shared" / "corpora" / "bbc"
@@ -32,7 +32,7 @@ def test_bbc_titles_and_no_exceptions() -> None:
     texts = [(p, _decode(p.read_bytes())) for p in files]
     start = time.perf_counter()
     arts = [
-        extract_article(RawDoc(source_uri=str(p), record_index=0, format="txt", text=t, content_hash="x",
+        clean_extract(RawDoc(source_uri=str(p), record_index=0, format="txt", text=t, content_hash="x",
                                size_bytes=len(t)))
         for p, t in texts
     ]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from newsetl.extract.article import extract_article
+from newsetl.clean_extract import clean_extract
 from newsetl.model import Article, RawDoc
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
@@ -22,7 +22,7 @@ def _article(prefix: str) -> Article:
         source_uri=str(path), record_index=0, format="txt", text=text, content_hash="x",
         size_bytes=path.stat().st_size,
     )  # fmt: skip
-    return extract_article(doc, today=TODAY)
+    return clean_extract(doc, today=TODAY)
 
 
 def test_001_title_and_date_line_not_page_header() -> None:

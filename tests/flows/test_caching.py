@@ -9,14 +9,15 @@ import pytest
 
 from flows.pipeline import newsetl_pipeline
 from flows.reporting import open_views
-from newsetl import pipeline
+from newsetl.run import finalize
+from newsetl.run.batch import BatchSummary
 from newsetl.store import Warehouse
 
 
 def test_rerun_after_failed_commit_reuses_batches(prefect_api: None, sample_copy: Path, tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     wh_dir = tmp_path / "wh"
-    real_commit = pipeline.commit
+    real_commit = finalize.commit
     calls = {"commit": 0}
 
     def failing_once(*args: Any, **kwargs: Any) -> Any:
@@ -25,15 +26,15 @@ def test_rerun_after_failed_commit_reuses_batches(prefect_api: None, sample_copy
             raise RuntimeError("injected failure at commit")
         return real_commit(*args, **kwargs)
 
-    summaries: list[list[pipeline.BatchSummary]] = []
-    real_finish = pipeline.finish_run
+    summaries: list[list[BatchSummary]] = []
+    real_finish = finalize.finish_run
 
-    def spy_finish(wh: Any, plan_: Any, sums: list[pipeline.BatchSummary], *a: Any, **k: Any) -> Any:
+    def spy_finish(wh: Any, plan_: Any, sums: list[BatchSummary], *a: Any, **k: Any) -> Any:
         summaries.append(list(sums))
         return real_finish(wh, plan_, sums, *a, **k)
 
-    monkeypatch.setattr(pipeline, "commit", failing_once)
-    monkeypatch.setattr(pipeline, "finish_run", spy_finish)
+    monkeypatch.setattr(finalize, "commit", failing_once)
+    monkeypatch.setattr(finalize, "finish_run", spy_finish)
 
     with pytest.raises(RuntimeError, match="injected failure"):
         newsetl_pipeline(sources=[str(sample_copy)], warehouse=str(wh_dir), batch_size=2)
@@ -55,7 +56,7 @@ def test_changed_input_is_not_served_from_cache(prefect_api: None, sample_copy: 
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """The batch key covers each file's size and mtime: an edit after the failure is processed again."""
     wh_dir = tmp_path / "wh"
-    real_commit = pipeline.commit
+    real_commit = finalize.commit
     calls = {"n": 0}
 
     def failing_once(*args: Any, **kwargs: Any) -> Any:
@@ -64,15 +65,15 @@ def test_changed_input_is_not_served_from_cache(prefect_api: None, sample_copy: 
             raise RuntimeError("injected failure at commit")
         return real_commit(*args, **kwargs)
 
-    summaries: list[list[pipeline.BatchSummary]] = []
-    real_finish = pipeline.finish_run
+    summaries: list[list[BatchSummary]] = []
+    real_finish = finalize.finish_run
 
-    def spy_finish(wh: Any, plan_: Any, sums: list[pipeline.BatchSummary], *a: Any, **k: Any) -> Any:
+    def spy_finish(wh: Any, plan_: Any, sums: list[BatchSummary], *a: Any, **k: Any) -> Any:
         summaries.append(list(sums))
         return real_finish(wh, plan_, sums, *a, **k)
 
-    monkeypatch.setattr(pipeline, "commit", failing_once)
-    monkeypatch.setattr(pipeline, "finish_run", spy_finish)
+    monkeypatch.setattr(finalize, "commit", failing_once)
+    monkeypatch.setattr(finalize, "finish_run", spy_finish)
     with pytest.raises(RuntimeError):
         newsetl_pipeline(sources=[str(sample_copy)], warehouse=str(wh_dir), batch_size=2)
     first = sorted(sample_copy.iterdir())[0]

@@ -169,7 +169,7 @@ def chdir(p: Path) -> Iterator[None]:
 # ---------------------------------------------------------------------------------------------------
 # child-process targets (run in a forkserver child with newsetl already imported)
 # ---------------------------------------------------------------------------------------------------
-PRELOAD = ["newsetl.cli", "newsetl.pipeline", "newsetl.load", "newsetl.store", "newsetl.validate",
+PRELOAD = ["newsetl.cli", "newsetl.run", "newsetl.load", "newsetl.store", "newsetl.validate",
            "newsetl.extract.article", "newsetl.dedup", "newsetl.enrich.entities", "newsetl.enrich.sectors",
            "newsetl.ingest", "tests.reliability._support"]
 

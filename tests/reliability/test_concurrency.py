@@ -66,7 +66,7 @@ def test_second_run_refused_then_queued(tmp_path: Path, capsys: pytest.CaptureFi
 
 def test_reader_of_previous_snapshot_survives_a_commit(tmp_path: Path) -> None:
     """store.KEEP_SNAPSHOTS: garbage collection keeps the previous snapshot's files for its readers."""
-    from newsetl.pipeline import run_pipeline
+    from newsetl.run import run_pipeline
     from newsetl.settings import load_settings
 
     src = tmp_path / "src"

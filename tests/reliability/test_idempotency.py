@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from newsetl.pipeline import run_pipeline
+from newsetl.run import run_pipeline
 from newsetl.settings import load_settings
 from newsetl.store import Warehouse
 from tests.reliability import _support as S

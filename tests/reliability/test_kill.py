@@ -36,7 +36,7 @@ from typing import Any
 
 import pytest
 
-from newsetl.pipeline import run_pipeline
+from newsetl.run import run_pipeline
 from newsetl.settings import load_settings
 from newsetl.store import SNAPSHOT_DIR, Warehouse
 from tests.reliability import _support as S

@@ -73,3 +73,34 @@ def test_report_screenshot(report_html: Path, tmp_path: Path) -> None:
         assert near > 2_000, (name, near)
     if keep := os.environ.get("NEWSETL_REPORT_SCREENSHOT"):
         shutil.copy(shot, keep)
+
+
+DRILL_BORDER = (0x7B, 0x32, 0x94)  # newsetl.explain.drill.CSS
+
+
+def _purple_rows(shot: Path) -> np.ndarray:
+    img = mpimg.imread(shot)
+    near = abs(img[:, :, :3] - np.array(DRILL_BORDER) / 255).max(axis=2) < 0.03
+    return np.flatnonzero(near.sum(axis=1) > 0)
+
+
+def test_drilldown_opens_on_its_link(report_html: Path, tmp_path: Path) -> None:
+    """A count's link shows its hidden section (CSS :target, no script); without it, no section shows.
+
+    The window is taller than the page: headless Chromium draws a scrolled screenshot blank."""
+    text = report_html.read_text(encoding="utf-8")
+    anchor = re.search(r"<a class='cell' href='#(d-[0-9a-f]{12})'>2</a>", text)
+    assert anchor, "no link to a drill-down of 2 articles"
+    plain, shot = tmp_path / "plain.png", tmp_path / "drill.png"
+    for out, url in ((plain, report_html.as_uri()), (shot, f"{report_html.as_uri()}#{anchor.group(1)}")):
+        _, problems = _chromium(tmp_path, url, f"--screenshot={out}", "--window-size=1200,6000", "--hide-scrollbars")
+        assert problems == []
+    assert len(_purple_rows(plain)) == 0  # every section hidden
+    rows = _purple_rows(shot)
+    assert len(rows) > 0
+    top, bottom = rows.min(), rows.max()
+    assert 120 < bottom - top < 1500, (top, bottom)  # one section: a header and a two-article table
+    img = mpimg.imread(shot)[top:bottom]
+    assert (img[:, :, :3].min(axis=2) < 0.5).mean() > 0.01  # text inside the frame
+    if keep := os.environ.get("NEWSETL_DRILL_SCREENSHOT"):
+        mpimg.imsave(keep, mpimg.imread(shot)[max(0, top - 30):bottom + 30])

@@ -43,7 +43,9 @@ def test_report_is_self_contained(report_html: Path) -> None:
         assert not any(k.startswith("on") for k in attrs), tag  # no event handlers
         for k in ("src", "href", "xlink:href"):
             v = attrs.get(k)
-            assert v is None or v.startswith("#") or v.startswith("data:image/png;base64,"), (tag, k, v)
+            raw_file_link = tag == "a" and k == "href" and v is not None and v.startswith("file:///")
+            assert v is None or v.startswith("#") or v.startswith("data:image/png;base64,") or raw_file_link, (
+                tag, k, v)
     assert "url(" not in text.replace("url(#", "")  # CSS/SVG references stay inside the page
     assert "default-src 'none'" in text  # CSP: nothing external, no script even if one slipped in
 
@@ -76,12 +78,14 @@ def test_numbers_are_readable_without_the_warehouse(report_html: Path) -> None:
                    ("1", "duplicates"), ("3", "quarantined")]
     # trend data (6 days span -> daily), share, duplicates and quarantine tables
     assert "per publication day" in text and "1 undated article(s) are not plotted" in text
-    assert ("<tr><td>2024-03-01</td><td>energy</td><td class='num'>2</td><td class='num'>1</td>"
-            "<td class='num'>100.0%</td></tr>") in text
-    assert "<tr><td>energy</td><td class='num'>4</td><td class='num'>3</td><td class='num'>66.7%</td></tr>" in text
-    assert ("<tr><td>exact</td><td class='num'>1</td><td class='num'>1</td><td class='num'>1.0</td></tr>"
-            in text)
-    assert "<td>binary_content</td><td>ingest</td><td class='num'>2</td>" in text
+    link = r"<a class='cell' href='#d-[0-9a-f]{12}'>"  # every count links to its drill-down
+    assert re.search("<tr><td>2024-03-01</td><td>energy</td><td class='num'>" + link + "2</a></td><td class='num'>1"
+                     "</td><td class='num'>100.0%</td></tr>", text)
+    assert re.search("<tr><td>energy</td><td class='num'>" + link + "4</a></td><td class='num'>3</td>"
+                     "<td class='num'>66.7%</td></tr>", text)
+    assert re.search("<tr><td>exact</td><td class='num'>" + link + "1</a></td><td class='num'>1</td>"
+                     "<td class='num'>1.0</td></tr>", text)
+    assert re.search("<td>binary_content</td><td>ingest</td><td class='num'>" + link + "2</a></td>", text)
     for title in ("Sector trends", "Sector share", "Sector co-occurrence", "Top sources",
                   "Duplicates and quarantine", "Latest stories"):
         assert f"<h2>{title}</h2>" in text

@@ -38,9 +38,12 @@ def tables(articles: list[dict[str, Any]], sectors: list[tuple[str, str, int]],
     month = {a["article_id"]: a["pub_month"] for a in articles}
     out = {"articles": cast_to_schema(pa.Table.from_pylist(articles), "articles")}
     if sectors:
+        seen: dict[str, int] = {}
+        ranks = [seen.__setitem__(s[0], seen.get(s[0], 0) + 1) or seen[s[0]] for s in sectors]
         out["article_sectors"] = cast_to_schema(pa.table({
             "article_id": [s[0] for s in sectors], "sector": [s[1] for s in sectors],
-            "score": [0.9] * len(sectors), "mentions": [s[2] for s in sectors],
+            "score": [0.9] * len(sectors), "tagged": [True] * len(sectors), "rank": ranks,
+            "is_primary": [r == 1 for r in ranks], "mentions": [s[2] for s in sectors],
             "evidence": ["x"] * len(sectors), "run_id": ["r1"] * len(sectors),
             "pub_month": [month.get(s[0], "unknown") for s in sectors],
         }), "article_sectors")

@@ -1,28 +1,21 @@
 -- sector_by_source: articles per publisher and sector. source = source_name, else source_domain, else
 -- 'unknown' (blank names count as missing). share = the sector's articles / all the source's articles.
-with sources as (
+-- An aggregation of lineage_sector_by_source (the articles each cell counts).
+with lineage as (
     select
+        source,
+        sector,
         article_id,
-        story_id,
-        coalesce(nullif(trim(source_name), ''), nullif(trim(source_domain), ''), 'unknown') as source
-    from articles
+        story_id
+    from lineage_sector_by_source
 ),
 
 source_totals as (
     select
-        source,
+        coalesce(nullif(trim(source_name), ''), nullif(trim(source_domain), ''), 'unknown') as source,
         count(*) as source_articles
-    from sources
-    group by source
-),
-
-tagged as (
-    select
-        s.source,
-        t.sector,
-        s.story_id
-    from article_sectors as t
-    inner join sources as s using (article_id)
+    from articles
+    group by all
 ),
 
 per_source_sector as (
@@ -31,7 +24,7 @@ per_source_sector as (
         sector,
         count(*) as articles,
         count(distinct story_id) as unique_stories
-    from tagged
+    from lineage
     group by source, sector
 ),
 

@@ -1,30 +1,22 @@
 -- sector_cooccurrence: how often two sectors are tagged on the same article; each unordered pair once
 -- (sector_a < sector_b). overlap = articles / the smaller sector's tagged articles (1.0: one sector's
--- articles are all also about the other).
-with tags as (
+-- articles are all also about the other). An aggregation of lineage_sector_cooccurrence.
+with lineage as (
     select
-        s.article_id,
-        s.sector,
-        a.story_id
-    from article_sectors as s
-    inner join articles as a using (article_id)
+        sector_a,
+        sector_b,
+        article_id,
+        story_id
+    from lineage_sector_cooccurrence
 ),
 
 sector_totals as (
     select
-        sector,
+        s.sector,
         count(*) as sector_articles
-    from tags
-    group by sector
-),
-
-pairs as (
-    select
-        l.sector as sector_a,
-        r.sector as sector_b,
-        l.story_id
-    from tags as l
-    inner join tags as r on l.article_id = r.article_id and l.sector < r.sector
+    from article_sectors as s
+    inner join articles as a using (article_id)
+    group by s.sector
 ),
 
 per_pair as (
@@ -33,7 +25,7 @@ per_pair as (
         sector_b,
         count(*) as articles,
         count(distinct story_id) as unique_stories
-    from pairs
+    from lineage
     group by sector_a, sector_b
 ),
 

@@ -1,29 +1,23 @@
 -- sector_daily: articles per sector and publication day; undated articles are counted under a null day.
+-- An aggregation of lineage_sector_daily (the articles each cell counts): articles and unique_stories are
+-- its lineage rows (one per counted article) and their distinct story_id, so `newsetl explain` lists exactly them.
 -- share = the sector's articles / all articles of the day (tagged or not), copies included in both.
-with articles_by_day as (
+with lineage as (
     select
+        day,
+        sector,
         article_id,
         story_id,
-        published_date as day
-    from articles
+        mentions
+    from lineage_sector_daily
 ),
 
 day_totals as (
     select
-        day,
+        published_date as day,
         count(*) as period_articles
-    from articles_by_day
-    group by day
-),
-
-tagged as (
-    select
-        a.day,
-        s.sector,
-        a.story_id,
-        s.mentions
-    from article_sectors as s
-    inner join articles_by_day as a using (article_id)
+    from articles
+    group by all
 ),
 
 per_sector as (
@@ -33,7 +27,7 @@ per_sector as (
         count(*) as articles,
         count(distinct story_id) as unique_stories,
         sum(mentions)::bigint as mentions
-    from tagged
+    from lineage
     group by day, sector
 ),
 

@@ -1,29 +1,23 @@
 -- sector_monthly: articles per sector and publication month (its first day); undated articles are counted under a null month.
+-- An aggregation of lineage_sector_monthly (the articles each cell counts): articles and unique_stories are
+-- its lineage rows (one per counted article) and their distinct story_id, so `newsetl explain` lists exactly them.
 -- share = the sector's articles / all articles of the month (tagged or not), copies included in both.
-with articles_by_month as (
+with lineage as (
     select
+        month,
+        sector,
         article_id,
         story_id,
-        date_trunc('month', published_date)::date as month
-    from articles
+        mentions
+    from lineage_sector_monthly
 ),
 
 month_totals as (
     select
-        month,
+        date_trunc('month', published_date)::date as month,
         count(*) as period_articles
-    from articles_by_month
-    group by month
-),
-
-tagged as (
-    select
-        a.month,
-        s.sector,
-        a.story_id,
-        s.mentions
-    from article_sectors as s
-    inner join articles_by_month as a using (article_id)
+    from articles
+    group by all
 ),
 
 per_sector as (
@@ -33,7 +27,7 @@ per_sector as (
         count(*) as articles,
         count(distinct story_id) as unique_stories,
         sum(mentions)::bigint as mentions
-    from tagged
+    from lineage
     group by month, sector
 ),
 

@@ -1,29 +1,23 @@
 -- sector_weekly: articles per sector and ISO week (its monday); undated articles are counted under a null week.
+-- An aggregation of lineage_sector_weekly (the articles each cell counts): articles and unique_stories are
+-- its lineage rows (one per counted article) and their distinct story_id, so `newsetl explain` lists exactly them.
 -- share = the sector's articles / all articles of the week (tagged or not), copies included in both.
-with articles_by_week as (
+with lineage as (
     select
+        week,
+        sector,
         article_id,
         story_id,
-        date_trunc('week', published_date)::date as week
-    from articles
+        mentions
+    from lineage_sector_weekly
 ),
 
 week_totals as (
     select
-        week,
+        date_trunc('week', published_date)::date as week,
         count(*) as period_articles
-    from articles_by_week
-    group by week
-),
-
-tagged as (
-    select
-        a.week,
-        s.sector,
-        a.story_id,
-        s.mentions
-    from article_sectors as s
-    inner join articles_by_week as a using (article_id)
+    from articles
+    group by all
 ),
 
 per_sector as (
@@ -33,7 +27,7 @@ per_sector as (
         count(*) as articles,
         count(distinct story_id) as unique_stories,
         sum(mentions)::bigint as mentions
-    from tagged
+    from lineage
     group by week, sector
 ),
 

@@ -1,0 +1,163 @@
+"""Where cleaning edits sit in the cleaner's input: character maps from a cleaned text back to its source.
+
+The cleaner removes whole lines and paragraphs from a working text that ``normalize_text`` derived from
+its input: runs of whitespace collapsed, invisible characters dropped, entities / mojibake / NFC decoded,
+lost-character ``??`` runs cut. :func:`align` maps every visible character of the working text to the
+input characters it came from, so a removed line's span in the working text becomes a span in the input.
+
+Visible characters are compared in order, ignoring *layout* characters (whitespace and the invisible
+characters the normaliser removes), in vectorised windows. Where they differ, a short Python step skips
+a cut ``?`` (lost-character runs) or re-synchronises after a local replacement (a decoded entity,
+repaired mojibake, NFC); the replaced output characters map to the whole input run. When no
+re-synchronisation is found, the positions are unknown (None), never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+
+# the invisible characters normalize_text removes (zero-width, bidi, BOM, soft hyphen) and C0/C1 controls
+_INVISIBLE = re.compile(r"[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+                        r"\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_RESYNC_SRC = 16  # input characters a local replacement may consume ("&#x1F600;" is 9)
+_RESYNC_DST = 4  # characters it may produce
+_ANCHOR = 2  # visible characters that must agree after a replacement (the smallest such step wins)
+_WINDOW = 2048  # characters compared per vectorised step
+
+
+@cache
+def _layout_table() -> np.ndarray:
+    table = np.zeros(0x10000, dtype=bool)
+    for cp in range(0x10000):
+        c = chr(cp)
+        if c.isspace() or _INVISIBLE.match(c):
+            table[cp] = True
+    return table
+
+
+def _codepoints(s: str) -> np.ndarray:
+    return np.frombuffer(s.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+
+
+def _visible(cps: np.ndarray) -> np.ndarray:
+    layout = np.zeros(len(cps), dtype=bool)
+    bmp = cps < 0x10000
+    layout[bmp] = _layout_table()[cps[bmp]]
+    return np.flatnonzero(~layout)
+
+
+def squeeze(s: str) -> str:
+    """``s`` without layout characters (whitespace, invisibles): what survives any re-spacing."""
+    cps = _codepoints(s)
+    return cps[_visible(cps)].tobytes().decode("utf-32-le", "surrogatepass")
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """For each character j of the aligned text: the input run ``[start[j], end[j])`` it came from
+    (-1 for layout characters, which come from no particular input character)."""
+
+    start: np.ndarray
+    end: np.ndarray
+
+    def span(self, s: int, e: int) -> tuple[int, int] | None:
+        """The input span of ``[s, e)`` of the aligned text (its first to last visible character)."""
+        a, b = int(self.start[s]) if s < len(self.start) else -1, int(self.end[e - 1]) if e > 0 else -1
+        if a >= 0 and b >= 0:
+            return a, b
+        seg = self.start[s:e]
+        hit = np.flatnonzero(seg >= 0)
+        if not len(hit):
+            return None
+        return int(seg[hit[0]]), int(self.end[s + hit[-1]])
+
+    def then(self, inner: Alignment) -> Alignment:
+        """Compose: ``inner`` maps C -> B (this text), ``self`` maps B -> A; the result maps C -> A."""
+        n = len(self.start)
+        ok = (inner.start >= 0) & (inner.start < n) & (inner.end >= 1) & (inner.end <= n)
+        start = np.full(len(inner.start), -1, dtype=np.int64)
+        end = np.full(len(inner.start), -1, dtype=np.int64)
+        start[ok] = self.start[inner.start[ok]]
+        end[ok] = self.end[inner.end[ok] - 1]
+        bad = (start < 0) | (end < 0)
+        start[bad] = -1
+        end[bad] = -1
+        return Alignment(start, end)
+
+
+def align(src: str, dst: str) -> Alignment | None:
+    """Map ``dst`` onto ``src``: ``dst`` must come from ``src`` by layout changes, cut ``?`` characters,
+    deletions of whole runs between visible matches and short local replacements. None otherwise."""
+    cs, cd = _codepoints(src), _codepoints(dst)
+    vs, vd = _visible(cs), _visible(cd)
+    a, b = cs[vs], cd[vd]
+    start = np.full(len(dst), -1, dtype=np.int64)
+    end = np.full(len(dst), -1, dtype=np.int64)
+    ns, nd = len(a), len(b)
+    if ns == nd and np.array_equal(a, b):
+        start[vd] = vs
+        end[vd] = vs + 1
+        return Alignment(start, end)
+    s_text: str | None = None
+    d_text: str | None = None
+    i = k = 0
+    while k < nd:
+        w = min(_WINDOW, ns - i, nd - k)
+        if w > 0:
+            diff = np.flatnonzero(a[i:i + w] != b[k:k + w])
+            n = int(diff[0]) if len(diff) else w
+            start[vd[k:k + n]] = vs[i:i + n]
+            end[vd[k:k + n]] = vs[i:i + n] + 1
+            i += n
+            k += n
+            if n == w:
+                continue
+            if k >= nd:
+                break
+        if i < ns and a[i] == 63:  # "?": a lost-character run the cleaner cut (any length)
+            i += 1
+            continue
+        if s_text is None or d_text is None:
+            s_text = a.tobytes().decode("utf-32-le", "surrogatepass")
+            d_text = b.tobytes().decode("utf-32-le", "surrogatepass")
+        step = _resync(s_text, d_text, i, k)
+        if step is None:
+            return None
+        di, dk = step
+        if dk:
+            lo = int(vs[i]) if i < ns else len(src)
+            hi = int(vs[i + di - 1]) + 1 if di else lo
+            start[vd[k:k + dk]] = lo
+            end[vd[k:k + dk]] = max(hi, lo + 1) if lo < len(src) else lo
+        i += di
+        k += dk
+    return Alignment(start, end)
+
+
+def _resync(s: str, d: str, i: int, k: int) -> tuple[int, int] | None:
+    """The smallest (input skipped, output produced) after which the next characters agree again."""
+    nd = len(d)
+    for total in range(1, _RESYNC_SRC + _RESYNC_DST + 1):
+        for dk in range(min(total, _RESYNC_DST) + 1):
+            di = total - dk
+            if di > _RESYNC_SRC or k + dk > nd:
+                continue
+            n = min(_ANCHOR, nd - (k + dk))
+            if n == 0:
+                return di, dk  # the output ends here: the rest of the input was removed
+            if s[i + di:i + di + n] == d[k + dk:k + dk + n]:
+                return di, dk
+    return None
+
+
+def remove_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` without the characters the spans cover (overlaps allowed)."""
+    keep = np.ones(len(text), dtype=bool)
+    for s, e in spans:
+        keep[max(0, s):max(0, e)] = False
+    cps = _codepoints(text)
+    return cps[keep].tobytes().decode("utf-32-le", "surrogatepass")

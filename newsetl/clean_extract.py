@@ -1,0 +1,69 @@
+"""The clean + extract step of a batch: HTML parsing, then text cleaning, then metadata, then the
+batch's cross-record title pass. ``newsetl.clean`` and ``newsetl.extract`` do not import each other;
+this module sequences them (``process_batch`` calls :func:`clean_extract_batch`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from newsetl.clean import clean_text
+from newsetl.errors import TerminalError
+from newsetl.extract.article import check_fields, extract_article, finish_batch_titles
+from newsetl.model import Article, RawDoc, Rejection
+from newsetl.reasons import Reason
+from newsetl.settings import ExtractConfig
+
+STAGE = "extract"
+
+
+def clean_extract(doc: RawDoc, config: ExtractConfig | None = None, *, today: dt.date | None = None) -> Article:
+    """One record: an HTML page is parsed first (``newsetl.extract.html``), its text cleaned, then its
+    metadata read; any other record is cleaned, then read. Raises TerminalError for what is no article."""
+    check_fields(doc)
+    hx = parse_page(doc)
+    if hx is not None:
+        return extract_article(doc, clean_text(hx.text or ""), hx=hx, config=config, today=today)
+    return extract_article(doc, clean_text(doc.text), config=config, today=today)
+
+
+def is_page(doc: RawDoc) -> bool:
+    return doc.body_is_html or doc.format == "html"
+
+
+def parse_page(doc: RawDoc) -> Any:
+    """What ``newsetl.extract.html`` reads from an HTML record (None for any other record): its text is
+    what the cleaner is given."""
+    if not is_page(doc):
+        return None
+    from newsetl.extract.html import extract_html  # heavy (lxml, trafilatura): only for HTML
+
+    url = " ".join((doc.fields or {}).get("url", "").split()) or None
+    return extract_html(doc.text, url=url)
+
+
+def cleaner_input(doc: RawDoc) -> str:
+    """The text ``clean_text`` is given for ``doc``: the text extracted from the page for HTML, else the
+    record's text."""
+    hx = parse_page(doc)
+    return doc.text if hx is None else (hx.text or "")
+
+
+def clean_extract_batch(
+    docs: list[RawDoc], config: ExtractConfig | None = None, *, today: dt.date | None = None
+) -> tuple[list[Article], list[Rejection]]:
+    """Every record of a batch (a rejection row for each that is no article, with the reason), then the
+    batch's title pass (:func:`newsetl.extract.article.finish_batch_titles`)."""
+    arts: list[Article] = []
+    rejections: list[Rejection] = []
+    for d in docs:
+        try:
+            arts.append(clean_extract(d, config, today=today))
+        except TerminalError as exc:
+            rejections.append(Rejection(d.source_uri, STAGE, exc.reason, exc.detail, d.article_id))
+        except Exception as exc:  # a bug must not abort the run: quarantine with the error
+            rejections.append(Rejection(d.source_uri, STAGE, Reason.INTERNAL_ERROR, f"{type(exc).__name__}: {exc}",
+                                        d.article_id))  # fmt: skip
+    finish_batch_titles(arts, config)
+    return arts, rejections

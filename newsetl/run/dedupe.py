@@ -1,0 +1,49 @@
+"""Stage 3, dedup (sequential over the batches): exact and near duplicates, within the run and against
+the warehouse's history; writes story ids, duplicates and history rows per batch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from newsetl.run.common import ProgressFn
+from newsetl.settings import Settings
+from newsetl.store import Warehouse
+
+
+def _history_ids_of(wh: Warehouse, uris: set[str]) -> list[str]:
+    """article_ids in the dedup history that came from ``uris`` (about to be superseded)."""
+    t = wh.read("dedup_index", ["article_id"])
+    if t is None:
+        return []
+    prefix = pc.replace_substring_regex(t["article_id"], r"#[0-9]+$", "")
+    return t["article_id"].filter(pc.is_in(prefix, pa.array(sorted(uris)))).to_pylist()
+
+
+def dedup_batches(batch_dirs: list[str], wh: Warehouse, settings: Settings,
+                  progress: ProgressFn | None = None, replaced: set[str] | None = None) -> dict[str, int]:
+    """Decide duplicates batch by batch against history; writes dedup.parquet per batch."""
+    from newsetl.dedup import HistoryIndex, deduplicate_batch
+
+    history = HistoryIndex.open(wh.files("dedup_index"), settings.dedup)
+    if replaced:
+        history.remove(_history_ids_of(wh, replaced))
+    cols = ["article_id", "source_uri", "title", "body", "published_date", "encoding_loss", "word_count",
+            "content_hash", "minhash", "n_shingles"]
+    dups = 0
+    for i, d in enumerate(batch_dirs):
+        batch = pq.read_table(Path(d) / "articles.parquet", columns=cols)
+        res = deduplicate_batch(batch, history, settings.dedup)
+        history.add(res.index_rows)
+        story = pa.table({"article_id": batch["article_id"], "story_id": pa.array(res.story_id, pa.string())})
+        pq.write_table(story, Path(d) / "dedup.parquet")
+        pq.write_table(res.duplicates, Path(d) / "duplicates.parquet")
+        pq.write_table(res.index_rows, Path(d) / "dedup_index.parquet")
+        dups += res.duplicates.num_rows
+        if progress:
+            progress("dedup", i + 1, len(batch_dirs))
+    return {"duplicates": dups}
+

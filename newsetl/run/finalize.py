@@ -1,0 +1,144 @@
+"""Stage 4, finalize and commit: stamp run ids, attach story ids, cast to ``schemas/``, stage the final
+files, commit one snapshot (``newsetl.load``, marts checked by the gate), then publish the ``.duckdb``
+file and the Data Docs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from newsetl.load import CommitResult, StagedRun, commit
+from newsetl.run.batch import BatchSummary
+from newsetl.run.common import now, rejection_rows, work_root
+from newsetl.run.gate import check_marts
+from newsetl.run.planning import Plan
+from newsetl.run.publish import build_docs, publish_duckdb_file
+from newsetl.run.recovery import recover
+from newsetl.run.result import RunResult
+from newsetl.settings import Settings
+from newsetl.store import Warehouse, cast_to_schema, remove_tree, write_parquet
+from schemas import PARTITION_COLUMN, TABLES
+
+
+def finalize_batch(batch_dir: str, staged: StagedRun) -> dict[str, int]:
+    """Stamp run ids, attach story ids, cast to schemas/ and stage the final files of one batch."""
+    d = Path(batch_dir)
+    run_id = staged.run_id
+    counts: dict[str, int] = {}
+    tag = d.name
+    story = pq.read_table(d / "dedup.parquet") if (d / "dedup.parquet").exists() else None
+    articles = pq.read_table(d / "articles.parquet").drop_columns(["minhash", "n_shingles"])
+    if story is not None and story.num_rows:
+        articles = articles.drop_columns(["story_id", "is_duplicate"]).join(story, "article_id")
+        articles = articles.append_column(
+            "is_duplicate", pc.not_equal(articles["story_id"], articles["article_id"]))
+    part = dict(zip(articles["article_id"].to_pylist(), articles[PARTITION_COLUMN].to_pylist(), strict=True))
+    tables: dict[str, pa.Table] = {"articles": articles}
+    for name in ("article_sectors", "article_entities"):
+        t = pq.read_table(d / f"{name}.parquet")
+        tables[name] = t.append_column(PARTITION_COLUMN, pa.array([part[a] for a in t["article_id"].to_pylist()],
+                                                                  pa.string()))
+    for name in ("comments", "embedded_posts", "cleaning_ledger", "raw_documents", "manifest", "quarantine",
+                 "duplicates", "dedup_index"):
+        p = d / f"{name}.parquet"
+        if p.exists():
+            tables[name] = pq.read_table(p)
+    for name, t in tables.items():
+        if "run_id" in t.column_names:
+            t = t.drop_columns(["run_id"])
+        t = t.append_column("run_id", pa.array([run_id] * t.num_rows, pa.string()))
+        t = cast_to_schema(t, name)
+        counts[name] = t.num_rows
+        if t.num_rows:
+            write_parquet(t, staged.table_dir(name) / f"{tag}.parquet")
+    return counts
+
+
+def write_run_row(staged: StagedRun, res: RunResult, started: dt.datetime) -> None:
+    t = pa.table({
+        "run_id": [res.run_id], "started_at": [started], "finished_at": [now()],
+        "files_seen": [res.files_seen], "files_read": [res.files_read], "files_skipped": [res.files_skipped],
+        "articles_loaded": [res.articles_loaded], "duplicates": [res.duplicates],
+        "quarantined": [res.quarantined], "superseded": [res.superseded],
+        "stage_seconds": [json.dumps({k: round(v, 3) for k, v in res.stage_seconds.items()})],
+    })
+    write_parquet(cast_to_schema(t, "runs"), staged.table_dir("runs") / "run.parquet")
+
+
+def discovery_rejections_batch(plan_: Plan, staged: StagedRun) -> int:
+    """Stage the rejections found while listing the sources (those not already in quarantine)."""
+    if not plan_.rejections:
+        return 0
+    cols = rejection_rows(plan_.rejections, now())
+    cols["run_id"] = [plan_.run_id] * len(plan_.rejections)
+    t = cast_to_schema(pa.table({k: pa.array(v, type=TABLES["quarantine"].schema.field(k).type)
+                                 for k, v in cols.items()}), "quarantine")
+    write_parquet(t, staged.table_dir("quarantine") / "discovery.parquet")
+    return t.num_rows
+
+
+def replaced_sources(plan_: Plan, summaries: list[BatchSummary]) -> set[str]:
+    """Sources read in this run whose earlier rows (if any) this run replaces."""
+    unchanged = {u for s in summaries for u in s.unchanged}
+    return {f.uri for b in plan_.batches for f in b} - unchanged
+
+
+def finish_run(wh: Warehouse, plan_: Plan, summaries: list[BatchSummary], settings: Settings,
+               started: dt.datetime, stage_seconds: dict[str, float], dup_count: int) -> RunResult:
+    """Finalize every batch, commit one snapshot, refresh the .duckdb file and Data Docs."""
+    t0 = time.perf_counter()
+    recover(wh, keep_run=plan_.run_id, keep_dirs=[s.dir for s in summaries])
+    staged = StagedRun(plan_.run_id, work_root(wh) / f"run-{plan_.run_id}")
+    remove_tree(staged.staging)
+    unchanged = {u for s in summaries for u in s.unchanged}
+    staged.replace_sources = replaced_sources(plan_, summaries)
+    counts: dict[str, int] = {}
+    for s in summaries:
+        for k, v in finalize_batch(s.dir, staged).items():
+            counts[k] = counts.get(k, 0) + v
+    counts["quarantine"] = counts.get("quarantine", 0) + discovery_rejections_batch(plan_, staged)
+    reasons = _reason_counts(staged)
+    stage_seconds["finalize"] = time.perf_counter() - t0
+    res = RunResult(
+        run_id=plan_.run_id, files_seen=plan_.files_seen, files_read=plan_.files_to_read - len(unchanged),
+        files_skipped=plan_.skipped + len(unchanged), articles_loaded=counts.get("articles", 0),
+        duplicates=dup_count, quarantined=counts.get("quarantine", 0), superseded=0,
+        stage_seconds=stage_seconds, warehouse=wh.uri, snapshot_id=None, quarantine_reasons=reasons,
+    )
+    nothing_new = not any(staged.staged_files(t) for t in TABLES) and not staged.replace_sources
+    if nothing_new and wh.exists():
+        res.snapshot_id = wh.snapshot().id
+        remove_tree(staged.staging)
+        return res
+    t0 = time.perf_counter()
+    write_run_row(staged, res, started)
+    result: CommitResult = commit(wh, staged, check=check_marts)
+    res.superseded = result.superseded_articles
+    res.snapshot_id = result.snapshot.id
+    stage_seconds["commit"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    publish_duckdb_file(wh)
+    if settings.validate_data_docs:
+        build_docs(wh, summaries, plan_.run_id)
+    stage_seconds["duckdb_file_docs"] = time.perf_counter() - t0
+    remove_tree(staged.staging)
+    for s in summaries:
+        remove_tree(Path(s.dir))
+    return res
+
+
+def _reason_counts(staged: StagedRun) -> dict[str, int]:
+    files = staged.staged_files("quarantine")
+    if not files:
+        return {}
+    t = pa.concat_tables([pq.read_table(f, columns=["reason"]) for f in files])
+    vc = pc.value_counts(t["reason"]).to_pylist()
+    return {v["values"]: v["counts"] for v in vc}
+
+

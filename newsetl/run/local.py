@@ -1,0 +1,70 @@
+"""The local runner: every stage in this process (or a process pool when ``settings.workers > 1``),
+without Prefect. ``newsetl run --no-prefect`` and the library API use it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from concurrent.futures import ProcessPoolExecutor
+
+from newsetl.run import batch, dedupe, finalize, planning
+from newsetl.run.batch import BatchSummary
+from newsetl.run.common import ProgressFn
+from newsetl.run.planning import Plan
+from newsetl.run.result import RunResult
+from newsetl.run.stages import Stages, run_stages
+from newsetl.settings import Settings
+from newsetl.store import Warehouse
+
+
+def warm_imports() -> None:
+    """Import the heavy libraries once in the parent, so forked workers inherit them (~3 s CPU each)."""
+    import importlib
+
+    for mod in ("newsetl.validate.runner", "newsetl.clean_extract", "newsetl.extract.html", "trafilatura",
+                "newsetl.enrich.sectors", "newsetl.enrich.entities", "newsetl.dedup", "newsetl.ingest"):
+        importlib.import_module(mod)
+
+
+def local_stages(progress: ProgressFn | None = None) -> Stages:
+    """The stages as plain calls (batches on a process pool when there are several workers)."""
+
+    def plan(sources: list[str], settings: Settings, run_id: str, retry: bool) -> Plan:
+        return planning.plan(sources, settings, Warehouse(settings.warehouse), run_id, retry)
+
+    def process(p: Plan, settings: Settings, root: str) -> list[BatchSummary]:
+        summaries: list[BatchSummary] = []
+
+        def done(s: BatchSummary, total: int) -> None:
+            summaries.append(s)
+            if progress:
+                progress("process", len(summaries), total, files=sum(x.files for x in summaries),
+                         articles=sum(x.articles for x in summaries))
+
+        if settings.workers > 1 and len(p.batches) > 1:
+            warm_imports()
+            with ProcessPoolExecutor(settings.workers) as ex:
+                futs = [ex.submit(batch.process_batch, i, b, settings, root, p.known_hashes)
+                        for i, b in enumerate(p.batches)]
+                for fut in futs:
+                    done(fut.result(), len(futs))
+        else:
+            for i, b in enumerate(p.batches):
+                done(batch.process_batch(i, b, settings, root, p.known_hashes), len(p.batches))
+        return summaries
+
+    def dedup(batch_dirs: list[str], settings: Settings, replaced: set[str]) -> dict[str, int]:
+        return dedupe.dedup_batches(batch_dirs, Warehouse(settings.warehouse), settings, progress, replaced)
+
+    def finish(p: Plan, summaries: list[BatchSummary], settings: Settings, started: dt.datetime,
+               secs: dict[str, float], duplicates: int) -> RunResult:
+        return finalize.finish_run(Warehouse(settings.warehouse), p, summaries, settings, started, secs, duplicates)
+
+    return Stages(plan=plan, process=process, dedup=dedup, finish=finish)
+
+
+def run_pipeline(sources: list[str], settings: Settings, *, run_id: str | None = None,
+                 wait_seconds: float = 0.0, retry_quarantined: bool = False,
+                 progress: ProgressFn | None = None) -> RunResult:
+    """Run every step in this process (or a process pool when settings.workers > 1)."""
+    return run_stages(sources, settings, local_stages(progress), run_id=run_id, wait_seconds=wait_seconds,
+                      retry_quarantined=retry_quarantined)

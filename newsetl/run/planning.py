@@ -1,0 +1,120 @@
+"""Stage 1, plan: list the sources, skip files the manifest says are unchanged, cut the rest into batches."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import xxhash
+
+from newsetl.model import Rejection
+from newsetl.settings import Settings
+from newsetl.store import Warehouse, new_run_id
+
+# input bytes per batch: bounds a worker's memory when files hold many records (JSONL, feeds)
+BATCH_MAX_BYTES = 16 * 1024 * 1024
+
+
+@dataclass
+class FileRef:
+    """A source file to read (picklable, small: crosses process and Prefect task boundaries)."""
+
+    uri: str
+    size: int
+    mtime: float | None
+    root: str
+
+
+@dataclass
+class Plan:
+    run_id: str
+    batches: list[list[FileRef]]
+    files_seen: int
+    skipped: int
+    rejections: list[Rejection]
+    known_hashes: dict[str, str] = field(default_factory=dict)  # uri -> content hash loaded before
+
+    @property
+    def files_to_read(self) -> int:
+        return sum(len(b) for b in self.batches)
+
+
+def _manifest(wh: Warehouse) -> dict[str, tuple[int, float | None, str, str]]:
+    t = wh.read("manifest", ["source_uri", "size_bytes", "mtime", "content_hash", "status"])
+    if t is None:
+        return {}
+    d = t.to_pydict()
+    return {
+        u: (s, m, h, st)
+        for u, s, m, h, st in zip(
+            d["source_uri"], d["size_bytes"], d["mtime"], d["content_hash"], d["status"], strict=True
+        )
+    }
+
+
+def plan(sources: list[str], settings: Settings, wh: Warehouse, run_id: str | None = None,
+         retry_quarantined: bool = False) -> Plan:
+    """List the sources and decide which files to read (new, changed, or to retry)."""
+    from newsetl.ingest import discover
+
+    found, rejections = discover(sources, settings.ingest)
+    if not wh.remote:  # a source folder that holds the warehouse itself (`newsetl run .`): never ingest it
+        inside = wh.root.rstrip("/") + "/"
+        found = [f for f in found if not f.uri.startswith(inside)]
+    if rejections:  # a rejection already recorded is not recorded again
+        from newsetl.quarantine import reasons_by_source
+
+        recorded = reasons_by_source(wh)
+        rejections = [r for r in rejections if r.reason not in recorded.get(r.source_uri, ())]
+    manifest = _manifest(wh)
+    retry_uris: set[str] = set()
+    if retry_quarantined:
+        from newsetl.quarantine import quarantined_sources
+
+        retry_uris = quarantined_sources(wh)
+    todo: list[FileRef] = []
+    known: dict[str, str] = {}
+    skipped = 0
+    for f in found:
+        prev = manifest.get(f.uri)
+        if prev is not None:
+            size, mtime, h, _status = prev
+            retry = f.uri in retry_uris
+            if not retry and size == f.size and mtime == f.mtime:
+                skipped += 1
+                continue
+            if not retry:
+                known[f.uri] = h
+        todo.append(FileRef(f.uri, f.size, f.mtime, f.root))
+    # at least one batch per worker (balanced), at most batch_size files each
+    per_batch = max(1, min(settings.batch_size, -(-len(todo) // settings.workers)))
+    batches = list(_cut_batches(todo, per_batch, BATCH_MAX_BYTES))
+    return Plan(run_id or new_run_id(), batches, len(found) + len(rejections), skipped, rejections, known)
+
+
+def _cut_batches(files: list[FileRef], max_files: int, max_bytes: int) -> Iterator[list[FileRef]]:
+    batch: list[FileRef] = []
+    size = 0
+    for f in files:
+        if batch and (len(batch) >= max_files or size + f.size > max_bytes):
+            yield batch
+            batch, size = [], 0
+        batch.append(f)
+        size += f.size
+    if batch:
+        yield batch
+
+
+def batch_key(files: list[FileRef], settings: Settings) -> str:
+    """Content key of a batch: its files' identity and the settings that shape the output."""
+    h = xxhash.xxh3_128()
+    h.update(settings.model_dump_json(exclude={"warehouse", "workers"}).encode())
+    for path in (settings.enrich.taxonomy, settings.enrich.entities, settings.extract.sources):
+        with contextlib.suppress(OSError):
+            h.update(Path(path).read_bytes())
+    for f in files:
+        h.update(f"{f.uri}\0{f.size}\0{f.mtime}\n".encode())
+    return h.hexdigest()
+

@@ -1,0 +1,66 @@
+"""The order of a run's stages, written once: the local runner (``newsetl.run.local``) and the Prefect
+flow (``flows/pipeline.py``) both call :func:`run_stages`, each with its own way of executing a stage
+(plain calls or a process pool; Prefect tasks with retries)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from newsetl.run.batch import BatchSummary
+from newsetl.run.common import now, work_root
+from newsetl.run.finalize import replaced_sources
+from newsetl.run.planning import Plan
+from newsetl.run.result import RunResult
+from newsetl.settings import Settings
+from newsetl.store import Warehouse, new_run_id
+
+PlanFn = Callable[[list[str], Settings, str, bool], Plan]
+ProcessFn = Callable[[Plan, Settings, str], list[BatchSummary]]  # (plan, settings, work root) -> summaries
+DedupFn = Callable[[list[str], Settings, set[str]], dict[str, int]]
+FinishFn = Callable[[Plan, list[BatchSummary], Settings, dt.datetime, dict[str, float], int], RunResult]
+
+
+def _no_log(msg: str) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class Stages:
+    """How each stage is executed (the functions of ``newsetl.run``, or Prefect tasks wrapping them)."""
+
+    plan: PlanFn
+    process: ProcessFn
+    dedup: DedupFn
+    finish: FinishFn
+    log: Callable[[str], None] = field(default=_no_log)
+
+
+def run_stages(sources: list[str], settings: Settings, stages: Stages, *, run_id: str | None = None,
+               wait_seconds: float = 0.0, retry_quarantined: bool = False) -> RunResult:
+    """Under the writer lock: plan, process the batches, dedupe, then finalize and commit."""
+    wh = Warehouse(settings.warehouse)
+    started = now()
+    secs: dict[str, float] = {}
+    rid = run_id or new_run_id()
+    with wh.lock(rid, wait_seconds):
+        t0 = time.perf_counter()
+        p = stages.plan(sources, settings, rid, retry_quarantined)
+        secs["plan"] = time.perf_counter() - t0
+        stages.log(f"run {rid}: {p.files_to_read} files to read in {len(p.batches)} batches "
+                   f"({p.skipped} unchanged)")
+        t0 = time.perf_counter()
+        summaries = stages.process(p, settings, str(work_root(wh)))
+        secs["process"] = time.perf_counter() - t0
+        for s in summaries:
+            for k, v in s.seconds.items():
+                secs[f"  {k}"] = secs.get(f"  {k}", 0.0) + v
+        cached = sum(s.cached for s in summaries)
+        if cached:
+            stages.log(f"re-used {cached} of {len(summaries)} batches processed by an earlier, failed run")
+        t0 = time.perf_counter()
+        d = stages.dedup([s.dir for s in summaries], settings, replaced_sources(p, summaries))
+        secs["dedup"] = time.perf_counter() - t0
+        return stages.finish(p, summaries, settings, started, secs, d["duplicates"])
