@@ -27,8 +27,8 @@ from newsetl.extract.html.util import norm, words
 
 _BLOCK_SPLIT = re.compile(r"\n+")
 _HIDDEN = etree.XPath(
-    "//body//*[@hidden or contains(translate(@style,' ',''),'display:none') "
-    "or contains(translate(@style,' ',''),'visibility:hidden')]"
+    "//body//*[@hidden or (@style and (contains(@style,'display:none') or contains(@style,'display: none') "
+    "or contains(@style,'visibility:hidden') or contains(@style,'visibility: hidden')))]"
 )
 _MARK = "data-newsetl-hidden"
 _PRUNE = [f"//*[@{_MARK}]"]

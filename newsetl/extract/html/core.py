@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from newsetl.errors import TerminalError
 from newsetl.extract.html import body as body_mod
-from newsetl.extract.html import metadata, pagekind
+from newsetl.extract.html import forum, metadata, pagekind
 from newsetl.extract.html.dates import page_date
 from newsetl.extract.html.knowledge import HtmlKnowledge, knowledge
 from newsetl.extract.html.parse import parse, precheck, saved_date
@@ -36,7 +36,8 @@ class HtmlExtract:
     canonical_url: str | None
     byline: str | None
     language: str | None  # ISO 639-1
-    extractor: str = "trafilatura"  # what gave the text: trafilatura or resiliparse
+    extractor: str = "trafilatura"  # what gave the text: trafilatura, resiliparse, forum:<family>
+    comments: list[str] = field(default_factory=list)  # a thread's later posts (its first post is the text)
 
 
 def extract_html(
@@ -67,21 +68,27 @@ def _extract(html: str, url: str | None, today: dt.date, kn: HtmlKnowledge) -> H
     domain = metadata.registered_domain(canonical)
 
     text, extractor = body_mod.main_text(root, html, canonical or url, kn)
-    n_words = words(text)
+    thread = forum.find_thread(root, text, kn.forum_posts, today)
+    comments: list[str] = []
+    if thread is not None:  # the first post is the article, the later posts its comments
+        text, comments = thread.posts[0].text, [p.text for p in thread.posts[1:]]
+        extractor = f"forum:{thread.family}"
+    n_words = words(text) + sum(words(c) for c in comments)
     if n_words < kn.min_article_words:
         if pagekind.has_refresh(root):
             raise TerminalError("no_article", f"redirect stub ({n_words} words of text)")
         raise TerminalError("no_article", f"too little text ({n_words} words < {kn.min_article_words})")
-    anchors = pagekind.anchor_keys(root)
-    share = pagekind.link_share(anchors, text)
-    if share > kn.max_link_share:
-        raise TerminalError("no_article", f"mostly a link list ({share:.0%} of words are link texts)")
     error = pagekind.error_page(m)
     if error:
         raise TerminalError("no_article", error)
-    listing = pagekind.listing_reason(body, text, anchors, kn) or pagekind.listing_url(canonical or url, m)
-    if listing:
-        raise TerminalError("no_article", listing)
+    if thread is None:
+        anchors = pagekind.anchor_keys(root)
+        share = pagekind.link_share(anchors, text)
+        if share > kn.max_link_share:
+            raise TerminalError("no_article", f"mostly a link list ({share:.0%} of words are link texts)")
+        listing = pagekind.listing_reason(body, text, anchors, kn) or pagekind.listing_url(canonical or url, m)
+        if listing:
+            raise TerminalError("no_article", listing)
 
     site = metadata.site_name(m, domain)
     title, title_source = choose_title(root, m, site, domain, kn)
@@ -92,8 +99,12 @@ def _extract(html: str, url: str | None, today: dt.date, kn: HtmlKnowledge) -> H
     byline = metadata.byline(m, root, kn)
     if metadata.is_publication(byline, site, domain):
         byline = None
+    first_post = thread.posts[0] if thread is not None else None
+    if first_post is not None and first_post.author:
+        byline = first_post.author  # the thread's author, not the forum's
 
-    found = page_date(root, html, m, canonical, url, today, saved_date(html), kn)
+    post_date = (first_post.date, first_post.when, "html:post") if first_post and first_post.date else None
+    found = page_date(root, html, m, canonical, url, today, saved_date(html), kn, post_date)
     date, published_at, date_source = found if found else (None, None, None)
 
     return HtmlExtract(
@@ -109,4 +120,5 @@ def _extract(html: str, url: str | None, today: dt.date, kn: HtmlKnowledge) -> H
         byline=byline,
         language=metadata.language(m),
         extractor=extractor,
+        comments=comments,
     )

@@ -347,7 +347,7 @@ class _Sources:
 
 # sources trusted to show that a "published" date equal to the modification date is not the original one
 # (a date line in the text may be any date the story mentions)
-_ORIGINAL_EVIDENCE = frozenset({"url", "html:jsonld", "html:meta", "html:time", "html:text"})
+_ORIGINAL_EVIDENCE = frozenset({"url", "html:post", "html:jsonld", "html:meta", "html:time", "html:text"})
 
 
 def page_date(
@@ -359,6 +359,7 @@ def page_date(
     today: dt.date,
     saved: dt.date | None,
     kn: HtmlKnowledge,
+    post: Dated | None = None,
 ) -> Dated | None:
     """The article's original publication date and the source it came from, or None.
 
@@ -370,6 +371,8 @@ def page_date(
     if saved and saved < today:
         today = saved  # nothing on a saved page was published after it was saved
     src = _Sources(root, html, m, canonical, url, today, saved, kn)
+    if post is not None and is_plausible(post[0], today):
+        src.structured["html:post"] = post  # a forum thread's first post
     chosen: Dated | None = None
     for name in kn.date_source_order:
         chosen = src.get(name)

@@ -10,6 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
+from lxml import etree
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from newsetl.errors import ConfigError
@@ -18,12 +19,30 @@ DEFAULT_PATH = Path(__file__).resolve().parents[3] / "config" / "html.yaml"
 
 
 #: every date source of an HTML page (the ``date_source`` it wins as)
-DATE_SOURCES = ("url", "html:jsonld", "html:meta", "html:time", "html:label", "html:date_element", "html:text",
+DATE_SOURCES = ("url", "html:post", "html:jsonld", "html:meta", "html:time", "html:label", "html:date_element", "html:text",
                 "html:label_updated")
 
 
 def _lower(values: list[str]) -> list[str]:
     return [v.strip().lower() for v in values if v.strip()]
+
+
+class ForumFamily(BaseModel):
+    """How one forum software marks its posts: substrings of its markup, and an XPath to every post's text."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    hints: tuple[str, ...] = Field(min_length=1)
+    xpath: str
+
+    @field_validator("xpath", mode="after")
+    @classmethod
+    def _compiles(cls, v: str) -> str:
+        try:
+            etree.XPath(v)
+        except etree.XPathSyntaxError as exc:
+            raise ValueError(f"not a valid XPath 1.0 expression ({exc})") from exc
+        return v
 
 
 class HtmlKnowledge(BaseModel):
@@ -48,6 +67,7 @@ class HtmlKnowledge(BaseModel):
     listing_body_classes: frozenset[str] = frozenset()
     single_body_classes: frozenset[str] = frozenset()
     single_body_class_prefixes: tuple[str, ...] = ()
+    forum_posts: dict[str, ForumFamily] = Field(default_factory=dict)
 
     @field_validator("date_source_order", mode="after")
     @classmethod
