@@ -248,13 +248,12 @@ def test_title_site_and_section_segments_are_stripped(
     assert (ex.title, ex.title_source) == (expected, source)
 
 
-def test_title_site_strip_can_be_switched_off() -> None:
-    from newsetl.extract.html.knowledge import knowledge
-
+def test_title_affixes_are_cut_by_the_shared_normaliser() -> None:
+    # og:site_name names the site; an agency of config/sources.yaml is chrome too
     head = '<meta property="og:title" content="How to Build a Terrarium | eHow"><meta property="og:site_name" content="eHow">'
     assert extract_html(page(head), today=TODAY).title == "How to Build a Terrarium"
-    keep = knowledge().model_copy(update={"strip_site_from_title": False})
-    assert extract_html(page(head), today=TODAY, kn=keep).title == "How to Build a Terrarium | eHow"
+    head = "<title>Rupee falls to record low against the dollar | Reuters</title>"
+    assert extract_html(page(head), today=TODAY).title == "Rupee falls to record low against the dollar"
 
 
 # ---------------------------------------------------------------- <time> and URL dates
@@ -539,13 +538,16 @@ def test_knowledge_file_mistakes_name_the_file_and_key(tmp_path: Path) -> None:
     from newsetl.extract.html.knowledge import knowledge, load_knowledge
 
     assert knowledge().min_article_words == 40
-    assert "karachi" in knowledge().section_words
+    assert "discourse" in knowledge().forum_posts
     bad = tmp_path / "html.yaml"
-    bad.write_text("min_article_words: -3\nsection_word: [x]\n", encoding="utf-8")
+    bad.write_text("min_article_words: -3\nforum_post: {}\n", encoding="utf-8")
     with pytest.raises(ConfigError) as info:
         load_knowledge(bad)
     assert str(bad) in str(info.value)
-    assert "min_article_words" in str(info.value) and "section_word" in str(info.value)
+    assert "min_article_words" in str(info.value) and "forum_post" in str(info.value)
+    bad.write_text("forum_posts: {x: {hints: [a], xpath: '//div[@'}}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"forum_posts\.x\.xpath"):
+        load_knowledge(bad)
     bad.write_text("- a list\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="must hold a mapping"):
         load_knowledge(bad)

@@ -12,7 +12,7 @@ from newsetl.extract.html import forum, metadata, pagekind
 from newsetl.extract.html.dates import page_date
 from newsetl.extract.html.knowledge import HtmlKnowledge, knowledge
 from newsetl.extract.html.parse import parse, precheck, saved_date
-from newsetl.extract.html.title import choose_title
+from newsetl.extract.html.title import choose_title, section_names
 from newsetl.extract.html.util import key, norm, words
 
 # trafilatura and htmldate log extraction misses at WARNING/ERROR; they are expected here.
@@ -38,6 +38,7 @@ class HtmlExtract:
     language: str | None  # ISO 639-1
     extractor: str = "trafilatura"  # what gave the text: trafilatura, resiliparse, forum:<family>
     comments: list[str] = field(default_factory=list)  # a thread's later posts (its first post is the text)
+    sections: list[str] = field(default_factory=list)  # the page's section names (article:section)
 
 
 def extract_html(
@@ -91,7 +92,7 @@ def _extract(html: str, url: str | None, today: dt.date, kn: HtmlKnowledge) -> H
             raise TerminalError("no_article", listing)
 
     site = metadata.site_name(m, domain)
-    title, title_source = choose_title(root, m, site, domain, kn)
+    title, title_source = choose_title(root, m, site, domain, canonical or url, kn)
     if kn.strip_title_from_text and title:
         first, sep, rest = text.partition("\n\n")
         if sep and key(first) == key(title):
@@ -121,4 +122,5 @@ def _extract(html: str, url: str | None, today: dt.date, kn: HtmlKnowledge) -> H
         language=metadata.language(m),
         extractor=extractor,
         comments=comments,
+        sections=section_names(m),
     )

@@ -57,13 +57,13 @@ class HtmlKnowledge(BaseModel):
     fallback_share: float = Field(0.3, ge=0.0, le=1.0)
     checked_below_words: int = Field(600, ge=0)
     strip_title_from_text: bool = True
-    strip_site_from_title: bool = True
+    max_headline_words: int = Field(40, ge=2)
+    headline_overlap_article: float = Field(0.3, ge=0.0, le=1.1)
+    headline_overlap_single: float = Field(0.4, ge=0.0, le=1.1)
     date_source_order: list[str] = Field(default_factory=lambda: list(DATE_SOURCES))
     meta_date_keys: list[str] = Field(default_factory=list)
     meta_author_keys: list[str] = Field(default_factory=list)
     article_types: frozenset[str] = frozenset()
-    section_words: frozenset[str] = frozenset()
-    section_phrases: frozenset[str] = frozenset()
     listing_body_classes: frozenset[str] = frozenset()
     single_body_classes: frozenset[str] = frozenset()
     single_body_class_prefixes: tuple[str, ...] = ()
@@ -90,7 +90,7 @@ class HtmlKnowledge(BaseModel):
         return _lower(v)
 
     @field_validator(
-        "article_types", "section_words", "section_phrases", "listing_body_classes", "single_body_classes",
+        "article_types", "listing_body_classes", "single_body_classes",
         mode="before",
     )
     @classmethod

@@ -1,5 +1,6 @@
-"""The headline of an HTML page: Mozilla Readability's choice (JSON-LD, title metadata in its order,
-else the cleaned <title>), minus a leading/trailing segment naming the site (and the section before it)."""
+"""The headline of an HTML page: the headline it shows (h1) or Mozilla Readability's choice of metadata
+title (JSON-LD, title metadata in its order, else the cleaned <title>), site and section affixes cut by
+the one title normaliser of every format (:mod:`newsetl.extract.title`)."""
 
 from __future__ import annotations
 
@@ -8,62 +9,12 @@ import re
 from typing import Any
 
 import lxml.html
+from lxml import etree
 
 from newsetl.extract.html.knowledge import HtmlKnowledge
 from newsetl.extract.html.metadata import JSONLD_WRAPPER, Meta, names
-from newsetl.extract.html.util import WORD, clean_meta, key, norm, words
-
-_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|»|«|‹|›|·|•|/|~)\s+|\s*(?:\||::|»|‹|›)\s*|:\s+")
-
-
-def strip_site(
-    title: str, site_keys: set[str], kn: HtmlKnowledge, section_keys: frozenset[str] = frozenset()
-) -> str:
-    """Remove leading/trailing separator-delimited segments naming the site, and the section name
-    between the headline and a removed trailing site segment ("... - Pakistan - DAWN.COM")."""
-    parts = _SEPARATORS.split(title)
-    if len(parts) < 2 or key(title) in site_keys:  # the title is the site's name (a home page)
-        return title
-    seps = _SEPARATORS.findall(title)
-
-    def is_site(seg: str) -> bool:
-        if not seg.strip():
-            return True  # a dangling separator ("Headline | Site |")
-        k = key(seg)
-        if not k:
-            return False  # punctuation ("»…") belongs to the headline
-        return any(k == s or (len(k) >= 4 and (k in s or s in k) and words(seg) <= 5) for s in site_keys)
-
-    def is_section(seg: str) -> bool:
-        k = key(seg)
-        if not k or words(seg) > 3:
-            return False
-        if k in section_keys or k in kn.section_phrases:
-            return True
-        return all(w in kn.section_words for w in WORD.findall(seg.lower()))
-
-    lo, hi = 0, len(parts)
-    changed = True
-    while changed and hi - lo > 1:
-        changed = False
-        if is_site(parts[hi - 1]):
-            hi -= 1
-            changed = True
-        elif is_site(parts[lo]):
-            lo += 1
-            changed = True
-    if hi < len(parts) and hi - lo > 1 and is_section(parts[hi - 1]):
-        rest = " ".join(parts[lo : hi - 1])
-        if words(rest) >= 3 or len(rest) >= 12:
-            hi -= 1
-    if (lo, hi) == (0, len(parts)):
-        return title
-    # rebuild with the original separators
-    out = parts[lo]
-    for i in range(lo + 1, hi):
-        out += seps[i - 1] + parts[i]
-    return out.strip()
-
+from newsetl.extract.html.util import clean_meta, key, norm
+from newsetl.extract.title import clean_title
 
 # Readability's _getArticleMetadata order; "dc.title" and "dc:title" are the same key
 _TITLE_META_ORDER = (
@@ -176,28 +127,70 @@ def readability_title(orig: str, headings: list[str], n_h1: int = 0, h1: str = "
     return cur
 
 
-def site_keys(m: Meta, site: str | None, domain: str | None) -> set[str]:
-    keys = {k for k in (key(site or ""), key(domain or "")) if k}
-    if domain:
-        keys.add(key(domain.split(".")[0]))
-    keys.update(key(p) for p in names(m.jsonld.get("publisher")) if key(p))
-    return keys
-
-
-def section_keys(m: Meta) -> frozenset[str]:
+def section_names(m: Meta) -> list[str]:
+    """The page's own section names (article:section, JSON-LD articleSection)."""
     raw = [m.meta.get("article:section"), m.meta.get("section"), m.jsonld.get("articleSection")]
-    out: set[str] = set()
+    out: list[str] = []
     for value in raw:
         for v in value if isinstance(value, list) else [value]:
-            if isinstance(v, str) and key(v):
-                out.add(key(v))
-    return frozenset(out)
+            if isinstance(v, str) and key(v) and v not in out:
+                out.append(v)
+    return out
+
+
+_ARTICLE_H1 = etree.XPath("(//article//h1 | //main//h1 | //*[@role='main']//h1)[1]")
+_TOKEN = re.compile(r"\w+")
+
+
+def _overlap(a: str, b: str) -> float:
+    """Jaccard overlap of the two titles' lowercased word sets."""
+    ta, tb = set(_TOKEN.findall(a.lower())), set(_TOKEN.findall(b.lower()))
+    return len(ta & tb) / len(ta | tb) if ta | tb else 0.0
+
+
+def visible_headline(root: lxml.html.HtmlElement, m: Meta) -> tuple[str | None, str]:
+    """The headline the page shows and where: the h1 of its article/main container ("article"), else its
+    only h1 ("single"), else its first h1 ("first")."""
+    found = _ARTICLE_H1(root)
+    if found:
+        text = clean_meta(found[0].text_content())
+        if text:
+            return text, "article"
+    if len(m.h1s) == 1:
+        return m.h1s[0], "single"
+    return (m.h1s[0], "first") if m.h1s else (None, "")
+
+
+def _prefer_visible(title: str, shown: str, kind: str, site_names: list[str], kn: HtmlKnowledge) -> bool:
+    """Whether the shown headline beats the metadata title (already without site/section affixes)."""
+    n = len(_TOKEN.findall(shown))
+    if not 2 <= n <= kn.max_headline_words:
+        return False
+    ks, kt = key(shown), key(title)
+    if not ks or ks == kt or any(ks == key(s) for s in site_names if s):
+        return False  # the same words (keep the metadata's characters), or the site's own name
+    if kt.startswith(ks) or ks.startswith(kt):
+        return kind != "first"  # the metadata title is the headline plus an affix, or truncated
+    limit = {"article": kn.headline_overlap_article, "single": kn.headline_overlap_single}.get(kind)
+    return limit is not None and _overlap(shown, title) >= limit  # a rewritten (SEO) title of the story
 
 
 def choose_title(
-    root: lxml.html.HtmlElement, m: Meta, site: str | None, domain: str | None, kn: HtmlKnowledge
+    root: lxml.html.HtmlElement, m: Meta, site: str | None, domain: str | None, url: str | None,
+    kn: HtmlKnowledge,
 ) -> tuple[str | None, str | None]:
-    """(title, title_source): Readability's choice, minus a leading/trailing segment naming the site."""
+    """(title, title_source): Readability's choice of metadata title (JSON-LD, title metadata in its
+    order, else the <title>), without site and section affixes (the shared normaliser,
+    :func:`newsetl.extract.title.clean_title`), unless the headline the page shows is the better one:
+    the metadata title is that headline plus an affix or cut short, or (for the article's own h1 or the
+    page's only h1) a rewritten title of the same story (``headline_overlap_*`` of ``config/html.yaml``).
+    """
+    site_names = [n for n in [site, *names(m.jsonld.get("publisher"))] if n]
+    sections = section_names(m)
+
+    def clean(t: str | None) -> str | None:
+        return clean_title(t, site_names=site_names, domain=domain, url=url, sections=sections)
+
     from_jsonld = jsonld_title(root, m.title_tag, m.h1s + m.h2s)
     found: tuple[str, str] | None = from_jsonld if from_jsonld and from_jsonld[0] else None
     if found is None:
@@ -206,25 +199,21 @@ def choose_title(
             if value:
                 found = value, source
                 break
-    keys = site_keys(m, site, domain)
-    sections = section_keys(m)
     if found is None and m.title_tag:
-        # a site part we recognise is cut exactly; only an unrecognised one is left to Readability's guess
-        stripped = strip_site(m.title_tag, keys, kn, sections) if kn.strip_site_from_title else ""
+        # a site part the normaliser recognises is cut exactly; only an unrecognised one is left to
+        # Readability's guess
+        stripped = clean(m.title_tag)
         if stripped and stripped != m.title_tag:
             found = stripped, "title"
         else:
             headings = m.h1s + m.h2s
             found = readability_title(m.title_tag, headings, len(m.h1s), m.h1s[0] if m.h1s else ""), "title"
+    shown, kind = visible_headline(root, m)
     if found is None:
-        return (m.h1s[0], "h1") if m.h1s else (None, None)
-    title, source = found
-    if kn.strip_site_from_title:
-        title = strip_site(title, keys, kn, sections) or title
-    if source == "title":
-        # the visible headline when it is the <title> without its site part
-        tk = key(title)
-        for h in m.h1s:
-            if tk and key(h) == tk:
-                return h, "h1"
-    return title, source
+        return (shown, "h1") if shown else (None, None)
+    title = clean(found[0]) or found[0]
+    if shown and _prefer_visible(title, shown, kind, site_names, kn):
+        return clean(shown) or shown, "h1"
+    if found[1] == "title" and shown and key(shown) == key(title):
+        return shown, "h1"  # the visible headline when it is the <title> without its site part
+    return title, found[1]
