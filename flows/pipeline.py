@@ -63,7 +63,7 @@ class PipelineParams(BaseModel):
 @task(name="plan", retries=2, retry_delay_seconds=[2, 10], retry_condition_fn=_transient_only)
 def plan_task(sources: list[str], settings: Settings, run_id: str, retry_quarantined: bool) -> Plan:
     """List the sources and cut new or changed files into batches."""
-    return planning.plan(sources, settings, Warehouse(settings.warehouse), run_id, retry_quarantined)
+    return planning.plan(sources, settings, Warehouse.of(settings), run_id, retry_quarantined)
 
 
 _CPU_POOL: ProcessPoolExecutor | None = None
@@ -105,7 +105,7 @@ def process_batch_task(batch_no: int, files: list[FileRef], settings: Settings, 
 @task(name="dedup", persist_result=False)
 def dedup_task(batch_dirs: list[str], settings: Settings, replaced: set[str]) -> dict[str, int]:
     """Exact and near duplicates, batch after batch, against the warehouse history."""
-    return dedupe.dedup_batches(batch_dirs, Warehouse(settings.warehouse), settings, replaced=replaced)
+    return dedupe.dedup_batches(batch_dirs, Warehouse.of(settings), settings, replaced=replaced)
 
 
 @task(name="commit", retries=1, retry_delay_seconds=5, retry_condition_fn=_transient_only, persist_result=False,
@@ -113,7 +113,7 @@ def dedup_task(batch_dirs: list[str], settings: Settings, replaced: set[str]) ->
 def commit_task(plan_: Plan, summaries: list[BatchSummary], settings: Settings,
                 started: Any, stage_seconds: dict[str, float], duplicates: int) -> RunResult:
     """Finalize the batches and publish one snapshot (marts checked before it goes live)."""
-    return finalize.finish_run(Warehouse(settings.warehouse), plan_, summaries, settings, started,
+    return finalize.finish_run(Warehouse.of(settings), plan_, summaries, settings, started,
                                stage_seconds, duplicates)
 
 

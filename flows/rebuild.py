@@ -3,7 +3,7 @@
 Use after changing a mart's SQL (``warehouse/sql/marts``) or when the ``.duckdb`` file or the report
 was lost. Nothing is re-read: the marts are materialised again from the live snapshot's tables and
 checked by the same data tests as a load, then published as a new snapshot (an empty ``StagedRun``
-through ``newsetl.load.commit``), under the warehouse lock.
+through ``newsetl.load.commit``, ``newsetl.run.maintain.republish``), under the warehouse lock.
 """
 
 from __future__ import annotations
@@ -17,29 +17,19 @@ from prefect.artifacts import create_markdown_artifact
 
 from flows.pipeline import COMMIT_TAG, _transient_only
 from newsetl.errors import WarehouseError
-from newsetl.load import StagedRun, commit
-from newsetl.run.common import work_root
-from newsetl.run.gate import check_marts
+from newsetl.run.maintain import republish
 from newsetl.run.publish import publish_duckdb_file
 from newsetl.settings import load_settings, quiet_environment
-from newsetl.store import Warehouse, new_run_id, remove_tree
+from newsetl.store import Warehouse, new_run_id
 
 quiet_environment()
 
 
 @task(name="republish-marts", retries=1, retry_delay_seconds=5, retry_condition_fn=_transient_only,
       persist_result=False, tags=[COMMIT_TAG])
-def republish_marts(warehouse: str, run_id: str) -> str:
+def republish_marts(warehouse: str, run_id: str, config: str | None = None) -> str:
     """Materialise and check the marts over the live tables; publish them as a new snapshot."""
-    wh = Warehouse(warehouse)
-    staged = StagedRun(run_id, work_root(wh) / f"rebuild-{run_id}")
-    remove_tree(staged.staging)
-    staged.staging.mkdir(parents=True)
-    try:
-        res = commit(wh, staged, check=check_marts)
-    finally:
-        remove_tree(staged.staging)
-    return res.snapshot.id
+    return republish(Warehouse.of(load_settings(config, warehouse=warehouse)), run_id).snapshot.id
 
 
 @task(name="duckdb-file", retries=1, retry_delay_seconds=5, retry_condition_fn=_transient_only,
@@ -65,13 +55,13 @@ def newsetl_rebuild(warehouse: str | None = None, config: str | None = None, rep
                     wait_seconds: float = 0.0) -> dict[str, Any]:
     """Re-publish the marts, the DuckDB file and the report over the current snapshot."""
     settings = load_settings(config, warehouse=warehouse)
-    wh = Warehouse(settings.warehouse)
+    wh = Warehouse.of(settings)
     if not wh.exists():
         raise WarehouseError(f"no warehouse at {wh.uri}: load something first (the daily or backfill deployment)")
     run_id = "rebuild-" + new_run_id()
     t0 = time.perf_counter()
     with wh.lock(run_id, wait_seconds):
-        snap_id = republish_marts(wh.uri, run_id)
+        snap_id = republish_marts(wh.uri, run_id, config)
         duck = duckdb_file(wh.uri)
     html = html_report(wh.uri) if report else None
     md = (f"# newsetl rebuild {run_id}\n\nMarts re-published as snapshot {snap_id} of `{wh.uri}` "

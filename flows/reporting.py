@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 from typing import Any
 
 from newsetl import sql as wsql
+from newsetl.run.publish import duckdb_file_path
 from newsetl.run.result import RunResult
 from newsetl.store import Warehouse
 
 TOP_SECTORS = 10
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")  # emphasis, code, links, table cells, strike-through
+
+
+def md(text: object) -> str:
+    """``text`` as literal Markdown table-cell content: HTML escaped, the punctuation of emphasis, code,
+    links and cells backslash-escaped, line breaks as spaces (a path or name can hold any of them)."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(html.escape(str(text), quote=False).splitlines()))
 
 
 def open_views(wh: Warehouse) -> Any:
@@ -37,12 +47,12 @@ def outputs(wh: Warehouse) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = [("warehouse", wh.uri)]
     if wh.remote:
         out.append(("query", f"newsetl sql --warehouse {wh.uri} \"select ...\""))
-        base = wh.local_dir("")  # report and Data Docs of a remote warehouse are written locally
+        base = wh.local_dir("")  # report, Data Docs and the .duckdb file of a remote warehouse are local
     else:
         base = Path(wh.root)
-        duck = base / "newsetl.duckdb"
-        if duck.exists():
-            out.append(("DuckDB file", str(duck)))
+    duck = duckdb_file_path(wh)
+    if duck.exists():
+        out.append(("DuckDB file", str(duck)))
     for what, rel in (("Data Docs", "data_docs/index.html"), ("HTML report", "report/report.html")):
         p = Path(base) / rel
         if p.exists():
@@ -64,17 +74,18 @@ def run_summary_markdown(res: RunResult, sectors: list[tuple[str, int, int]] | N
             sector_note = ""
     else:
         sector_note = ""
-    stage_rows = "\n".join(f"| {k.strip()} | {v:.2f} |" for k, v in res.stage_seconds.items())
-    reasons = "\n".join(f"| {k} | {v} |" for k, v in sorted(res.quarantine_reasons.items())) or "| - | 0 |"
-    sector_rows = "\n".join(f"| {s} | {a} | {u} |" for s, a, u in sectors) or "| - | 0 | 0 |"
-    where = "\n".join(f"| {w} | `{p}` |" for w, p in outputs(wh))
-    return f"""# newsetl run {res.run_id}
+    stage_rows = "\n".join(f"| {md(k.strip())} | {v:.2f} |" for k, v in res.stage_seconds.items())
+    reasons = "\n".join(f"| {md(k)} | {v} |" for k, v in sorted(res.quarantine_reasons.items())) or "| - | 0 |"
+    sector_rows = "\n".join(f"| {md(s)} | {a} | {u} |" for s, a, u in sectors) or "| - | 0 | 0 |"
+    where = "\n".join(f"| {md(w)} | {md(p)} |" for w, p in outputs(wh))
+    sector_note = md(sector_note) if sector_note else ""
+    return f"""# newsetl run {md(res.run_id)}
 
 | files seen | files read | unchanged skipped | articles loaded | duplicates | quarantined | superseded |
 |---|---|---|---|---|---|---|
 | {res.files_seen} | {res.files_read} | {res.files_skipped} | {res.articles_loaded} | {res.duplicates} | {res.quarantined} | {res.superseded} |
 
-## Top sectors (whole warehouse, snapshot {res.snapshot_id})
+## Top sectors (whole warehouse, snapshot {md(res.snapshot_id)})
 | sector | articles | unique stories |
 |---|---|---|
 {sector_rows}

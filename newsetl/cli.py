@@ -6,10 +6,15 @@
     newsetl quarantine [list|explain|retry] [--warehouse DIR]
     newsetl enrich [--warehouse DIR] [--config FILE]      re-tag sectors/entities after a taxonomy edit
     newsetl tables [--warehouse DIR]                      tables, views and their columns
+    newsetl maintain [--warehouse DIR]                    compact small files, vacuum past the retention
+    newsetl migrate [--warehouse DIR]                     convert a warehouse of the old format to Delta Lake
+    newsetl repair [--warehouse DIR]                      re-point a missing or corrupt _state/CURRENT
     newsetl explain MART --where "PREDICATE" [--format table|csv|json]   the articles behind mart cells
     newsetl explain --article ARTICLE_ID                 one article in full: raw file, edits, tags
 
 Exit status: 0 on success, 1 when the run or query fails (with a message naming the fix), 2 on usage errors.
+Every error is one line on stderr (``newsetl <command>: error: ...``) naming the input and the fix, never a
+traceback (``NEWSETL_STRICT=1``, as the test suite sets it, shows the traceback of an unexpected one).
 """
 
 from __future__ import annotations
@@ -19,17 +24,40 @@ import csv
 import datetime as dt
 import decimal
 import json
+import math
 import os
 import sys
+import uuid
 from collections.abc import Sequence
 from typing import Any
 
 from newsetl.errors import NewsetlError
-from newsetl.settings import DEFAULT_WAREHOUSE, quiet_environment
+from newsetl.settings import DEFAULT_WAREHOUSE, Settings, quiet_environment, strict_errors
 
 
-def _default_warehouse() -> str:
-    return os.environ.get("NEWSETL_WAREHOUSE", DEFAULT_WAREHOUSE)
+def _settings(a: argparse.Namespace, **overrides: Any) -> Settings:
+    """The settings of this command: --warehouse, else the config file's ``warehouse:``, else
+    ``$NEWSETL_WAREHOUSE``, else ./warehouse-data; other options override the file the same way."""
+    from newsetl.settings import load_settings
+
+    return load_settings(getattr(a, "config", None), warehouse=a.warehouse, **overrides)
+
+
+def _non_negative(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"{n} is negative: pass 0 or more")
+    return n
+
+
+def _positive(text: str) -> int:
+    n = _non_negative(text)
+    if n == 0:
+        raise argparse.ArgumentTypeError("0 is not allowed: pass 1 or more")
+    return n
 
 
 def _add_warehouse(p: argparse.ArgumentParser) -> None:
@@ -38,7 +66,7 @@ def _add_warehouse(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="newsetl", description="Messy news articles -> clean Parquet warehouse.")
+    ap = argparse.ArgumentParser(prog="newsetl", description="Messy news articles -> clean Delta Lake warehouse.")
     ap.add_argument("--version", action="version", version="newsetl 0.1.0")
     sub = ap.add_subparsers(dest="command", required=True)
 
@@ -46,12 +74,12 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("sources", nargs="+", help="folders, files or fsspec URLs (s3://bucket/prefix)")
     _add_warehouse(r)
     r.add_argument("--config", "-c", default=None, help="YAML config file (see config/newsetl.example.yaml)")
-    r.add_argument("--workers", type=int, default=None, help="processes for the CPU-bound steps")
+    r.add_argument("--workers", type=_positive, default=None, help="processes for the CPU-bound steps")
     r.add_argument("--runner", choices=["thread", "process", "dask"], default=None,
                    help="Prefect task runner for the batch tasks: thread (default: thread tasks handing the CPU work "
                         "to a forked pool of --workers processes), process (Prefect's process pool) or dask")
     r.add_argument("--dask-address", default=None, help="scheduler address of an existing Dask cluster")
-    r.add_argument("--batch-size", type=int, default=None, help="files per batch (bounds memory)")
+    r.add_argument("--batch-size", type=_positive, default=None, help="files per batch (bounds memory)")
     r.add_argument("--wait", type=float, default=0.0, help="seconds to wait for another run's lock")
     r.add_argument("--retry-quarantined", action="store_true", help="read again files quarantined before")
     r.add_argument("--no-prefect", action="store_true", help="run the same steps without Prefect")
@@ -71,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     qu.add_argument("action", nargs="?", choices=["list", "explain", "retry"], default="list")
     _add_warehouse(qu)
     qu.add_argument("--reason", default=None, help="only rows with this reason")
-    qu.add_argument("--limit", type=int, default=50)
+    qu.add_argument("--limit", type=_non_negative, default=50, help="rows to show (0 or more)")
     qu.add_argument("--config", "-c", default=None)
     qu.add_argument("--format", "-f", choices=["table", "csv", "json"], default="table")
 
@@ -81,6 +109,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     t = sub.add_parser("tables", help="list the warehouse's views and their columns")
     _add_warehouse(t)
+
+    for name, what in (("maintain", "compact every table's small files and vacuum files past the retention"),
+                       ("migrate", "convert a warehouse of the Parquet-snapshot format to Delta Lake tables, once"),
+                       ("repair", "point a missing or corrupt _state/CURRENT at the latest complete snapshot")):
+        m = sub.add_parser(name, help=what)
+        _add_warehouse(m)
+        if name != "repair":
+            m.add_argument("--config", "-c", default=None)
+            m.add_argument("--wait", type=float, default=0.0, help="seconds to wait for another run's lock")
 
     ex = sub.add_parser("explain", help="list the articles a mart cell counts, or show one article in full")
     ex.add_argument("mart", nargs="?", default=None,
@@ -97,18 +134,39 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # -- output ---------------------------------------------------------------------------------------------
+def iso_duration(d: dt.timedelta) -> str:
+    """ISO 8601 duration of a DuckDB INTERVAL as Python gives it (``P30DT2H``, ``-PT1.5S``)."""
+    sign, d = ("-", -d) if d < dt.timedelta(0) else ("", d)
+    secs = d.seconds + d.microseconds / 1e6
+    h, rest = divmod(secs, 3600)
+    m, sec = divmod(rest, 60)
+    time = "".join(f"{int(v)}{u}" for v, u in ((h, "H"), (m, "M")) if v) + (f"{sec:g}S" if sec else "")
+    out = (f"{d.days}D" if d.days else "") + (f"T{time}" if time else "")
+    return f"{sign}P{out or 'T0S'}"
+
+
 def _jsonable(v: Any) -> Any:
+    """A value DuckDB returned as JSON: dates ISO 8601, intervals ISO durations, NaN/Infinity null
+    (JSON has no such numbers), UUIDs and anything else without a JSON form as text."""
+    if v is None or isinstance(v, bool | int | str):
+        return v
+    if isinstance(v, float):
+        return v if math.isfinite(v) else None
     if isinstance(v, dt.datetime | dt.date | dt.time):
         return v.isoformat()
+    if isinstance(v, dt.timedelta):
+        return iso_duration(v)
     if isinstance(v, decimal.Decimal):
-        return float(v)
+        return float(v) if v.is_finite() else None
     if isinstance(v, bytes):
         return v.decode("utf-8", "replace")
+    if isinstance(v, uuid.UUID):
+        return str(v)
     if isinstance(v, list | tuple):
         return [_jsonable(x) for x in v]
     if isinstance(v, dict):
         return {str(k): _jsonable(x) for k, x in v.items()}
-    return v
+    return str(v)
 
 
 def _csv_cell(v: Any) -> Any:
@@ -121,7 +179,7 @@ def print_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str) 
     out = sys.stdout
     if fmt == "json":
         json.dump([{c: _jsonable(v) for c, v in zip(columns, r, strict=True)} for r in rows], out,
-                  ensure_ascii=False, indent=1)
+                  ensure_ascii=False, indent=1, allow_nan=False)
         out.write("\n")
     elif fmt == "csv":
         w = csv.writer(out, lineterminator="\n")
@@ -131,27 +189,26 @@ def print_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str) 
     else:
         from rich.console import Console
         from rich.table import Table
+        from rich.text import Text
 
+        # Text, not str: a value like "[/bold]" is data, never rich markup
         table = Table(show_lines=False, header_style="bold")
         for c in columns:
-            table.add_column(c, overflow="fold")
+            table.add_column(Text(str(c)), overflow="fold")
         for r in rows:
-            table.add_row(*["NULL" if v is None else str(_jsonable(v)) for v in r])
+            table.add_row(*[Text("NULL" if v is None else str(v if isinstance(v, float) else _jsonable(v)))
+                            for v in r])
         Console(file=out, width=max(100, min(220, os.get_terminal_size().columns if out.isatty() else 160))).print(table)
         out.write(f"({len(rows)} row{'s' if len(rows) != 1 else ''})\n")
 
 
 # -- commands -------------------------------------------------------------------------------------------
 def cmd_run(a: argparse.Namespace) -> int:
-    from newsetl.settings import load_settings
-
-    warehouse = a.warehouse or _default_warehouse()
-    load_settings(a.config, warehouse=warehouse)  # validate the config before anything starts
+    settings = _settings(a, workers=a.workers, batch_size=a.batch_size)  # validated before anything starts
     if a.no_prefect:
         from newsetl.progress import progress_display
         from newsetl.run.local import run_pipeline
 
-        settings = load_settings(a.config, warehouse=warehouse, workers=a.workers, batch_size=a.batch_size)
         with progress_display(enabled=False if a.json else None) as progress:
             res = run_pipeline(a.sources, settings, wait_seconds=a.wait, retry_quarantined=a.retry_quarantined,
                                progress=progress)
@@ -160,7 +217,7 @@ def cmd_run(a: argparse.Namespace) -> int:
     else:
         from flows.pipeline import newsetl_pipeline
 
-        result = newsetl_pipeline(sources=list(a.sources), warehouse=warehouse, config=a.config,
+        result = newsetl_pipeline(sources=list(a.sources), warehouse=settings.warehouse, config=a.config,
                                   workers=a.workers, runner=a.runner, dask_address=a.dask_address,
                                   batch_size=a.batch_size, retry_quarantined=a.retry_quarantined,
                                   wait_seconds=a.wait)
@@ -168,45 +225,54 @@ def cmd_run(a: argparse.Namespace) -> int:
 
         text = RunResult(**result).summary()
     if a.json:
-        print(json.dumps(_jsonable(result), indent=1))
+        print(json.dumps(_jsonable(result), indent=1, allow_nan=False))
     else:
         print(text)
     return 0
 
 
-def _open(warehouse: str | None) -> Any:
-    from newsetl import sql as wsql
+def _warehouse(a: argparse.Namespace) -> Any:
     from newsetl.store import Warehouse
 
-    wh = Warehouse(warehouse or _default_warehouse())
+    wh = Warehouse(_settings(a).warehouse)
     if not wh.exists():
+        given = a.warehouse or _settings(a).warehouse
         raise NewsetlError(
-            f"no warehouse at {wh.uri}: run `newsetl run SOURCE --warehouse {warehouse or _default_warehouse()}` "
-            f"first, or pass --warehouse DIR"
+            f"no warehouse at {wh.uri}: run `newsetl run SOURCE --warehouse {given}` first, or pass --warehouse DIR"
         )
-    return wsql.open_warehouse(wh)
+    return wh
+
+
+def _open(a: argparse.Namespace) -> Any:
+    from newsetl import sqlguard
+
+    return sqlguard.read_only_connection(_warehouse(a))
 
 
 def cmd_sql(a: argparse.Namespace) -> int:
-    import duckdb
+    from newsetl import sqlguard
 
-    con = _open(a.warehouse)
+    sqlguard.check_query(a.query)  # refuse a query that writes before the warehouse is even opened
+    con = _open(a)
     try:
-        rel = con.sql(a.query)
-    except duckdb.Error as exc:
-        raise NewsetlError(f"query failed: {exc}\n(views: run `newsetl tables` to list them and their columns)") from exc
-    if rel is None:
-        return 0
-    print_rows(rel.columns, rel.fetchall(), a.format)
+        got = sqlguard.run_query(con, a.query)
+    finally:
+        con.close()  # never leave a DuckDB connection for a later fork to inherit
+    if got is not None:
+        print_rows(*got, a.format)
     return 0
 
 
 def cmd_tables(a: argparse.Namespace) -> int:
-    con = _open(a.warehouse)
-    rows = con.sql(
-        "select table_name as view, string_agg(column_name || ' ' || lower(data_type), ', ' order by ordinal_position) "
-        "as columns from information_schema.columns group by table_name order by table_name"
-    ).fetchall()
+    con = _open(a)
+    try:
+        rows = con.sql(
+            "select table_name as view, string_agg(column_name || ' ' || lower(data_type), ', ' "
+            "order by ordinal_position) as columns from information_schema.columns group by table_name "
+            "order by table_name"
+        ).fetchall()
+    finally:
+        con.close()
     print_rows(["view", "columns"], rows, "table")
     return 0
 
@@ -214,7 +280,7 @@ def cmd_tables(a: argparse.Namespace) -> int:
 def cmd_report(a: argparse.Namespace) -> int:
     from newsetl.report import write_report
 
-    path = write_report(a.warehouse or _default_warehouse(), a.out)
+    path = write_report(_warehouse(a).uri, a.out)
     print(f"report written to {path}")
     return 0
 
@@ -222,26 +288,49 @@ def cmd_report(a: argparse.Namespace) -> int:
 def cmd_quarantine(a: argparse.Namespace) -> int:
     from newsetl import quarantine
 
-    warehouse = a.warehouse or _default_warehouse()
     if a.action == "retry":
         from newsetl.run.retry import retry
 
-        res = retry(warehouse, a.config, reason=a.reason)
+        res = retry(_warehouse(a).uri, a.config, reason=a.reason)
         print(res)
         return 0
-    con = _open(warehouse)
-    cols, rows = quarantine.listing(con, explain=a.action == "explain", reason=a.reason, limit=a.limit)
+    con = _open(a)
+    try:
+        cols, rows = quarantine.listing(con, explain=a.action == "explain", reason=a.reason, limit=a.limit)
+    finally:
+        con.close()
     print_rows(cols, rows, a.format)
     return 0
 
 
 def cmd_enrich(a: argparse.Namespace) -> int:
     from newsetl.run.reenrich import reenrich
-    from newsetl.settings import load_settings
 
-    counts = reenrich(load_settings(a.config, warehouse=a.warehouse or _default_warehouse()))
+    _warehouse(a)
+    counts = reenrich(_settings(a))
     print(f"re-enriched {counts['articles']} articles: {counts['article_sectors']} sector tags, "
           f"{counts['article_entities']} entity rows ({counts['rejected']} rejected by validation)")
+    return 0
+
+
+def cmd_storage(a: argparse.Namespace) -> int:
+    """``maintain``, ``migrate`` and ``repair``: storage commands that load nothing."""
+    settings = _settings(a)
+    if a.command == "repair":
+        from newsetl.store import Warehouse
+
+        wh = Warehouse.of(settings)
+        with wh.lock("repair"):
+            print(wh.repair_pointer())
+        return 0
+    if a.command == "migrate":
+        from newsetl.run.migrate import migrate
+
+        print(migrate(settings, a.wait))
+    else:
+        from newsetl.run.maintain import maintain
+
+        print(maintain(settings, a.wait))
     return 0
 
 
@@ -250,17 +339,20 @@ def cmd_explain(a: argparse.Namespace) -> int:
 
     if (a.mart is None) == (a.article is None):
         raise NewsetlError("give a mart (newsetl explain sector_monthly --where \"...\") or --article ARTICLE_ID")
-    con = _open(a.warehouse)
-    if a.article is not None:
-        from newsetl.settings import load_settings
+    con = _open(a)
+    try:
+        if a.article is not None:
+            from newsetl.settings import load_settings
 
-        detail = explain.explain_article(con, a.article, load_settings(a.config).ingest)
-        if a.format == "table":
-            sys.stdout.write(explain.article_text(detail))
-        else:
-            print_rows(list(detail), [list(detail.values())], a.format)
-        return 0
-    res = explain.explain_cells(con, a.mart, a.where)
+            detail = explain.explain_article(con, a.article, load_settings(a.config).ingest)
+            if a.format == "table":
+                sys.stdout.write(explain.article_text(detail))
+            else:
+                print_rows(list(detail), [list(detail.values())], a.format)
+            return 0
+        res = explain.explain_cells(con, a.mart, a.where)
+    finally:
+        con.close()
     if a.format == "table":
         sys.stdout.write(explain.table_text(res))
     else:
@@ -269,24 +361,45 @@ def cmd_explain(a: argparse.Namespace) -> int:
 
 
 COMMANDS = {"run": cmd_run, "sql": cmd_sql, "report": cmd_report, "quarantine": cmd_quarantine, "tables": cmd_tables,
-            "enrich": cmd_enrich, "explain": cmd_explain}
+            "enrich": cmd_enrich, "explain": cmd_explain, "maintain": cmd_storage, "migrate": cmd_storage,
+            "repair": cmd_storage}
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = [x.strip() for x in str(exc).splitlines() if x.strip()]
+    return lines[0] if lines else type(exc).__name__
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     quiet_environment()
     args = build_parser().parse_args(argv)
+    where = f"newsetl {args.command}: error:"
     try:
         return COMMANDS[args.command](args)
     except NewsetlError as exc:
-        print(f"newsetl {args.command}: error: {exc}", file=sys.stderr)
+        print(f"{where} {' '.join(str(exc).split())}", file=sys.stderr)
         return 1
     except OSError as exc:  # disk full, permissions, a vanished warehouse: no traceback, a message
-        print(f"newsetl {args.command}: error: {exc.strerror or exc} ({exc.filename or 'I/O'}); "
+        print(f"{where} {exc.strerror or exc} ({exc.filename or 'I/O'}); "
               f"the warehouse keeps its last committed state", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("newsetl: interrupted; the warehouse keeps its last committed state", file=sys.stderr)
         return 130
+    except Exception as exc:
+        import duckdb
+        import pyarrow as pa
+
+        if isinstance(exc, pa.ArrowException | duckdb.IOException | duckdb.InvalidInputException):
+            print(f"{where} a warehouse file cannot be read ({type(exc).__name__}: {_first_line(exc)}); restore it "
+                  f"from a backup, or rebuild the warehouse by running its sources into a new --warehouse",
+                  file=sys.stderr)
+            return 1
+        if strict_errors():
+            raise
+        print(f"{where} internal error {type(exc).__name__}: {_first_line(exc)} (a bug: please report it with "
+              f"the command; NEWSETL_STRICT=1 shows the traceback)", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -1,26 +1,32 @@
-"""Commit a run's staged tables into the warehouse as one new snapshot.
+"""Commit a run's staged tables into the warehouse's Delta tables as one new snapshot.
 
 Staged files are complete Parquet files in a local staging folder, cast to ``schemas/`` (partitioned
-tables carry the ``pub_month`` column). ``commit`` then:
+tables carry the ``pub_month`` column). ``commit`` then, under the writer lock:
 
-1. removes the earlier version of every reprocessed source (rows keyed by source_uri, or by the
-   ``<source_uri>#`` prefix of article_id), rewriting only the files that hold such rows;
-2. merges the staged files of each table into a few new files (hive-partitioned by ``pub_month``);
-3. materialises the marts over the resulting file set and lets the caller check them;
-4. publishes the new snapshot (the atomic commit point) and removes files no snapshot needs.
+1. repairs what a commit that died left (``Warehouse.roll_back_unpublished``);
+2. finds the rows of every reprocessed source in the pinned version of each table (rows keyed by
+   ``source_uri``, or by the ``<source_uri>#`` prefix of ``article_id``);
+3. builds the next state as DuckDB views (pinned files without those rows, plus the staged files),
+   materialises the marts over it and lets the caller check them: a failed check writes nothing;
+4. writes one Delta version per changed table: an append, or Delta's replaceWhere (the superseded rows
+   go and the new ones arrive in the same commit), or an overwrite for a table rebuilt whole; each mart
+   is overwritten; the partitions touched are compacted;
+5. publishes a snapshot pinning the new versions (the atomic commit point), then vacuums.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import pyarrow.parquet as pq
 
+from newsetl import delta
 from newsetl import sql as wsql
-from newsetl.store import Snapshot, Warehouse, remove_tree
+from newsetl.store import MART_PREFIX, Snapshot, Warehouse, entry_names, remove_tree
 from schemas import PARTITION_COLUMN, TABLES
 
 
@@ -42,15 +48,16 @@ class StagedRun:
 
 
 MartCheck = Callable[[duckdb.DuckDBPyConnection], None]
+_ARTICLE_SOURCE = r"regexp_replace(article_id, '#[0-9]+$', '')"
 
 
 def _key_expr(table: str) -> str | None:
-    """SQL for the source a row came from (None: the table is not about sources, e.g. runs)."""
+    """SQL (DuckDB and Delta/DataFusion alike) for the source a row came from (None: not about sources)."""
     names = TABLES[table].schema.names
     if "source_uri" in names:
         return "source_uri"
     if "article_id" in names:
-        return r"regexp_replace(article_id, '#[0-9]+$', '')"
+        return _ARTICLE_SOURCE
     return None
 
 
@@ -58,94 +65,81 @@ def _q(s: str) -> str:
     return "'" + s.replace("'", "''") + "'"
 
 
-def _remove_sources(
-    con: duckdb.DuckDBPyConnection, wh: Warehouse, snap: Snapshot, run_id: str, out_dir: Path
-) -> tuple[dict[str, list[str]], int]:
-    """Rewrite the files holding rows of the replaced sources; returns new file lists, articles removed."""
-    tables = {k: list(v) for k, v in snap.tables.items()}
-    removed_articles = 0
-    n = 0
-    for name in TABLES:
-        rel_files = tables.get(name, [])
-        key = _key_expr(name)
-        if not rel_files or key is None:
-            continue
-        urls = [wh.url(f) for f in rel_files]
-        flist = "[" + ", ".join(_q(u) for u in urls) + "]"
-        hit = con.sql(
-            f"select filename, count(*) from read_parquet({flist}, filename = true, union_by_name = true) "
-            f"where {key} in (select uri from replaced) group by filename"
-        ).fetchall()
-        if not hit:
-            continue
-        if name == "articles":
-            removed_articles = sum(int(c) for _, c in hit)
-        by_url = dict(zip(urls, rel_files, strict=True))
-        for url, _count in hit:
-            rel = by_url[url]
-            n += 1
-            local = out_dir / f"rewrite-{n}.parquet"
-            con.execute(
-                f"copy (select * from read_parquet({_q(url)}) where {key} not in (select uri from replaced)) "
-                f"to {_q(str(local))} (format parquet, compression zstd)"
-            )
-            left = con.sql(f"select count(*) from read_parquet({_q(str(local))})").fetchall()[0]
-            tables[name].remove(rel)
-            if left[0]:
-                new_rel = str(Path(rel).parent / f"{run_id}-r{n}.parquet")
-                wh._put(local, new_rel)
-                tables[name].append(new_rel)
-            else:
-                local.unlink()
-    return tables, removed_articles
+@dataclass
+class Superseded:
+    """The rows of one table that reprocessed sources replace."""
+
+    sources: list[str]
+    rows: int
+    partitions: set[str]
+
+    def predicate(self, key: str) -> str:
+        return f"{key} IN ({', '.join(_q(s) for s in self.sources)})"
 
 
-def _append_staged(
-    con: duckdb.DuckDBPyConnection, wh: Warehouse, staged: StagedRun, tables: dict[str, list[str]], out_dir: Path
-) -> dict[str, int]:
-    """Merge each table's staged files into new files of the warehouse; returns rows per table."""
-    counts: dict[str, int] = {}
+def _superseded(con: duckdb.DuckDBPyConnection, wh: Warehouse, snap: Snapshot,
+                staged: StagedRun) -> dict[str, Superseded]:
+    """Per table: which replaced sources have rows in the pinned version (a scan of the key column)."""
+    out: dict[str, Superseded] = {}
+    if not staged.replace_sources:
+        return out
     for name, spec in TABLES.items():
-        files = staged.staged_files(name)
-        if not files:
+        key = _key_expr(name)
+        files = wh.files(name, snap)
+        if key is None or not files or name in staged.replace_tables:
             continue
-        flist = "[" + ", ".join(_q(f) for f in files) + "]"
-        rows = con.sql(f"select count(*) from read_parquet({flist}, union_by_name = true)").fetchall()[0]
-        counts[name] = int(rows[0])
-        if not counts[name]:
-            continue
-        target = out_dir / name
-        remove_tree(target)
-        if spec.partitioned:
-            con.execute(
-                f"copy (select * from read_parquet({flist}, union_by_name = true)) to {_q(str(target))} "
-                f"(format parquet, compression zstd, partition_by ({PARTITION_COLUMN}), "
-                f"filename_pattern '{staged.run_id}-{{i}}', row_group_size 64000)"
-            )
+        part = PARTITION_COLUMN if spec.partitioned else "null"
+        hit = con.sql(
+            f"select {key} as k, count(*), list(distinct {part}) from {wsql.read_relation(name, files)} "
+            f"where {key} in (select uri from replaced) group by 1"
+        ).fetchall()
+        if hit:
+            parts = {p for _, _, ps in hit for p in ps if p is not None}
+            out[name] = Superseded(sorted(k for k, _, _ in hit), sum(int(c) for _, c, _ in hit), parts)
+    return out
+
+
+def _next_relations(wh: Warehouse, snap: Snapshot, staged: StagedRun,
+                    gone: dict[str, Superseded]) -> dict[str, str]:
+    """Per table, SQL for its rows after this commit: pinned rows that stay, plus the staged ones."""
+    rels: dict[str, str] = {}
+    for name in TABLES:
+        parts: list[str] = []
+        pinned = wh.files(name, snap)
+        if pinned and name not in staged.replace_tables:
+            rel = f"(select * from {_pinned_relation(name, pinned, snap)}"
+            if name in gone:
+                rel += f" where {_key_expr(name)} not in (select uri from replaced)"
+            parts.append(rel + ")")
+        new = staged.staged_files(name)
+        if new:
+            parts.append(f"(select * from read_parquet([{', '.join(_q(f) for f in new)}], union_by_name = true))")
+        if not parts:
+            rels[name] = wsql.empty_relation(name)
         else:
-            target.mkdir(parents=True, exist_ok=True)
-            con.execute(
-                f"copy (select * from read_parquet({flist}, union_by_name = true)) to "
-                f"{_q(str(target / (staged.run_id + '-0.parquet')))} (format parquet, compression zstd, "
-                f"row_group_size 64000)"
-            )
-        for p in sorted(target.rglob("*.parquet")):
-            rel = f"tables/{name}/{p.relative_to(target).as_posix()}"
-            wh._put(p, rel)
-            tables.setdefault(name, []).append(rel)
-    return counts
+            rels[name] = wsql.typed(name, "(" + " union all by name ".join(f"select * from {p}" for p in parts) + ")")
+    return rels
 
 
-def _materialise_marts(
-    con: duckdb.DuckDBPyConnection, wh: Warehouse, tables: dict[str, list[str]], run_id: str, out_dir: Path
-) -> None:
-    wsql.create_views(con, {k: [wh.url(f) for f in v] for k, v in tables.items()})
+def _pinned_relation(name: str, files: list[str], snap: Snapshot) -> str:
+    """The pinned files of a table, every current column (NULL where its files predate one)."""
+    return wsql.with_every_column(name, wsql.read_relation(name, files))
+
+
+def _materialise_marts(con: duckdb.DuckDBPyConnection, out_dir: Path) -> dict[str, list[str]]:
+    marts: dict[str, list[str]] = {}
     for name in wsql.mart_names():
         local = out_dir / f"mart-{name}.parquet"
         con.execute(f"copy (select * from {name}) to {_q(str(local))} (format parquet, compression zstd)")
-        rel = f"marts/{name}/{run_id}.parquet"
-        wh._put(local, rel)
-        tables[f"{wsql.MART_PREFIX}{name}"] = [rel]
+        marts[name] = [str(local)]
+    return marts
+
+
+def _staged_partitions(files: list[str]) -> set[str]:
+    if not files:
+        return set()
+    t = pq.ParquetDataset(files).read(columns=[PARTITION_COLUMN])
+    return set(t[PARTITION_COLUMN].unique().to_pylist())
 
 
 @dataclass
@@ -156,41 +150,94 @@ class CommitResult:
     files_removed: int
 
 
-def commit(wh: Warehouse, staged: StagedRun, check: MartCheck | None = None) -> CommitResult:
-    """Apply ``staged`` as one new snapshot. Caller holds ``wh.lock``. Raises before publishing on failure."""
+def _write_tables(wh: Warehouse, staged: StagedRun, gone: dict[str, Superseded]) -> dict[str, set[str] | None]:
+    """One Delta commit per changed table; returns the partitions touched per table (None: all)."""
+    touched: dict[str, set[str] | None] = {}
+    rid = staged.run_id
+    for name, spec in TABLES.items():
+        files = staged.staged_files(name)
+        schema = delta.table_schema(name)
+        data = delta.batches(files, schema) if files else schema.empty_table()
+        if name in staged.replace_tables:
+            wh.write_entry(name, data, mode="overwrite", run_id=rid)
+            touched[name] = None
+            continue
+        if not files and name not in gone:
+            continue
+        parts = _staged_partitions(files) if spec.partitioned else set()
+        if name in gone:
+            pred = gone[name].predicate(_key_expr(name) or "")
+            if files:  # replaceWhere: the superseded rows go and the new rows (this run's) come in one commit
+                wh.write_entry(name, data, mode="overwrite", predicate=f"({pred}) OR run_id = {_q(rid)}", run_id=rid)
+            else:
+                wh.delete_rows(name, pred, run_id=rid)
+            parts |= gone[name].partitions
+        else:
+            wh.write_entry(name, data, mode="append", run_id=rid)
+        touched[name] = parts
+    return touched
+
+
+def _release_freed_memory() -> None:
+    """Return freed heap pages to the OS (glibc ``malloc_trim``; a no-op elsewhere)."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    if name:
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(name).malloc_trim(0)
+
+
+def commit(wh: Warehouse, staged: StagedRun, check: MartCheck | None = None, *,
+           compact_all: bool = False) -> CommitResult:
+    """Apply ``staged`` as one new snapshot. Caller holds ``wh.lock``. Raises before publishing on failure.
+
+    Compaction covers the partitions this commit touched (every table and partition with ``compact_all``)."""
     snap = wh.snapshot()
+    wh.require_current_format(snap)
+    wh.roll_back_unpublished(snap)
     out_dir = staged.staging / "commit"
     remove_tree(out_dir)
     out_dir.mkdir(parents=True)
     con = wsql.connect(fs=wh.fs if wh.remote else None, memory_limit=wsql.pipeline_memory_limit())
+    rows: dict[str, int] = {}
     try:
         con.execute("create temp table replaced (uri varchar)")
         if staged.replace_sources:
             con.executemany("insert into replaced values (?)", [[u] for u in sorted(staged.replace_sources)])
-            tables, superseded = _remove_sources(con, wh, snap, staged.run_id, out_dir)
-        else:
-            tables, superseded = {k: list(v) for k, v in snap.tables.items()}, 0
-        for name in staged.replace_tables:
-            tables[name] = []
-        rows = _append_staged(con, wh, staged, tables, out_dir)
-        _materialise_marts(con, wh, tables, staged.run_id, out_dir)
+        gone = _superseded(con, wh, snap, staged)
+        for name in TABLES:
+            files = staged.staged_files(name)
+            if files:
+                flist = "[" + ", ".join(_q(f) for f in files) + "]"
+                rows[name] = int(con.sql(f"select count(*) from read_parquet({flist})").fetchall()[0][0])
+        wsql.create_views(con, {}, relations=_next_relations(wh, snap, staged, gone))
+        marts = _materialise_marts(con, out_dir)
         if check is not None:
             # the checks read the materialised marts (what BI tools will see), not the views again
-            files, marts = wsql.split_snapshot(wh, tables)
-            wsql.create_views(con, files, marts)
+            wsql.create_views(con, {}, marts, relations=_next_relations(wh, snap, staged, gone))
             check(con)
     finally:
         con.close()
-    new = Snapshot(
-        id=str(int(snap.id) + 1),
-        created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        run_id=staged.run_id,
-        tables={k: sorted(v) for k, v in tables.items()},
-    )
+    _release_freed_memory()  # DuckDB's freed buffers go back to the OS before delta-rs writes
+
+    wh.begin_write(staged.run_id)
+    wh.ensure_tables()
+    touched = _write_tables(wh, staged, gone)
+    for name, files in marts.items():
+        wh.write_entry(MART_PREFIX + name, pq.read_table(files[0]).cast(delta.storage_schema_of(pq.read_schema(files[0]))),
+                       mode="overwrite", run_id=staged.run_id)
+    for name in TABLES:
+        if compact_all or name in touched:
+            wh.compact(name, None if compact_all else touched[name])
+    new = wh.pin(entry_names(wsql.mart_names()), staged.run_id, str(int(snap.id) + 1))
     wh.publish(new)
+    wh.end_write()
     try:
         removed = wh.garbage_collect()
-    except OSError:  # committed already: the next commit collects what is left; do not fail the run
+    except OSError:  # committed already: the next commit vacuums what is left; do not fail the run
         removed = 0
     remove_tree(out_dir)
-    return CommitResult(new, rows, superseded, removed)
+    return CommitResult(new, rows, gone["articles"].rows if "articles" in gone else 0, removed)
+

@@ -31,6 +31,7 @@ class Reason(StrEnum):
     NOT_HTML = "not_html"
     HTML_PARSE_ERROR = "html_parse_error"
     UNDECODABLE = "undecodable"
+    BAD_FILE_NAME = "bad_file_name"
 
 
 # what each reason means and how to fix it (reasons not listed fall back to their detail text)
@@ -57,6 +58,7 @@ EXPLANATIONS: dict[str, str] = {
     Reason.NOT_HTML: "the .html file holds no markup; check what was saved",
     Reason.HTML_PARSE_ERROR: "the HTML could not be parsed; re-save the page",
     Reason.UNDECODABLE: "no text encoding fits the bytes; re-export the file as UTF-8",
+    Reason.BAD_FILE_NAME: "the file name is not valid UTF-8, so it cannot name an article; rename the file",
 }
 
 # reasons that record a policy decision about the source's location, not a defect of its content: retrying

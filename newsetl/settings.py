@@ -58,6 +58,13 @@ class EnrichConfig(_Model):
     embeddings: bool = Field(False, description="second classifier with a packaged embedding model")
 
 
+class StorageConfig(_Model):
+    """How the Delta tables are kept: time travel, vacuum and compaction."""
+
+    retention_hours: float = Field(
+        168.0, ge=0, description="files a newer Delta version replaced are kept this long (readers of older "
+        "versions, time travel); then vacuum removes them")
+    compact_target_mb: int = Field(64, ge=1, description="compaction merges a partition's smaller files up to this size")
 class ExtractConfig(_Model):
     """How titles, dates and bodies are read (source knowledge, junk threshold, learned title affixes)."""
 
@@ -82,6 +89,7 @@ class Settings(_Model):
     ingest: IngestConfig = IngestConfig()
     dedup: DedupConfig = DedupConfig()
     enrich: EnrichConfig = EnrichConfig()
+    storage: StorageConfig = StorageConfig()
     extract: ExtractConfig = ExtractConfig()
     validate_data_docs: bool = True
 
@@ -100,20 +108,42 @@ def load_settings(config_path: str | os.PathLike[str] | None = None, **overrides
         if not p.is_file():
             raise ConfigError(f"config file {p} does not exist: pass an existing YAML file to --config")
         try:
-            loaded = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+            text = p.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise ConfigError(f"config file {p} is not UTF-8 text (byte {exc.object[exc.start]:#04x} at offset "
+                              f"{exc.start}): save it as UTF-8") from exc
+        except OSError as exc:
+            raise ConfigError(f"config file {p} cannot be read ({exc.strerror or exc}): check its permissions") from exc
+        try:
+            loaded = yaml.safe_load(text) or {}
         except yaml.YAMLError as exc:
-            raise ConfigError(f"config file {p} is not valid YAML: {exc}") from exc
+            raise ConfigError(f"config file {p} is not valid YAML: {_one_line(str(exc))}") from exc
         if not isinstance(loaded, dict):
             raise ConfigError(f"config file {p} must hold a mapping of settings, not {type(loaded).__name__}")
         data.update(loaded)
-    if "NEWSETL_WAREHOUSE" in os.environ and "warehouse" not in overrides:
+    if "NEWSETL_WAREHOUSE" in os.environ and overrides.get("warehouse") is None:
         data.setdefault("warehouse", os.environ["NEWSETL_WAREHOUSE"])
     data.update({k: v for k, v in overrides.items() if v is not None})
     try:
         return Settings.model_validate(data)
     except ValidationError as exc:
         where = f"config file {path}" if path else "settings"
-        raise ConfigError(f"invalid {where}:\n{exc}") from exc
+        raise ConfigError(f"invalid {where}: {_validation_summary(exc)}; fix it (every setting is described in "
+                          f"config/newsetl.example.yaml)") from exc
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _validation_summary(exc: ValidationError) -> str:
+    """pydantic's errors as ``key.path: message (got value)``, one after the other on one line."""
+    parts = []
+    for e in exc.errors():
+        loc = ".".join(str(x) for x in e["loc"]) or "(top level)"
+        got = f" (got {e['input']!r})" if "input" in e and not isinstance(e["input"], dict) else ""
+        parts.append(f"{loc}: {e['msg']}{got}")
+    return "; ".join(parts)
 
 
 QUIET_DEFAULTS = {
@@ -132,3 +162,12 @@ def quiet_environment() -> None:
     """Set the environment defaults newsetl runs with (telemetry off, quiet logs)."""
     for k, v in QUIET_DEFAULTS.items():
         os.environ.setdefault(k, v)
+
+
+def strict_errors() -> bool:
+    """``$NEWSETL_STRICT=1``: re-raise unexpected exceptions instead of quarantining the record or file.
+
+    A run must survive a bug in one record (it becomes an ``internal_error`` quarantine row), but a test
+    suite must not: ``tests/conftest.py`` sets it, so an unexpected exception fails the test.
+    """
+    return os.environ.get("NEWSETL_STRICT", "") not in ("", "0")

@@ -1,10 +1,13 @@
 """DuckDB over the warehouse: staging views, marts and data tests from the SQL files in ``warehouse/sql``.
 
-``{{ source('table') }}`` in a staging file becomes a ``read_parquet`` over the live snapshot's files of
-that table (or a typed empty relation, derived from ``schemas/``, when the table has no file yet).
-Lineage views (``warehouse/sql/lineage``) select only from staging views: one per counting mart (the
-articles each cell counts) plus the article-level detail ``newsetl explain`` joins to them. Marts select
-from staging and lineage views. Data tests are queries that return failing rows.
+``{{ source('table') }}`` in a staging file becomes a ``read_parquet`` over the data files of the Delta
+version the live snapshot pins for that table (or a typed empty relation, derived from ``schemas/``, when
+the table has no file yet), with the columns cast back to their ``schemas/`` types where Delta stores a
+wider one (unsigned integers). No DuckDB extension is needed. Lineage views (``warehouse/sql/lineage``)
+select only from staging views: one per counting mart (the articles each cell counts) plus the
+article-level detail ``newsetl explain`` joins to them. Marts select from staging and lineage views; the
+materialised marts are read from their own Delta tables' files. Data tests are queries that return
+failing rows.
 """
 
 from __future__ import annotations
@@ -13,19 +16,21 @@ import os
 import re
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
 import pyarrow as pa
 
+from newsetl.delta import storage_type
+from newsetl.store import MART_PREFIX
 from schemas import PARTITION_COLUMN, TABLES
 
 if TYPE_CHECKING:
-    from newsetl.store import Warehouse
+    from newsetl.store import Snapshot, Warehouse
 
-MART_PREFIX = "mart:"  # snapshot entries of materialised marts
+__all__ = ["MART_PREFIX", "connect", "create_views", "open_warehouse", "run_data_tests", "split_snapshot"]
 SQL_DIR = Path(__file__).resolve().parents[1] / "warehouse" / "sql"
 _SOURCE_RE = re.compile(r"\{\{\s*source\('([a-z_]+)'\)\s*\}\}")
 
@@ -87,6 +92,26 @@ def _sql_str(s: str) -> str:
     return "'" + s.replace("'", "''") + "'"
 
 
+def read_relation(table: str, files: list[str]) -> str:
+    """SQL reading ``files`` of ``table`` as stored (hive ``pub_month`` from the path when partitioned)."""
+    flist = "[" + ", ".join(_sql_str(f) for f in files) + "]"
+    if TABLES[table].partitioned:
+        return (
+            f"read_parquet({flist}, hive_partitioning = true, "
+            f"hive_types = {{'{PARTITION_COLUMN}': varchar}}, union_by_name = true)"
+        )
+    return f"read_parquet({flist}, union_by_name = true)"
+
+
+def typed(table: str, relation: str) -> str:
+    """``relation`` with the columns Delta stores wider cast back to their ``schemas/`` types."""
+    casts = [f"cast({f.name} as {duckdb_type(f.type)}) as {f.name}" for f in TABLES[table].schema
+             if storage_type(f.type) != f.type]
+    if not casts:
+        return relation
+    return f"(select * replace ({', '.join(casts)}) from {relation})"
+
+
 def empty_relation(table: str) -> str:
     """A typed relation with every column of ``table`` (``schemas/``) and no row."""
     spec = TABLES[table]
@@ -104,21 +129,31 @@ def with_every_column(table: str, relation: str) -> str:
 
 
 def source_relation(table: str, files: list[str]) -> str:
-    """SQL for the rows of ``table`` in ``files`` (every current column, NULL where a file lacks it)."""
-    spec = TABLES[table]
+    """SQL for the rows of ``table`` in ``files``: every current column (NULL where a file lacks it), cast
+    to its ``schemas/`` type (Delta stores unsigned integers wider)."""
     if not files:
         return empty_relation(table)
+    return typed(table, with_every_column(table, read_relation(table, files)))
+
+
+def file_columns(con: duckdb.DuckDBPyConnection, files: list[str]) -> list[str]:
+    """The column names the Parquet ``files`` hold (their footers; for snapshots that do not record them)."""
+    if not files:
+        return []
     flist = "[" + ", ".join(_sql_str(f) for f in files) + "]"
-    if spec.partitioned:
-        return with_every_column(table, (
-            f"read_parquet({flist}, hive_partitioning = true, "
-            f"hive_types = {{'{PARTITION_COLUMN}': varchar}}, union_by_name = true)"
-        ))
-    return with_every_column(table, f"read_parquet({flist}, union_by_name = true)")
+    rows = con.sql(f"select distinct name from parquet_schema({flist}) where num_children is null or "
+                   f"num_children = 0 or name <> 'schema'").fetchall()
+    return [r[0] for r in rows]
 
 
-def render(sql: str, files: Mapping[str, list[str]]) -> str:
-    return _SOURCE_RE.sub(lambda m: source_relation(m.group(1), list(files.get(m.group(1), []))), sql)
+def render(sql: str, files: Mapping[str, list[str]], relations: Mapping[str, str] | None = None) -> str:
+    def one(m: re.Match[str]) -> str:
+        name = m.group(1)
+        if relations and name in relations:
+            return relations[name]
+        return source_relation(name, list(files.get(name, [])))
+
+    return _SOURCE_RE.sub(one, sql)
 
 
 def staging_files() -> list[Path]:
@@ -144,16 +179,20 @@ def mart_names() -> list[str]:
 def create_views(
     con: duckdb.DuckDBPyConnection,
     files: Mapping[str, list[str]],
-    mart_parquet: Mapping[str, str] | None = None,
+    mart_parquet: Mapping[str, list[str]] | None = None,
+    relations: Mapping[str, str] | None = None,
 ) -> None:
-    """Create the staging views, the lineage views, then the marts (as views over materialised Parquet when given)."""
+    """Create the staging views, the lineage views, then the marts (as views over materialised Parquet when
+    given). ``relations`` replaces the source of some tables by any SQL relation (the commit's next state)."""
     for p in staging_files():
-        con.execute(f"create or replace view {p.stem} as\n{render(p.read_text(), files)}")
+        con.execute(f"create or replace view {p.stem} as\n{render(p.read_text(), files, relations)}")
     for p in lineage_files():
         con.execute(f"create or replace view {p.stem} as\n{p.read_text()}")
     for p in mart_files():
-        if mart_parquet and p.stem in mart_parquet:
-            con.execute(f"create or replace view {p.stem} as select * from read_parquet({_sql_str(mart_parquet[p.stem])})")
+        mart = (mart_parquet or {}).get(p.stem)
+        if mart:
+            flist = "[" + ", ".join(_sql_str(f) for f in mart) + "]"
+            con.execute(f"create or replace view {p.stem} as select * from read_parquet({flist}, union_by_name = true)")
         else:
             con.execute(f"create or replace view {p.stem} as\n{p.read_text()}")
 
@@ -163,6 +202,14 @@ class DataTestResult:
     name: str
     failing_rows: int
     sample: list[tuple[object, ...]]
+    columns: list[str] = field(default_factory=list)
+
+    def describe(self, limit: int = 3) -> str:
+        """The failing rows by name, ``test: N failing rows: (col=value, ...); ...`` (one line)."""
+        shown = "; ".join("(" + ", ".join(f"{c}={v!r}" for c, v in zip(self.columns, r, strict=False)) + ")"
+                          for r in self.sample[:limit])
+        more = f"; and {self.failing_rows - limit} more" if self.failing_rows > limit else ""
+        return f"{self.name}: {self.failing_rows} failing row{'s' if self.failing_rows != 1 else ''}: {shown}{more}"
 
 
 def run_data_tests(con: duckdb.DuckDBPyConnection) -> list[DataTestResult]:
@@ -171,20 +218,26 @@ def run_data_tests(con: duckdb.DuckDBPyConnection) -> list[DataTestResult]:
     for p in test_files():
         rel = con.sql(p.read_text())
         rows = rel.fetchall()
-        out.append(DataTestResult(p.stem, len(rows), rows[:5]))
+        out.append(DataTestResult(p.stem, len(rows), rows[:5], list(rel.columns)))
     return out
 
 
-def split_snapshot(wh: Warehouse, tables: Mapping[str, list[str]]) -> tuple[dict[str, list[str]], dict[str, str]]:
-    """A snapshot's entries as readable URLs: (table -> files, mart -> its materialised Parquet file)."""
+def split_snapshot(wh: Warehouse, tables: Mapping[str, list[str]]) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """A snapshot's entries as readable URLs: (table -> files, mart -> its materialised files)."""
     files = {k: [wh.url(f) for f in v] for k, v in tables.items() if not k.startswith(MART_PREFIX)}
-    marts = {k[len(MART_PREFIX):]: wh.url(v[0]) for k, v in tables.items() if k.startswith(MART_PREFIX) and v}
+    marts = {k[len(MART_PREFIX):]: [wh.url(f) for f in v] for k, v in tables.items()
+             if k.startswith(MART_PREFIX) and v}
     return files, marts
+
+
+def snapshot_views(con: duckdb.DuckDBPyConnection, wh: Warehouse, snap: Snapshot) -> None:
+    """Create the views of ``snap`` on ``con``: tables over their pinned files, marts over their
+    materialised files."""
+    create_views(con, *split_snapshot(wh, snap.tables))
 
 
 def open_warehouse(wh: Warehouse, con: duckdb.DuckDBPyConnection | None = None) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection holding the views of the live snapshot (marts read from their Parquet)."""
     con = con or connect(fs=wh.fs if wh.remote else None)
-    files, marts = split_snapshot(wh, wh.snapshot().tables)
-    create_views(con, files, marts)
+    snapshot_views(con, wh, wh.snapshot())
     return con

@@ -1,19 +1,23 @@
-"""The warehouse on disk (or any fsspec filesystem): versioned snapshots of Parquet files.
+"""The warehouse on disk or object storage: one Delta Lake table per table and mart, and a state pointer
+that pins one version of each (a newsetl snapshot).
 
 Layout under the warehouse root::
 
-    tables/<table>/pub_month=YYYY-MM/<run>-<n>.parquet   partitioned tables (articles, article_sectors, ...)
-    tables/<table>/<run>-<n>.parquet                      other tables
-    marts/<mart>/<run>.parquet                            materialised marts for BI tools
-    _state/snapshots/<id>.json                            which files make up each table at version <id>
-    _state/CURRENT                                        the id of the live snapshot (swapped atomically)
-    _lock                                                 held by the run that writes
+    tables/<table>/              a Delta table (``pub_month`` partitions for the article tables)
+    marts/<mart>/                a Delta table, overwritten by each commit
+    _state/snapshots/<id>.json   a snapshot: the pinned Delta version of each table and mart, and that
+                                 version's data files (readers need no Delta log replay)
+    _state/CURRENT               the id of the live snapshot (swapped atomically: the commit point)
+    _state/WRITING               present while a commit writes Delta versions past the pinned ones
+    _lock                        held by the run that writes
 
-A run stages every new file outside the visible tree, moves complete files into place (a rename, so no
-partial file is ever visible), writes a new snapshot listing exactly the live files, and only then swaps
-``CURRENT``. A crash at any point leaves the previous snapshot readable and complete; the next run
-removes the files no snapshot references. Readers (``newsetl sql``, the ``.duckdb`` file) read the file
-lists of the live snapshot, never a glob.
+A commit writes one Delta version per changed table (and per mart), then publishes a snapshot pinning
+them and only then swaps ``CURRENT``. ``newsetl sql``, the marts, the report and ``newsetl.duckdb`` read
+the pinned versions' files, so a crash between two tables' commits never shows a half-written
+warehouse; the next run finds ``WRITING``, restores every table to its pinned version and removes data
+files no Delta version references. Replaced files stay for ``storage.retention_hours`` (time travel and
+readers of the previous version), then vacuum removes them; files a kept snapshot pins are never removed.
+Any Delta reader (Spark, Polars, DuckDB's delta extension, Power BI) reads the same live rows.
 """
 
 from __future__ import annotations
@@ -21,29 +25,39 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import logging
 import os
 import shutil
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import fsspec
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from newsetl import delta
 from newsetl.errors import WarehouseError, WarehouseLockedError
 from schemas import PARTITION_COLUMN, TABLES
 
+if TYPE_CHECKING:
+    from newsetl.settings import StorageConfig
+
+log = logging.getLogger("newsetl.store")
+
 STATE_DIR = "_state"
 SNAPSHOT_DIR = f"{STATE_DIR}/snapshots"
-KEEP_SNAPSHOTS = 2
-"""Snapshots whose files garbage collection keeps: the live one and the one before (its readers)."""
 CURRENT = f"{STATE_DIR}/CURRENT"
+WRITING = f"{STATE_DIR}/WRITING"
+KEEP_SNAPSHOTS = 2
+"""Snapshots always kept: the live one and the one before it (its readers), whatever their age."""
 LOCK = "_lock"
+MART_PREFIX = "mart:"  # snapshot entries of materialised marts
+FORMAT = 2  # snapshot format: 2 = pinned Delta versions; 1 (no "format" key) = Parquet file lists only
 PARQUET_OPTS: dict[str, Any] = {"compression": "zstd", "row_group_size": 64_000}
 
 
@@ -70,16 +84,21 @@ def _is_remote(uri: str) -> bool:
 
 @dataclass
 class Snapshot:
-    """One consistent version of the warehouse: table name -> files (relative to the root)."""
+    """One consistent version of the warehouse: entry (table, or ``mart:<name>``) -> its files (relative
+    to the root) and the Delta version they are."""
 
     id: str
     created_at: str
     run_id: str | None
     tables: dict[str, list[str]] = field(default_factory=dict)
+    versions: dict[str, int] = field(default_factory=dict)
+    format: int = FORMAT
+    columns: dict[str, list[str]] = field(default_factory=dict)  # the pinned version's Delta schema
 
     def to_json(self) -> str:
         return json.dumps(
-            {"id": self.id, "created_at": self.created_at, "run_id": self.run_id, "tables": self.tables},
+            {"id": self.id, "created_at": self.created_at, "run_id": self.run_id, "format": self.format,
+             "versions": self.versions, "columns": self.columns, "tables": self.tables},
             indent=1,
             sort_keys=True,
         )
@@ -87,17 +106,26 @@ class Snapshot:
     @classmethod
     def from_json(cls, text: str) -> Snapshot:
         d = json.loads(text)
-        return cls(id=d["id"], created_at=d["created_at"], run_id=d.get("run_id"), tables=d["tables"])
+        return cls(id=str(d["id"]), created_at=d["created_at"], run_id=d.get("run_id"), tables=d["tables"],
+                   versions={k: int(v) for k, v in d.get("versions", {}).items()}, format=int(d.get("format", 1)),
+                   columns=d.get("columns", {}))
 
     @classmethod
     def empty(cls) -> Snapshot:
         return cls(id="0", created_at="", run_id=None, tables={})
 
 
+def entry_names(marts: list[str]) -> list[str]:
+    """Every snapshot entry: the tables of ``schemas/`` and the given marts."""
+    return [*TABLES, *(MART_PREFIX + m for m in marts)]
+
+
 class Warehouse:
     """Access to one warehouse root; the only code that writes it."""
 
-    def __init__(self, root: str | os.PathLike[str]) -> None:
+    def __init__(self, root: str | os.PathLike[str], storage: StorageConfig | None = None) -> None:
+        from newsetl.settings import StorageConfig
+
         root_s = str(root)
         if _is_remote(root_s):
             self.fs, path = fsspec.core.url_to_fs(root_s)
@@ -112,6 +140,12 @@ class Warehouse:
             self.protocol = "file"
             self.remote = False
         self.uri = root_s if self.remote else self.root
+        self.storage = storage or StorageConfig()
+
+    @classmethod
+    def of(cls, settings: Any) -> Warehouse:
+        """The warehouse a ``Settings`` names, kept as its ``storage`` section says."""
+        return cls(settings.warehouse, settings.storage)
 
     # -- paths ---------------------------------------------------------------------------------------
     def path(self, rel: str) -> str:
@@ -120,6 +154,13 @@ class Warehouse:
     def url(self, rel: str) -> str:
         """A URI DuckDB and BI tools can read (absolute path locally)."""
         return f"{self.protocol}://{self.root}/{rel}" if self.remote else f"{self.root}/{rel}"
+
+    def rel(self, uri: str) -> str:
+        """The root-relative path of a file URI (as ``DeltaTable.file_uris()`` gives them)."""
+        for prefix in (f"{self.protocol}://{self.root}/", f"file://{self.root}/", f"{self.root}/"):
+            if uri.startswith(prefix):
+                return uri[len(prefix):]
+        raise WarehouseError(f"file {uri} lies outside the warehouse {self.uri}")
 
     def local_dir(self, name: str) -> Path:
         """A local working directory for this warehouse (inside it when local)."""
@@ -131,29 +172,85 @@ class Warehouse:
         d.mkdir(parents=True, exist_ok=True)
         return d
 
-    def exists(self) -> bool:
-        return self._current_id() is not None
+    @staticmethod
+    def entry_rel(entry: str) -> str:
+        """Where a snapshot entry's Delta table lives: ``tables/<name>`` or ``marts/<name>``."""
+        if entry.startswith(MART_PREFIX):
+            return f"marts/{entry[len(MART_PREFIX):]}"
+        return f"tables/{entry}"
 
-    def _current_id(self) -> str | None:
-        """The id in CURRENT, read directly (no existence check: object-store listings may be cached)."""
+    def entry_uri(self, entry: str) -> str:
+        return self.url(self.entry_rel(entry))
+
+    # -- the state pointer ---------------------------------------------------------------------------
+    def _cat(self, rel: str) -> str | None:
         try:
-            return self.fs.cat_file(self.path(CURRENT)).decode().strip() or None
+            return self.fs.cat_file(self.path(rel)).decode()
         except FileNotFoundError:
             return None
 
-    # -- snapshots -----------------------------------------------------------------------------------
+    def _holds_data(self) -> bool:
+        """Whether anything but the lock is here (snapshots or tables): a warehouse, not an empty folder."""
+        if self.remote:
+            self.fs.invalidate_cache(self.root)
+        for rel in (SNAPSHOT_DIR, "tables", "marts"):
+            with contextlib.suppress(FileNotFoundError):
+                if self.fs.exists(self.path(rel)) and self.fs.ls(self.path(rel), detail=False):
+                    return True
+        return False
+
+    def _has_snapshots(self) -> bool:
+        with contextlib.suppress(FileNotFoundError):
+            return any(Path(p).stem.isdigit() for p in self.fs.ls(self.path(SNAPSHOT_DIR), detail=False))
+        return False
+
+    def _damaged(self, what: str) -> WarehouseError:
+        return WarehouseError(
+            f"warehouse {self.uri}: {what}. Nothing was changed (no run starts a new warehouse over it). "
+            f"Run `newsetl repair --warehouse {self.uri}` to point {CURRENT} at the latest complete snapshot"
+        )
+
+    def _current_id(self) -> str | None:
+        """The id in CURRENT, read directly (no existence check: object-store listings may be cached)."""
+        text = self._cat(CURRENT)
+        if text is None:
+            if self._cat(WRITING) is not None and not self._has_snapshots():
+                return None  # the first commit died before its commit point: nothing was ever published
+            if self._holds_data():
+                raise self._damaged(f"the state pointer {CURRENT} is missing, yet the warehouse holds snapshots "
+                                    f"and tables")
+            return None
+        sid = text.strip()
+        if not sid.isdigit():
+            raise self._damaged(f"the state pointer {CURRENT} is corrupt ({text[:40]!r} is not a snapshot id)")
+        return sid
+
+    def exists(self) -> bool:
+        """True once a snapshot is live; False for an empty place; WarehouseError when damaged."""
+        return self._current_id() is not None
+
     def snapshot(self) -> Snapshot:
         """The live snapshot (an empty one before the first run)."""
         sid = self._current_id()
         if sid is None:
             return Snapshot.empty()
+        text = self._cat(f"{SNAPSHOT_DIR}/{sid}.json")
+        if text is None:
+            raise self._damaged(f"{CURRENT} names snapshot {sid}, whose file {SNAPSHOT_DIR}/{sid}.json is missing")
         try:
-            return Snapshot.from_json(self.fs.cat_file(self.path(f"{SNAPSHOT_DIR}/{sid}.json")).decode())
-        except FileNotFoundError as exc:
+            return Snapshot.from_json(text)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise self._damaged(f"snapshot file {SNAPSHOT_DIR}/{sid}.json is corrupt ({exc})") from exc
+
+    def require_current_format(self, snap: Snapshot | None = None) -> None:
+        """Writers stop on a warehouse of the Parquet-snapshot format (newsetl before Delta Lake)."""
+        snap = snap or self.snapshot()
+        if snap.id != "0" and snap.format < FORMAT:
             raise WarehouseError(
-                f"warehouse {self.uri}: CURRENT names snapshot {sid}, which is missing; "
-                f"restore {SNAPSHOT_DIR}/{sid}.json or point CURRENT at an existing snapshot"
-            ) from exc
+                f"warehouse {self.uri} is in the Parquet-snapshot format of earlier newsetl versions; convert "
+                f"it once to Delta Lake tables with `newsetl migrate --warehouse {self.uri}` (queries keep "
+                f"working meanwhile), then run again"
+            )
 
     def files(self, table: str, snap: Snapshot | None = None) -> list[str]:
         snap = snap or self.snapshot()
@@ -249,17 +346,7 @@ class Warehouse:
             with contextlib.suppress(FileNotFoundError):
                 self.fs.rm(lock)
 
-    # -- writing -------------------------------------------------------------------------------------
-    def _put(self, local: Path, rel: str) -> None:
-        """Move a complete local file to ``rel`` in one step (rename locally, single PUT remotely)."""
-        dest = self.path(rel)
-        if self.remote:
-            self.fs.put_file(str(local), dest)
-            local.unlink()
-        else:
-            Path(dest).parent.mkdir(parents=True, exist_ok=True)
-            os.replace(local, dest)
-
+    # -- writing: state files ------------------------------------------------------------------------
     def _write_text_atomic(self, rel: str, text: str) -> None:
         if self.remote:
             self.fs.pipe_file(self.path(rel), text.encode())
@@ -273,50 +360,172 @@ class Warehouse:
             os.fsync(fh.fileno())
         os.replace(tmp, dest)
 
+    def _rm(self, rel: str) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            self.fs.rm(self.path(rel))
+
     def publish(self, snap: Snapshot) -> None:
         """Write the snapshot file, then swap CURRENT to it (the commit point)."""
         self._write_text_atomic(f"{SNAPSHOT_DIR}/{snap.id}.json", snap.to_json())
         self._write_text_atomic(CURRENT, snap.id + "\n")
 
-    def garbage_collect(self, keep_snapshots: int = KEEP_SNAPSHOTS) -> int:
-        """Remove table files no kept snapshot references (left by a crashed or superseded run).
+    def begin_write(self, run_id: str) -> None:
+        """Mark that Delta versions past the pinned ones are being written (repaired if the run dies)."""
+        self._write_text_atomic(WRITING, f"run {run_id} (pid {os.getpid()})\n")
 
-        The live snapshot and the ``keep_snapshots - 1`` before it keep their files, so a reader that
-        opened the previous snapshot just before a commit (``newsetl sql``, a BI tool on
-        ``newsetl.duckdb``, the report) still finds every file it listed; they go at the next commit.
-        """
-        snaps_dir = self.path(SNAPSHOT_DIR)
+    def end_write(self) -> None:
+        self._rm(WRITING)
+
+    # -- writing: Delta tables -----------------------------------------------------------------------
+    def delta_table(self, entry: str, version: int | None = None) -> Any | None:
+        return delta.open_table(self.entry_uri(entry), version)
+
+    def entry_state(self, entry: str) -> tuple[int, list[str]] | None:
+        """(latest Delta version, its data files relative to the root), or None without a Delta table."""
+        dt_ = self.delta_table(entry)
+        if dt_ is None:
+            return None
+        return dt_.version(), sorted(self.rel(u) for u in dt_.file_uris())
+
+    def entry_columns(self, entry: str) -> list[str]:
+        dt_ = self.delta_table(entry)
+        return [] if dt_ is None else list(pa.schema(dt_.schema().to_arrow()).names)
+
+    def ensure_tables(self) -> None:
+        """Create the Delta table of every table of ``schemas/`` that has none yet (empty, derived schema)."""
+        for name in TABLES:
+            if self.delta_table(name) is None:
+                delta.create(self.entry_uri(name), delta.table_schema(name), delta.partition_by(name),
+                             self.storage.retention_hours)
+
+    def write_entry(self, entry: str, data: pa.RecordBatchReader | pa.Table, *, mode: str,
+                    predicate: str | None = None, run_id: str | None = None) -> None:
+        """One Delta commit on ``entry``: append, overwrite, or replace the rows matching ``predicate``."""
+        uri = self.entry_uri(entry)
+        if entry.startswith(MART_PREFIX):  # a mart's columns are what its SQL says: replace schema and all
+            self._delta_op(entry, lambda: delta.write(uri, data, mode="overwrite", parts=None, run_id=run_id,
+                                                      schema_mode="overwrite"))
+            return
+        self._delta_op(entry, lambda: delta.write(uri, data, mode=mode, parts=delta.partition_by(entry),
+                                                  predicate=predicate, run_id=run_id))
+
+    def delete_rows(self, entry: str, predicate: str, run_id: str | None = None) -> int:
+        """One Delta commit removing the rows of ``entry`` that match ``predicate``."""
+        return int(self._delta_op(entry, lambda: delta.delete(self.entry_uri(entry), predicate, run_id)) or 0)
+
+    def _delta_op(self, entry: str, op: Callable[[], Any]) -> Any:
+        """Every Delta commit a newsetl commit makes goes through here (one place to observe them)."""
+        return op()
+
+    def compact(self, entry: str, partitions: set[str] | None) -> dict[str, Any]:
+        """Merge the small files (of ``partitions``, for a partitioned table) into few larger ones."""
+        return dict(self._delta_op(entry, lambda: delta.compact(self.entry_uri(entry), partitions,
+                                                                self.storage.compact_target_mb)))
+
+    def _entries_on_disk(self) -> list[str]:
+        out = list(TABLES)
+        if self.remote:
+            self.fs.invalidate_cache(self.path("marts"))
+        with contextlib.suppress(FileNotFoundError):
+            out += [MART_PREFIX + Path(p).name for p in self.fs.ls(self.path("marts"), detail=False)]
+        return out
+
+    def roll_back_unpublished(self, snap: Snapshot) -> list[str]:
+        """Repair what a commit that died left (caller holds the lock): every table or mart whose live
+        Delta version is not the pinned one is restored to it (or emptied when no snapshot pins it), and
+        data files no Delta version references are removed. Returns the entries restored."""
+        if self._cat(WRITING) is None or (snap.id != "0" and snap.format < FORMAT):
+            return []
+        restored: list[str] = []
+        for entry in self._entries_on_disk():
+            uri = self.entry_uri(entry)
+            dt_ = delta.open_table(uri)
+            if dt_ is None:
+                continue
+            live = sorted(self.rel(u) for u in dt_.file_uris())
+            if entry not in snap.versions:
+                if live:
+                    empty = dt_.schema().to_arrow()
+                    delta.write(uri, pa.schema(empty).empty_table(), mode="overwrite", parts=None, schema_mode=None)
+                    restored.append(entry)
+            elif live != sorted(snap.tables.get(entry, [])):
+                delta.restore(uri, snap.versions[entry])
+                restored.append(entry)
+            delta.untracked_files(uri, delete=True)
+        self.end_write()
+        return restored
+
+    def pin(self, entries: list[str], run_id: str | None, sid: str) -> Snapshot:
+        """A snapshot ``sid`` of the latest Delta version of each entry: its files and columns."""
+        snap = Snapshot(sid, dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), run_id)
+        for entry in entries:
+            dt_ = self.delta_table(entry)
+            if dt_ is not None:
+                snap.versions[entry] = dt_.version()
+                snap.tables[entry] = sorted(self.rel(u) for u in dt_.file_uris())
+                snap.columns[entry] = list(pa.schema(dt_.schema().to_arrow()).names)
+        return snap
+
+    def garbage_collect(self, keep_snapshots: int = KEEP_SNAPSHOTS) -> int:
+        """Maintenance after a commit: drop snapshot files past the retention (the live one and the
+        ``keep_snapshots - 1`` before it always stay, as do younger ones), and vacuum every Delta table:
+        files replaced more than ``storage.retention_hours`` ago go, files any kept snapshot pins never.
+        Returns the number of data files removed."""
+        snap = self.snapshot()
+        if snap.id == "0" or snap.format < FORMAT:
+            return 0
         if self.remote:
             self.fs.invalidate_cache(self.root)  # list what is there now, not what a cache remembers
-        if not self.fs.exists(snaps_dir):
-            return 0
-        current = int(self.snapshot().id)
-        snap_files = sorted(self.fs.ls(snaps_dir, detail=False), key=lambda p: int(Path(p).stem))
-        # keep the live snapshot (and the ones just before it); one newer than CURRENT was written by a
-        # run that died before its commit point: it never existed for readers
+        current = int(snap.id)
+        cutoff = dt.datetime.now(dt.UTC) - dt.timedelta(hours=self.storage.retention_hours)
+        snap_files = sorted((p for p in self.fs.ls(self.path(SNAPSHOT_DIR), detail=False)
+                             if Path(p).stem.isdigit()), key=lambda p: int(Path(p).stem))
         published = [p for p in snap_files if int(Path(p).stem) <= current]
-        keep = published[-keep_snapshots:]
-        referenced: set[str] = set()
-        for sf in keep:
-            s = Snapshot.from_json(self.fs.cat_file(sf).decode())
-            for files in s.tables.values():
-                referenced.update(files)
-        removed = 0
-        for sf in snap_files:
-            if sf not in keep:
+        kept: list[Snapshot] = []
+        for i, sf in enumerate(published):
+            s = Snapshot.from_json(self.fs.cat_file(sf).decode()) if sf else None
+            young = s is not None and s.created_at and dt.datetime.fromisoformat(s.created_at) >= cutoff
+            if s is not None and (i >= len(published) - keep_snapshots or young):
+                kept.append(s)
+            else:
                 with contextlib.suppress(FileNotFoundError):
                     self.fs.rm(sf)
-        for top in ("tables", "marts"):
-            base = self.path(top)
-            if not self.fs.exists(base):
-                continue
-            for p in self.fs.find(base):
-                rel = p[len(self.root) + 1 :] if p.startswith(self.root) else p
-                if rel not in referenced:
-                    with contextlib.suppress(FileNotFoundError):
-                        self.fs.rm(p)
-                        removed += 1
+        for sf in snap_files:  # written by a run that died before its commit point: never existed for readers
+            if int(Path(sf).stem) > current:
+                with contextlib.suppress(FileNotFoundError):
+                    self.fs.rm(sf)
+        removed = 0
+        for entry in snap.versions:
+            keep = [s.versions[entry] for s in kept if entry in s.versions]
+            try:
+                removed += len(delta.vacuum(self.entry_uri(entry), self.storage.retention_hours, keep))
+            except OSError:
+                raise
+            except Exception as exc:  # e.g. a kept version whose log expired: keep every file of this table
+                log.warning("vacuum of %s skipped: %s", self.entry_uri(entry), exc)
         return removed
+
+    def repair_pointer(self) -> str:
+        """``newsetl repair``: point CURRENT at the latest snapshot whose files all exist; without any,
+        pin the latest version of every Delta table as a new snapshot. Returns what was done."""
+        snaps = []
+        with contextlib.suppress(FileNotFoundError):
+            snaps = sorted((p for p in self.fs.ls(self.path(SNAPSHOT_DIR), detail=False) if Path(p).stem.isdigit()),
+                           key=lambda p: -int(Path(p).stem))
+        for sf in snaps:
+            try:
+                s = Snapshot.from_json(self.fs.cat_file(sf).decode())
+            except (ValueError, KeyError, TypeError):
+                continue
+            if all(self.fs.exists(self.path(f)) for files in s.tables.values() for f in files):
+                self._write_text_atomic(CURRENT, s.id + "\n")
+                return f"{CURRENT} now names snapshot {s.id} (created {s.created_at} by run {s.run_id})"
+        sid = str(max([int(Path(p).stem) for p in snaps], default=0) + 1)
+        snap = self.pin(self._entries_on_disk(), "repair", sid)
+        if not snap.versions:
+            raise WarehouseError(f"warehouse {self.uri}: no snapshot and no Delta table to repair from")
+        self.publish(snap)
+        return f"no complete snapshot: pinned the latest version of {len(snap.versions)} Delta tables as snapshot {sid}"
 
 
 def write_parquet(table: pa.Table, path: Path) -> None:

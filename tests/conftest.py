@@ -10,6 +10,9 @@ import pytest
 from newsetl.settings import quiet_environment
 
 quiet_environment()
+# an unexpected exception while reading a record or file fails the test (a run would quarantine it as
+# internal_error); inherited by the `newsetl` subprocesses the tests start
+os.environ.setdefault("NEWSETL_STRICT", "1")
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = REPO / "data" / "sample"

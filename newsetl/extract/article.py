@@ -226,6 +226,10 @@ def _finish(doc: RawDoc, art: Article, ct: CleanText, body: str, stated_lang: st
     art.comments = ct.comments
     art.embeds = ct.embeds
     art.ledger, art.ledger_spans = _ledger(ct, body)
+    if (doc.fields or {}).get("url_unresolved"):  # a relative link with no page to resolve it against
+        art.ledger["relative_url_dropped"] = (1, 0)
+        if art.ledger_spans is not None:
+            art.ledger_spans["relative_url_dropped"] = []  # nothing was taken out of the text
     if art.source_domain and not art.source_name:
         art.source_name = source_name_for(art.source_domain, ctx.kn)
     if art.published_date is None:

@@ -60,7 +60,12 @@ XZ_MAGIC = b"\xfd7zXZ\x00"
 
 
 def binary_kind(data: bytes) -> str | None:
-    """Describe ``data`` when it is a known binary format or holds NUL bytes; None for text."""
+    """Describe ``data`` when it is a known binary format or holds NUL bytes; None for text.
+
+    Text with a few stray NUL bytes (a UTF-8 file in which one record carries binary garbage) is text:
+    the readers of line-oriented formats (JSON Lines, CSV) reject only the lines that hold them, and
+    :func:`nul_offset` lets the other readers refuse the whole file as before.
+    """
     head = data[:16]
     for magic, what in _MAGIC_BY_BYTE.get(head[:1], ()):
         if head.startswith(magic):
@@ -72,9 +77,32 @@ def binary_kind(data: bytes) -> str | None:
     if data[4:8] == b"ftyp":
         return "MP4/QuickTime media, not text"
     nul = data.find(b"\x00")
-    if nul >= 0:
-        return f"NUL byte at offset {nul}, not text"
+    if nul >= 0 and not stray_nuls(data):
+        return nul_detail(nul)
     return None
+
+
+def nul_detail(offset: int) -> str:
+    return f"NUL byte at offset {offset}, not text"
+
+
+def _controls(text: str) -> int:
+    """C0 control characters other than tab, newline, carriage return and form feed."""
+    return len(text) - len(text.translate(_C0_DELETE))
+
+
+def stray_nuls(data: bytes) -> bool:
+    """True when ``data`` is UTF-8 text holding a few NUL bytes (at most 8, or 1 per 100 bytes, and hardly
+    any other control character): a record damaged by binary garbage, not a binary file (dense NULs) nor
+    UTF-16 text (which, when it decodes as UTF-8 at all, is full of control characters)."""
+    nuls = data.count(b"\x00")
+    if nuls > max(8, len(data) // 100):
+        return False
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return _controls(text) <= nuls + len(text) // 1000
 
 
 def compression_kind(data: bytes) -> str | None:
@@ -167,6 +195,7 @@ _WESTERN_CHARS = frozenset(
 )
 _WESTERN_CODECS = frozenset({"cp1252", "latin_1", "iso8859_15", "iso8859_1", "mac_roman"})
 _ASCII_DELETE = {i: None for i in range(128)}
+_C0_DELETE = {i: None for i in range(32) if chr(i) not in "\t\n\r\f"}
 _MIXED_HANDLER = "newsetl_utf8_cp1252"
 
 
@@ -192,20 +221,65 @@ def declared_charset(head: bytes) -> str | None:
     return _codec(m.group(1).decode("ascii")) if m else None
 
 
+def _units(head: bytes, size: int) -> list[int]:
+    """NUL bytes at each offset modulo ``size`` of ``head``."""
+    return [head[i::size].count(0) for i in range(size)]
+
+
+def _plausible(head: bytes, enc: str) -> bool:
+    """Whether ``head`` decodes as ``enc`` to text: no decoding error (a cut-off last character aside),
+    no NUL, at least 95% printable characters or whitespace, and some ASCII space or line break."""
+    width = 4 if enc.startswith("utf-32") else 2
+    h = head[: len(head) - len(head) % width]
+    try:
+        text = codecs.getincrementaldecoder(enc)().decode(h)  # final=False: a cut surrogate pair waits
+    except UnicodeDecodeError:
+        return False
+    if not text or "\x00" in text:
+        return False
+    printable = sum(1 for c in text if c.isprintable() or c in "\t\n\r\f")
+    return printable >= 0.95 * len(text) and (" " in text or "\n" in text)
+
+
 def _utf16_without_bom(head: bytes) -> str | None:
-    """Spot BOM-less UTF-16 (ASCII-range text with every other byte NUL)."""
-    if len(head) < 8 or b"\x00" not in head:
+    """Spot BOM-less UTF-16 or UTF-32 text in any script.
+
+    The zero bytes give the width and the byte order (UTF-32: the top byte of every code unit is zero;
+    UTF-16 LE: ASCII characters, spaces and line breaks leave a zero at odd offsets, other scripts rarely
+    at even ones), then the head must decode to plausible text. UTF-8 text with a few stray NULs is not
+    UTF-16 (see :func:`stray_nuls`).
+    """
+    if len(head) < 8 or b"\x00" not in head or stray_nuls(head[: _utf8_cut(head)]):
         return None
-    even, odd = head[0::2], head[1::2]
-    if odd.count(0) > 0.4 * len(odd) and even.count(0) == 0:
-        return "utf-16-le"
-    if even.count(0) > 0.4 * len(even) and odd.count(0) == 0:
-        return "utf-16-be"
-    return None
+    h4 = head[: len(head) - len(head) % 4]
+    z4, quads = _units(h4, 4), len(h4) // 4
+    candidates: list[str] = []
+    if z4[3] == quads and z4[0] < quads:
+        candidates.append("utf-32-le")
+    if z4[0] == quads and z4[3] < quads:
+        candidates.append("utf-32-be")
+    z2 = _units(head[: len(head) - len(head) % 2], 2)
+    if z2[1] >= 2 and z2[1] >= 4 * z2[0]:
+        candidates.append("utf-16-le")
+    if z2[0] >= 2 and z2[0] >= 4 * z2[1]:
+        candidates.append("utf-16-be")
+    return next((c for c in candidates if _plausible(head, c)), None)
+
+
+def _utf8_cut(head: bytes) -> int:
+    """Length of ``head`` without a UTF-8 sequence cut off at its end."""
+    for k in range(1, min(4, len(head)) + 1):
+        b = head[-k]
+        if b < 0x80:
+            return len(head)
+        if b >= 0xC0:  # a lead byte: complete only if the sequence fits
+            need = 2 if b < 0xE0 else 3 if b < 0xF0 else 4
+            return len(head) if k >= need else len(head) - k
+    return len(head)
 
 
 def bom_or_utf16(data: bytes) -> str | None:
-    """The encoding a BOM (or BOM-less UTF-16 byte pattern) announces, else None."""
+    """The encoding a BOM (or a BOM-less UTF-16/UTF-32 byte pattern) announces, else None."""
     for bom, enc in _BOMS:
         if data.startswith(bom):
             return enc

@@ -2,7 +2,9 @@
 
 Output is sorted by URI and deduplicated (a file reached through two sources is listed once, under
 the first). Local files are reported as absolute POSIX paths (``os.path.abspath``, symlinks not
-resolved), because that string becomes part of every ``article_id``.
+resolved), because that string becomes part of every ``article_id``; a name that is not valid UTF-8
+cannot be one, so such a file is rejected (``bad_file_name``) under its name with the bytes escaped.
+Folders passed as ``exclude`` (the warehouse) are never listed, whatever symlinks lead there.
 """
 
 from __future__ import annotations
@@ -42,27 +44,48 @@ def _has_glob(s: str) -> bool:
     return not _GLOB_CHARS.isdisjoint(s)
 
 
+def printable_name(uri: str) -> str:
+    """``uri`` as valid UTF-8: bytes of a non-UTF-8 file name (surrogate escapes) shown as ``\\xNN``."""
+    try:
+        uri.encode("utf-8")
+        return uri
+    except UnicodeEncodeError:
+        return uri.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 class _Collector:
-    def __init__(self, cfg: IngestConfig) -> None:
+    def __init__(self, cfg: IngestConfig, exclude: tuple[str, ...] = ()) -> None:
         self.cfg = cfg
         self.files: dict[str, SourceFile] = {}
         self.rejections: list[Rejection] = []
+        self.exclude = exclude  # real paths of folders never listed
+
+    def excluded(self, real: str) -> bool:
+        return any(_inside(real, x) for x in self.exclude)
 
     def add(self, uri: str, size: int, mtime: float | None, root: str) -> None:
-        if uri not in self.files:
+        shown = printable_name(uri)
+        if shown != uri:
+            self.reject(uri, "bad_file_name", "the file name is not valid UTF-8 (its bytes are shown as \\xNN): "
+                        "rename the file (e.g. `convmv -f cp1252 -t utf-8 --notest FILE`)")
+        elif uri not in self.files:
             self.files[uri] = SourceFile(uri, size, mtime, root)
 
     def reject(self, uri: str, reason: str, detail: str) -> None:
-        self.rejections.append(Rejection(source_uri=uri, stage=STAGE, reason=reason, detail=detail))
+        self.rejections.append(Rejection(source_uri=printable_name(uri), stage=STAGE, reason=reason,
+                                         detail=detail))
 
 
-def discover(sources: list[str], cfg: IngestConfig) -> tuple[list[SourceFile], list[Rejection]]:
+def discover(sources: list[str], cfg: IngestConfig,
+             exclude: tuple[str, ...] | list[str] = ()) -> tuple[list[SourceFile], list[Rejection]]:
     """Files under ``sources`` (sorted by URI) and the entries that cannot be read.
 
+    Local folders in ``exclude`` (the warehouse, when it lies inside a source) are skipped, compared by
+    their resolved paths, so a symlink on either side cannot lead a run to ingest its own warehouse.
     Raises ``ConfigError`` for a SOURCE that does not exist (or a glob that matches nothing);
     ``TransientError`` when a remote store cannot be listed for a reason that may heal.
     """
-    col = _Collector(cfg)
+    col = _Collector(cfg, tuple(os.path.realpath(x) for x in exclude if not is_url(x)))
     for source in sources:
         if not source:
             raise ConfigError(
@@ -143,7 +166,7 @@ class _GlobCollector(_Collector):
     """Keeps only paths that match the glob (or lie under a folder that matches it)."""
 
     def __init__(self, parent: _Collector, base: str, rx: re.Pattern[str]) -> None:
-        super().__init__(parent.cfg)
+        super().__init__(parent.cfg, parent.exclude)
         self.files, self.rejections = parent.files, parent.rejections
         self.base, self.rx = base.rstrip("/") + "/", rx
         self.matched = 0
@@ -183,6 +206,8 @@ def _discover_local_glob(source: str, pattern: str, col: _Collector) -> None:
 
 def _add_local_entry(path: str, source: str, col: _Collector) -> None:
     """A path the user named (or a glob matched): a file is taken as is, a folder is walked."""
+    if col.excluded(os.path.realpath(path)):
+        return
     try:
         st = os.stat(path)
     except FileNotFoundError:
@@ -219,6 +244,8 @@ def _walk(root: str, source: str, col: _Collector) -> None:
     ``follow_symlinks_outside_root``, then walked once each (cycle-safe)."""
     cfg = col.cfg
     root_real = os.path.realpath(root)
+    if col.excluded(root_real):
+        return
     visited = {root_real}
     stack = [root]
     while stack:
@@ -237,7 +264,8 @@ def _walk(root: str, source: str, col: _Collector) -> None:
                 if e.is_symlink():
                     _symlink(path, root_real, source, col, stack, visited)
                 elif e.is_dir(follow_symlinks=False):
-                    stack.append(path)
+                    if not (col.exclude and col.excluded(os.path.realpath(path))):
+                        stack.append(path)
                 elif e.is_file(follow_symlinks=False):
                     st = e.stat(follow_symlinks=False)
                     col.add(path, st.st_size, st.st_mtime, source)
@@ -252,6 +280,8 @@ def _symlink(
     path: str, root_real: str, source: str, col: _Collector, stack: list[str], visited: set[str]
 ) -> None:
     real = os.path.realpath(path)
+    if col.excluded(real):
+        return
     inside = _inside(real, root_real)
     if not inside and not col.cfg.follow_symlinks_outside_root:
         col.reject(

@@ -15,6 +15,7 @@ import re
 import time
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 from newsetl.errors import TerminalError
 from newsetl.ingest.records import looks_like_html
@@ -74,6 +75,24 @@ def _s(v: Any) -> str | None:
     return None
 
 
+def _absolute(url: str | None) -> bool:
+    if not url:
+        return False
+    parts = urlsplit(url)
+    return bool(parts.scheme and parts.netloc)
+
+
+def _resolve(link: str | None, base: str | None) -> tuple[str | None, str | None]:
+    """(absolute URL, unresolved relative link) of an item link: a relative link is resolved against
+    the feed's site link (feedparser already applied ``xml:base``); without an absolute base it is kept
+    only as ``url_unresolved`` (a ledger note), never as a canonical URL."""
+    if not link or _absolute(link):
+        return link, None
+    if base and _absolute(base):
+        return urljoin(base, link), None
+    return None, link
+
+
 def parse_feed(data: bytes) -> tuple[list[FeedItem], str | None]:
     """Parse feed bytes; returns the items and the encoding feedparser used.
 
@@ -91,13 +110,16 @@ def parse_feed(data: bytes) -> tuple[list[FeedItem], str | None]:
     feed = result.get("feed") or {}
     source = _s(feed.get("title"))
     language = _s(feed.get("language"))
+    base = _s(feed.get("link"))
     items: list[FeedItem] = []
     for i, e in enumerate(entries):
         fields: dict[str, str] = {}
+        url, unresolved = _resolve(_s(e.get("link")), base)
         for key, value in (
             ("title", _s(e.get("title"))),
             ("date", _date(e)),
-            ("url", _s(e.get("link"))),
+            ("url", url),
+            ("url_unresolved", unresolved),
             ("source", source),
             ("author", _s(e.get("author"))),
             ("language", language),

@@ -8,12 +8,12 @@ containers are unwrapped whatever the name says, with a cap on the decompressed 
 from __future__ import annotations
 
 import csv
-import io
+import itertools
 import json
 import os
 import posixpath
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +21,14 @@ import orjson
 import xxhash
 
 from newsetl.errors import TerminalError, TransientError
-from newsetl.ingest.decode import binary_kind, bom_or_utf16, compression_kind, decode, decompress
+from newsetl.ingest.decode import (
+    binary_kind,
+    bom_or_utf16,
+    compression_kind,
+    decode,
+    decompress,
+    nul_detail,
+)
 from newsetl.ingest.discover import SourceFile, is_url
 from newsetl.ingest.feeds import check_entities, parse_feed
 from newsetl.ingest.records import (
@@ -36,7 +43,7 @@ from newsetl.ingest.records import (
     norm_key,
 )
 from newsetl.model import RawDoc, Rejection, make_article_id
-from newsetl.settings import IngestConfig
+from newsetl.settings import IngestConfig, strict_errors
 
 STAGE = "ingest"
 SNIFF_CHARS = 4096
@@ -63,6 +70,10 @@ _JSON_START = re.compile(r'^(?:\{\s*(?:"|\})|\[\s*(?:[\[{"\]\d-]|true|false|null
 _XML_DECL_ENCODING = re.compile(r"""^(\s*<\?xml[^>]*?encoding\s*=\s*)(["'])[^"']*\2""")
 _CSV_DELIMITERS = (",", "\t", ";", "|")
 _IDENT = re.compile(r"^[\w .\-/()]{1,60}$")
+# a link relative to a page it no longer has (a path, a query or a fragment; "//host/x" is not relative)
+_RELATIVE_URL = re.compile(r"^(?:/(?!/)|\.\.?/|[?#])")
+# largest integer literal the stdlib parses (sys.get_int_max_str_digits); longer ones stay text
+_INT_MAX_DIGITS = 4300
 
 
 @dataclass(slots=True, frozen=True)
@@ -147,6 +158,21 @@ def read_bytes(uri: str, data: bytes, cfg: IngestConfig, mtime: float | None = N
         return _read(meta, data, cfg)
     except TerminalError as exc:
         return [], [meta.reject(exc.reason, exc.detail)]
+    except Exception as exc:  # one file must never abort a run; the test suite re-raises (strict mode)
+        if strict_errors():
+            raise
+        return [], [meta.reject("internal_error", f"{_exc_text(exc)} (while reading the file)")]
+
+
+def _exc_text(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:500]
+
+
+def _record_failed(meta: _File, i: int, exc: Exception) -> Rejection:
+    """An unexpected exception on one record: its quarantine row (strict mode re-raises instead)."""
+    if strict_errors():
+        raise exc
+    return meta.reject("internal_error", f"{_exc_text(exc)} (while reading record {i})", i)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -192,7 +218,10 @@ def _read(meta: _File, data: bytes, cfg: IngestConfig) -> Result:
     if not text or text.isspace():
         raise TerminalError("empty_file", f"file holds only whitespace ({len(data)} bytes)")
     meta = _File(meta.uri, meta.content_hash, meta.size, meta.mtime, encoding)
-    return _dispatch(meta, text, _ext_hint(meta.uri), cfg)
+    docs, rejects, fmt = _dispatch(meta, text, _ext_hint(meta.uri), cfg)
+    if fmt not in ("jsonl", "csv") and "\x00" in text:  # a few stray NULs: only line formats keep the rest
+        raise TerminalError("binary_content", nul_detail(data.find(b"\x00")))
+    return docs, rejects
 
 
 def _markup_kind(head: str) -> tuple[str, str | None]:
@@ -211,12 +240,13 @@ def _markup_kind(head: str) -> tuple[str, str | None]:
     return "", root
 
 
-def _dispatch(meta: _File, text: str, ext: str | None, cfg: IngestConfig) -> Result:
+def _dispatch(meta: _File, text: str, ext: str | None, cfg: IngestConfig) -> tuple[list[RawDoc], list[Rejection], str]:
+    """Read ``text`` in the format its content (then its name) says: (records, rejections, format)."""
     head = text[:SNIFF_CHARS].lstrip()
     if head[:1] in ("{", "["):
-        res = _read_json_like(meta, text, head, ext, FieldPlan.from_config(cfg))
-        if res is not None:
-            return res
+        got = _read_json_like(meta, text, head, ext, FieldPlan.from_config(cfg))
+        if got is not None:
+            return got
     elif ext in ("json", "jsonl") and head[:1] != "<":
         try:
             obj = _loads(text)
@@ -224,40 +254,57 @@ def _dispatch(meta: _File, text: str, ext: str | None, cfg: IngestConfig) -> Res
             raise TerminalError(
                 "invalid_json", f"file name says {ext} but the content is not JSON: {_json_error(exc, text)}"
             ) from exc
-        return _read_json(meta, obj, FieldPlan.from_config(cfg))
+        return (*_read_json(meta, obj, FieldPlan.from_config(cfg)), "json")
     if "<" in head[:2048]:
         kind, root = _markup_kind(head)
         if kind == "feed":
-            return _read_feed(meta, text)
+            return (*_read_feed(meta, text), "feed")
         if kind == "html":
-            return [meta.doc(0, "html", text, body_is_html=True)], []
+            return [meta.doc(0, "html", text, body_is_html=True)], [], "html"
         if kind == "xml" and ext != "html":
             raise TerminalError(
                 "unsupported_format", f"XML document with root element <{root}>, not an RSS/Atom/RDF feed"
             )
     if ext in ("csv", "tsv"):
-        return _read_csv(meta, text, "\t" if ext == "tsv" else None, FieldPlan.from_config(cfg))
+        return (*_read_csv(meta, text, "\t" if ext == "tsv" else None, FieldPlan.from_config(cfg)), "csv")
     if ext in (None, "txt") and _header_delimiter(head) is not None:
-        return _read_csv(meta, text, None, FieldPlan.from_config(cfg))
+        return (*_read_csv(meta, text, None, FieldPlan.from_config(cfg)), "csv")
     if ext == "html":
-        return [meta.doc(0, "html", text, body_is_html=True)], []
-    return [meta.doc(0, "txt", text)], []
+        return [meta.doc(0, "html", text, body_is_html=True)], [], "html"
+    return [meta.doc(0, "txt", text)], [], "txt"
 
 
 # --------------------------------------------------------------------------------------------------
 # JSON / JSONL
 
 
+def _int_or_digits(digits: str) -> int | str:
+    """An integer literal as an int; one too long for ``int()`` (a DoS guard) stays its digits."""
+    return int(digits) if len(digits.lstrip("-")) <= _INT_MAX_DIGITS else digits
+
+
 def _loads(s: str) -> Any:
-    """orjson, with the stdlib as a fallback (NaN, huge ints) and for precise error positions."""
+    """orjson, with the stdlib as a fallback (NaN, huge ints) and for precise error positions.
+
+    Raises ``json.JSONDecodeError`` for malformed JSON and ``TerminalError('invalid_json')`` for JSON
+    nested deeper than the parsers allow (orjson stops at 1024 levels, the stdlib's recursion at ~1000).
+    """
     try:
         return orjson.loads(s)
     except orjson.JSONDecodeError:
-        return json.loads(s)
+        try:
+            return json.loads(s, parse_int=_int_or_digits)
+        except RecursionError:
+            raise TerminalError(
+                "invalid_json", "JSON nested deeper than the parser allows (RecursionError): flatten the "
+                "structure or drop the deep field"
+            ) from None
 
 
 def _json_error(e: json.JSONDecodeError, doc: str, line_offset: int = 0) -> str:
     where = f"line {e.lineno + line_offset} column {e.colno}: {e.msg}"
+    if doc[e.pos : e.pos + 1] == "\x00":
+        return where + " (a raw NUL byte: binary garbage in the record)"
     if e.pos >= len(doc.rstrip()):
         where += " (the data ends there: truncated JSON?)"
     elif e.msg.startswith("Unterminated string") and '"' not in doc[e.pos + 1 :]:
@@ -267,24 +314,35 @@ def _json_error(e: json.JSONDecodeError, doc: str, line_offset: int = 0) -> str:
     return where
 
 
-def _read_json_like(meta: _File, text: str, head: str, ext: str | None, plan: FieldPlan) -> Result | None:
+def _read_json_like(meta: _File, text: str, head: str, ext: str | None,
+                    plan: FieldPlan) -> tuple[list[RawDoc], list[Rejection], str] | None:
     """Parse JSON or JSONL; None when the text only looks like JSON by accident (then it is prose)."""
     if ext == "jsonl":
         return _read_jsonl(meta, text, plan)
     try:
         obj = _loads(text)
     except json.JSONDecodeError as exc:
-        first = text.lstrip().split("\n", 1)[0]
-        if first.startswith("{"):
-            try:
-                if isinstance(_loads(first), dict):
-                    return _read_jsonl(meta, text, plan)
-            except json.JSONDecodeError:
-                pass
+        if _looks_like_jsonl(text):
+            return _read_jsonl(meta, text, plan)
         if ext == "json" or _JSON_START.match(head):
             raise TerminalError("invalid_json", _json_error(exc, text)) from exc
         return None
-    return _read_json(meta, obj, plan)
+    return (*_read_json(meta, obj, plan), "json")
+
+
+def _looks_like_jsonl(text: str, probe: int = 5) -> bool:
+    """Whether one of the first few lines (each opening an object) is a JSON object by itself."""
+    lines = text.lstrip().split("\n", probe)[:probe]
+    if not lines[0].startswith("{"):
+        return False
+    for line in lines:
+        if line.startswith("{"):
+            try:
+                if isinstance(_loads(line), dict):
+                    return True
+            except (json.JSONDecodeError, TerminalError):
+                continue
+    return False
 
 
 def _find_records(obj: Any, plan: FieldPlan) -> tuple[list[Any], str, dict[str, Any]]:
@@ -331,11 +389,14 @@ def _read_json(meta: _File, obj: Any, plan: FieldPlan) -> Result:
         if not isinstance(rec, dict):
             rejects.append(meta.reject("no_text", f"record {i} is a {type(rec).__name__}, not an object", i))
             continue
-        flat = flatten(rec)
-        for k, v in inherit.items():
-            flat.setdefault(k, v)
-        any_article = any_article or is_article_like(flat, plan)
-        _emit(meta, "json", i, flat, plan, docs, rejects)
+        try:
+            flat = flatten(rec)
+            for k, v in inherit.items():
+                flat.setdefault(k, v)
+            any_article = any_article or is_article_like(flat, plan)
+            _emit(meta, "json", i, flat, plan, docs, rejects)
+        except Exception as exc:
+            rejects.append(_record_failed(meta, i, exc))
     if not docs and not any_article:
         raise TerminalError(
             "no_records", f"{where} holds {len(records)} item(s) but none is an article record"
@@ -346,6 +407,7 @@ def _read_json(meta: _File, obj: Any, plan: FieldPlan) -> Result:
 def _emit(meta: _File, fmt: str, i: int, flat: Mapping[str, Any], plan: FieldPlan,
           docs: list[RawDoc], rejects: list[Rejection]) -> None:  # fmt: skip
     body, fields = map_record(flat, plan)
+    _only_absolute_url(fields)
     if body or TYPE_ERROR in fields:  # a wrong-typed title/body is quarantined by extraction with its reason
         docs.append(meta.doc(i, fmt, body or "", fields, looks_like_html(body or "")))
     else:
@@ -355,7 +417,15 @@ def _emit(meta: _File, fmt: str, i: int, flat: Mapping[str, Any], plan: FieldPla
         )
 
 
-def _read_jsonl(meta: _File, text: str, plan: FieldPlan) -> Result:
+def _only_absolute_url(fields: dict[str, str]) -> None:
+    """A relative ``url`` (``/news/1``, ``../a``, ``?id=3``) cannot be a canonical URL: a record has no
+    page to resolve it against, so it is kept only as ``url_unresolved`` (a ledger note)."""
+    url = fields.get("url")
+    if url is not None and _RELATIVE_URL.match(url):
+        fields["url_unresolved"] = fields.pop("url")
+
+
+def _read_jsonl(meta: _File, text: str, plan: FieldPlan) -> tuple[list[RawDoc], list[Rejection], str]:
     docs: list[RawDoc] = []
     rejects: list[Rejection] = []
     seen = 0
@@ -369,19 +439,25 @@ def _read_jsonl(meta: _File, text: str, plan: FieldPlan) -> Result:
         except json.JSONDecodeError as exc:
             rejects.append(meta.reject("invalid_json", _json_error(exc, line, line_offset=i), i))
             continue
+        except TerminalError as exc:
+            rejects.append(meta.reject(exc.reason, f"line {i + 1}: {exc.detail}", i))
+            continue
         if not isinstance(rec, dict):
             rejects.append(
                 meta.reject("no_text", f"line {i + 1} holds a {type(rec).__name__}, not an object", i)
             )
             continue
-        flat = flatten(rec)
-        any_article = any_article or is_article_like(flat, plan)
-        _emit(meta, "jsonl", i, flat, plan, docs, rejects)
+        try:
+            flat = flatten(rec)
+            any_article = any_article or is_article_like(flat, plan)
+            _emit(meta, "jsonl", i, flat, plan, docs, rejects)
+        except Exception as exc:
+            rejects.append(_record_failed(meta, i, exc))
     if not seen:
         raise TerminalError("no_records", "JSON Lines file has no records")
     if not docs and not any_article and len(rejects) == seen and all(r.reason == "no_text" for r in rejects):
         raise TerminalError("no_records", f"none of the {seen} JSON Lines records is an article record")
-    return docs, rejects
+    return docs, rejects, "jsonl"
 
 
 # --------------------------------------------------------------------------------------------------
@@ -420,11 +496,17 @@ def _sniff_delimiter(text: str) -> str:
 
 def _read_csv(meta: _File, text: str, delim: str | None, plan: FieldPlan) -> Result:
     delim = delim or _sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text.lstrip("\n")), delimiter=delim)
-    try:
-        header = next(reader)
-    except (StopIteration, csv.Error) as exc:
-        raise TerminalError("no_records", f"CSV has no header row ({exc})") from exc
+    body = text.lstrip("\n")
+    first_line = len(text) - len(body) + 1  # 1-based line number of the header in the file
+    lines = [line + "\n" for line in body.split("\n")]
+    if body.endswith("\n"):
+        lines.pop()
+    rows = _csv_rows(lines, delim)
+    got = next(rows, None)
+    if got is None or isinstance(got[1], str):
+        why = got[1] if got else "the file is empty"
+        raise TerminalError("no_records", f"CSV has no header row ({why})")
+    header = got[1]
     keys = [norm_key(h.strip()) for h in header]
     if not TEXT_COLUMNS.intersection(keys) and not set(plan.body_user).intersection(keys):
         shown = ", ".join(h.strip() for h in header[:12])
@@ -432,21 +514,60 @@ def _read_csv(meta: _File, text: str, delim: str | None, plan: FieldPlan) -> Res
     docs: list[RawDoc] = []
     rejects: list[Rejection] = []
     i = -1
-    try:
-        for i, row in enumerate(_nonblank(reader)):
+    for line_no, row in rows:
+        if not isinstance(row, str) and not any(c.strip() for c in row):
+            continue  # blank line
+        i += 1
+        where = f"row {i + 1} (line {line_no + first_line})"
+        if isinstance(row, str):
+            rejects.append(meta.reject("invalid_csv", f"{where}: {row}", i))
+            continue
+        if any("\x00" in c for c in row):
+            rejects.append(meta.reject("invalid_csv", f"{where} holds a raw NUL byte: binary garbage in the row", i))
+            continue
+        try:
             flat: dict[str, Any] = {}
             for k, v in zip(keys, row, strict=False):
                 flat.setdefault(k, v)
             _emit(meta, "csv", i, flat, plan, docs, rejects)
-    except csv.Error as exc:
-        rejects.append(meta.reject("invalid_csv", f"CSV parse error after row {i}: {exc}", i + 1))
-    if i < 0 and not rejects:
+        except Exception as exc:
+            rejects.append(_record_failed(meta, i, exc))
+    if i < 0:
         raise TerminalError("no_records", "CSV has a header but no rows")
     return docs, rejects
 
 
-def _nonblank(rows: Iterable[list[str]]) -> Iterable[list[str]]:
-    return (r for r in rows if r and any(c.strip() for c in r))
+def _csv_rows(lines: list[str], delim: str) -> Iterator[tuple[int, list[str] | str]]:
+    """(0-based line of the row's start, its cells or why it is broken) for the CSV ``lines``.
+
+    Parsed strictly, so a quote that opens a field and never closes is seen (a lenient reader silently
+    swallows every following line into that field): its row is reported broken and parsing resumes on
+    the next line. Other strict errors (a stray quote inside a quoted field) keep the lenient reading of
+    the row when it stays on one line, as before.
+    """
+    pos = 0
+    while pos < len(lines):
+        reader = csv.reader(itertools.islice(lines, pos, None), delimiter=delim, strict=True)
+        done = 0  # lines consumed by complete rows
+        try:
+            for row in reader:
+                yield pos + done, row
+                done = reader.line_num
+            return
+        except csv.Error as exc:
+            bad = pos + done
+            if "unexpected end of data" in str(exc):
+                after = sum(1 for line in itertools.islice(lines, bad + 1, None) if line.strip())
+                yield bad, (f"a quote opens a field and never closes (it would swallow the {after} "
+                            f"line{'s' if after != 1 else ''} after it); fix the quoting")
+            else:
+                lenient = csv.reader(itertools.islice(lines, bad, None), delimiter=delim)
+                row = next(lenient, [])
+                if lenient.line_num <= 1:
+                    yield bad, row
+                else:
+                    yield bad, f"broken quoting ({exc}) merges the lines after it; fix the quoting"
+            pos = bad + 1
 
 
 # --------------------------------------------------------------------------------------------------

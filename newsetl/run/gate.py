@@ -12,8 +12,7 @@ def check_marts(con: Any) -> None:
     from newsetl import sql as wsql
     from newsetl.validate import validate_table
 
-    failures = [f"{r.name}: {r.failing_rows} failing rows, e.g. {r.sample[:2]}"
-                for r in wsql.run_data_tests(con) if r.failing_rows]
+    failures = [r.describe() for r in wsql.run_data_tests(con) if r.failing_rows]
     daily = con.sql("select * from sector_daily").to_arrow_table()
     monthly = con.sql("select * from sector_monthly").to_arrow_table()
     for mart, tbl, other in (("sector_daily", daily, None), ("sector_monthly", monthly, daily)):

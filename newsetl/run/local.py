@@ -29,7 +29,7 @@ def local_stages(progress: ProgressFn | None = None) -> Stages:
     """The stages as plain calls (batches on a process pool when there are several workers)."""
 
     def plan(sources: list[str], settings: Settings, run_id: str, retry: bool) -> Plan:
-        return planning.plan(sources, settings, Warehouse(settings.warehouse), run_id, retry)
+        return planning.plan(sources, settings, Warehouse.of(settings), run_id, retry)
 
     def process(p: Plan, settings: Settings, root: str) -> list[BatchSummary]:
         summaries: list[BatchSummary] = []
@@ -53,11 +53,11 @@ def local_stages(progress: ProgressFn | None = None) -> Stages:
         return summaries
 
     def dedup(batch_dirs: list[str], settings: Settings, replaced: set[str]) -> dict[str, int]:
-        return dedupe.dedup_batches(batch_dirs, Warehouse(settings.warehouse), settings, progress, replaced)
+        return dedupe.dedup_batches(batch_dirs, Warehouse.of(settings), settings, progress, replaced)
 
     def finish(p: Plan, summaries: list[BatchSummary], settings: Settings, started: dt.datetime,
                secs: dict[str, float], duplicates: int) -> RunResult:
-        return finalize.finish_run(Warehouse(settings.warehouse), p, summaries, settings, started, secs, duplicates)
+        return finalize.finish_run(Warehouse.of(settings), p, summaries, settings, started, secs, duplicates)
 
     return Stages(plan=plan, process=process, dedup=dedup, finish=finish)
 

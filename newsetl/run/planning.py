@@ -59,10 +59,8 @@ def plan(sources: list[str], settings: Settings, wh: Warehouse, run_id: str | No
     """List the sources and decide which files to read (new, changed, or to retry)."""
     from newsetl.ingest import discover
 
-    found, rejections = discover(sources, settings.ingest)
-    if not wh.remote:  # a source folder that holds the warehouse itself (`newsetl run .`): never ingest it
-        inside = wh.root.rstrip("/") + "/"
-        found = [f for f in found if not f.uri.startswith(inside)]
+    # a source folder that holds the warehouse itself (`newsetl run .`, maybe through a symlink): never ingest it
+    found, rejections = discover(sources, settings.ingest, exclude=() if wh.remote else (wh.root,))
     if rejections:  # a rejection already recorded is not recorded again
         from newsetl.quarantine import reasons_by_source
 
@@ -110,11 +108,11 @@ def _cut_batches(files: list[FileRef], max_files: int, max_bytes: int) -> Iterat
 def batch_key(files: list[FileRef], settings: Settings) -> str:
     """Content key of a batch: its files' identity and the settings that shape the output."""
     h = xxhash.xxh3_128()
-    h.update(settings.model_dump_json(exclude={"warehouse", "workers"}).encode())
+    h.update(settings.model_dump_json(exclude={"warehouse", "workers", "storage"}).encode())
     for path in (settings.enrich.taxonomy, settings.enrich.entities, settings.extract.sources):
         with contextlib.suppress(OSError):
             h.update(Path(path).read_bytes())
     for f in files:
-        h.update(f"{f.uri}\0{f.size}\0{f.mtime}\n".encode())
+        h.update(f"{f.uri}\0{f.size}\0{f.mtime}\n".encode("utf-8", "surrogateescape"))
     return h.hexdigest()
 

@@ -27,24 +27,35 @@ def build_docs(wh: Warehouse, summaries: list[BatchSummary], run_id: str) -> Pat
     return build_data_docs(results[:50], wh.local_dir("data_docs"), run_name=run_id)
 
 
+def duckdb_file_path(wh: Warehouse) -> Path:
+    """``<warehouse>/newsetl.duckdb``; for an object-store warehouse, the same name in its local cache
+    folder (``$TMPDIR/newsetl/<bucket_prefix>/``), since a DuckDB file cannot be opened in place on S3."""
+    return (wh.local_dir("") if wh.remote else Path(wh.root)) / "newsetl.duckdb"
+
+
 def publish_duckdb_file(wh: Warehouse) -> Path | None:
-    """Write ``<warehouse>/newsetl.duckdb`` holding the same views (local warehouses only)."""
+    """Write the ``newsetl.duckdb`` file holding the same views over the pinned files.
+
+    Local warehouses: checked, read-only, fingerprinted (``newsetl.sqlguard``). For an S3 warehouse it is
+    written to the local cache folder and its views read ``s3://`` URLs: a DuckDB that opens it needs the
+    ``httpfs`` extension and an S3 secret, or (Python) a connection with the s3fs filesystem registered.
+    """
+    from newsetl import sqlguard
+
+    if not wh.remote:
+        return sqlguard.publish_duckdb_file(wh)
     import duckdb
 
     from newsetl import sql as wsql
 
-    if wh.remote:
-        return None
-    target = Path(wh.root) / "newsetl.duckdb"
+    target = duckdb_file_path(wh)
     tmp = target.with_name(".newsetl.duckdb.tmp")
-    if tmp.exists():
-        tmp.unlink()
+    tmp.unlink(missing_ok=True)
     con = duckdb.connect(str(tmp))
     try:
+        con.register_filesystem(wh.fs)
         wsql.open_warehouse(wh, con)
     finally:
         con.close()
     os.replace(tmp, target)
     return target
-
-

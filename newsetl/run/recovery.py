@@ -13,7 +13,8 @@ from newsetl.store import Warehouse, remove_tree
 
 def recover(wh: Warehouse, keep_run: str | None = None, keep_dirs: Iterable[str] = ()) -> None:
     """Tidy what a crashed run left (caller holds the lock): staging and batch folders this run does not
-    use, files no snapshot references, and a ``newsetl.duckdb`` older than the live snapshot."""
+    use, Delta versions past the pinned ones and files no Delta version references (a commit that died),
+    and a ``newsetl.duckdb`` that is not the live snapshot's (missing, older, or altered by a reader)."""
     if not wh.exists():
         return
     root = work_root(wh)
@@ -26,12 +27,9 @@ def recover(wh: Warehouse, keep_run: str | None = None, keep_dirs: Iterable[str]
             remove_tree(d)
     for d in root.glob("enrich-*"):
         remove_tree(d)
-    with contextlib.suppress(OSError):  # leftovers are harmless; the next commit collects them again
-        wh.garbage_collect()
-    if not wh.remote:
-        db = Path(wh.root) / "newsetl.duckdb"
-        current = Path(wh.path("_state/CURRENT"))
-        if not db.exists() or db.stat().st_mtime < current.stat().st_mtime:
-            publish_duckdb_file(wh)
+    with contextlib.suppress(OSError):  # the commit repairs again if this fails
+        wh.roll_back_unpublished(wh.snapshot())  # Delta versions and files of a commit that died
+    from newsetl import sqlguard
 
-
+    if not sqlguard.duckdb_file_ok(wh):  # missing, older than the live snapshot, or altered by a reader
+        publish_duckdb_file(wh)

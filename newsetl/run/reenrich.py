@@ -26,10 +26,11 @@ def reenrich(settings: Settings, *, batch_rows: int = 5000, wait_seconds: float 
     from newsetl.enrich.sectors import tag_sectors
     from newsetl.validate import validate_table
 
-    wh = Warehouse(settings.warehouse)
+    wh = Warehouse.of(settings)
     rid = new_run_id()
     counts = {"articles": 0, "article_sectors": 0, "article_entities": 0, "rejected": 0}
     with wh.lock(rid, wait_seconds):
+        wh.require_current_format()
         staged = StagedRun(rid, work_root(wh) / f"enrich-{rid}", replace_tables={"article_sectors", "article_entities"})
         remove_tree(staged.staging)
         smatch, ematch = matchers(settings)

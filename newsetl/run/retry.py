@@ -12,8 +12,8 @@ def retry(warehouse: str, config: str | None, reason: str | None = None) -> str:
     """Run the pipeline again on the quarantined sources that still exist (after a fix)."""
     import fsspec
 
-    wh = Warehouse(warehouse)
     settings = load_settings(config, warehouse=warehouse)
+    wh = Warehouse.of(settings)
     by_source = {u: rs for u, rs in reasons_by_source(wh).items() if reason is None or reason in rs}
     policy: frozenset[str] = frozenset() if settings.ingest.follow_symlinks_outside_root else POLICY_REASONS
     sources = sorted(u for u, rs in by_source.items() if not rs & policy)

@@ -41,11 +41,12 @@ class Stages:
 def run_stages(sources: list[str], settings: Settings, stages: Stages, *, run_id: str | None = None,
                wait_seconds: float = 0.0, retry_quarantined: bool = False) -> RunResult:
     """Under the writer lock: plan, process the batches, dedupe, then finalize and commit."""
-    wh = Warehouse(settings.warehouse)
+    wh = Warehouse.of(settings)
     started = now()
     secs: dict[str, float] = {}
     rid = run_id or new_run_id()
     with wh.lock(rid, wait_seconds):
+        wh.require_current_format()  # before any work: a warehouse of the old format is converted first
         t0 = time.perf_counter()
         p = stages.plan(sources, settings, rid, retry_quarantined)
         secs["plan"] = time.perf_counter() - t0

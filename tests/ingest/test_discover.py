@@ -178,3 +178,52 @@ def test_fsspec_memory_folder_glob_and_file() -> None:
 
 def test_empty_folder_gives_nothing(tmp_path: Path) -> None:
     assert discover([str(tmp_path)], CFG) == ([], [])
+
+
+# ------------------------------------------------------------------------------------------------
+# hostile names and the warehouse inside a source
+
+
+def test_non_utf8_file_name_is_one_rejection_with_its_bytes_escaped(tmp_path: Path) -> None:
+    (tmp_path / "good.txt").write_bytes(b"good")
+    os.close(os.open(os.fsencode(tmp_path) + b"/bad\xff\xfename.txt", os.O_CREAT | os.O_WRONLY))
+    files, rej = discover([str(tmp_path)], CFG)
+    assert [f.uri for f in files] == [f"{tmp_path}/good.txt"]
+    assert [(r.source_uri, r.reason) for r in rej] == [(f"{tmp_path}/bad\\xff\\xfename.txt", "bad_file_name")]
+    assert rej[0].detail.startswith("the file name is not valid UTF-8")
+    rej[0].source_uri.encode("utf-8")  # storable as Parquet text
+
+
+def test_file_name_with_a_newline_is_listed(tmp_path: Path) -> None:
+    (tmp_path / "two\nlines.txt").write_bytes(b"x")
+    files, rej = discover([str(tmp_path)], CFG)
+    assert ([f.uri for f in files], rej) == ([f"{tmp_path}/two\nlines.txt"], [])
+
+
+@pytest.fixture
+def linked(tmp_path: Path) -> dict[str, Path]:
+    """data/ holds articles and the warehouse wh/; a symlink leads to data/ and another to wh/."""
+    data = tmp_path / "data"
+    (data / "wh" / "tables").mkdir(parents=True)
+    (data / "wh" / "tables" / "x.parquet").write_bytes(b"PAR1")
+    (data / "a.txt").write_bytes(b"a")
+    (tmp_path / "data_link").symlink_to(data, target_is_directory=True)
+    (tmp_path / "wh_link").symlink_to(data / "wh", target_is_directory=True)
+    return {"base": tmp_path, "data": data}
+
+
+@pytest.mark.parametrize(("source", "warehouse"), [("data", "data/wh"), ("data_link", "data/wh"),
+                                                   ("data", "wh_link"), ("data_link", "wh_link")])
+def test_the_warehouse_is_never_listed_whatever_symlinks_lead_there(linked: dict[str, Path], source: str,
+                                                                    warehouse: str) -> None:
+    base = linked["base"]
+    files, rej = discover([str(base / source)], CFG, exclude=[str(base / warehouse)])
+    assert ([f.uri for f in files], rej) == ([f"{base / source}/a.txt"], [])
+
+
+def test_a_symlink_inside_the_source_to_the_warehouse_is_not_followed(linked: dict[str, Path]) -> None:
+    data = linked["data"]
+    (data / "wh_again").symlink_to(data / "wh", target_is_directory=True)
+    (data / "one_file").symlink_to(data / "wh" / "tables" / "x.parquet")
+    files, rej = discover([str(data)], CFG, exclude=[str(data / "wh")])
+    assert ([f.uri for f in files], rej) == ([f"{data}/a.txt"], [])

@@ -7,6 +7,7 @@ import os
 import signal
 import socket
 import subprocess
+import sysconfig
 import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -15,7 +16,7 @@ from types import SimpleNamespace
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-VENV_BIN = REPO / ".venv" / "bin"
+VENV_BIN = Path(sysconfig.get_path("scripts"))  # the environment running the tests, wherever it lives
 
 
 def exe(name: str) -> str:

@@ -1,4 +1,4 @@
-"""Snapshots, supersession, atomicity and locking of the warehouse, on small inline tables."""
+"""Snapshots pinning Delta versions, supersession, atomicity, repair and locking, on small inline tables."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
+from newsetl import delta
 from newsetl import sql as wsql
-from newsetl.errors import ValidationFailed, WarehouseLockedError
+from newsetl.errors import ValidationFailed, WarehouseError, WarehouseLockedError
 from newsetl.load import StagedRun, commit
-from newsetl.store import Warehouse, cast_to_schema, write_parquet
+from newsetl.settings import StorageConfig
+from newsetl.store import CURRENT, Warehouse, cast_to_schema, write_parquet
 
 NOW = dt.datetime(2024, 1, 2, tzinfo=dt.UTC)
 
@@ -43,45 +45,80 @@ def _count(wh: Warehouse, sql: str) -> list[tuple]:
     return con.sql(sql).fetchall()
 
 
+def _delta_rows(wh: Warehouse, table: str, version: int | None = None) -> list[tuple]:
+    """What any Delta reader sees: the table's (or version's) files read with DuckDB, as delta-rs lists them."""
+    import duckdb
+
+    dt_ = wh.delta_table(table, version)
+    assert dt_ is not None
+    uris = dt_.file_uris()
+    if not uris:
+        return []
+    return duckdb.sql(f"select article_id, title from read_parquet({uris}) order by 1").fetchall()
+
+
+def _parquet_on_disk(wh: Warehouse) -> list[str]:
+    root = Path(wh.root)
+    return sorted(p.relative_to(root).as_posix() for p in (root / "tables").rglob("*.parquet")
+                  if "_delta_log" not in p.parts)
+
+
 def test_first_commit_creates_snapshot_and_partitions(tmp_path: Path) -> None:
     wh = Warehouse(tmp_path / "wh")
     uri = {"a#0": "a", "b#0": "b"}
     commit(wh, _stage(tmp_path, "r1", {"articles": _articles(["a#0", "b#0"], uri, dt.date(2021, 4, 7), "r1")}))
-    assert wh.snapshot().id == "1"
-    files = wh.snapshot().tables["articles"]
-    assert files == ["tables/articles/pub_month=2021-04/r1-0.parquet"]
+    snap = wh.snapshot()
+    assert snap.id == "1"
+    files = snap.tables["articles"]
+    assert len(files) == 1 and files[0].startswith("tables/articles/pub_month=2021-04/")
+    # the snapshot pins the Delta version whose files it lists
+    state = wh.entry_state("articles")
+    assert state is not None and (snap.versions["articles"], snap.tables["articles"]) == state
     assert _count(wh, "select count(*), min(pub_month) from articles") == [(2, "2021-04")]
-    # the marts were materialised with the snapshot
-    assert "mart:sector_daily" in wh.snapshot().tables
+    assert _delta_rows(wh, "articles") == [("a#0", "t"), ("b#0", "t")]
+    # every table of schemas/ is a Delta table from the first commit on, and the marts too
+    assert all(wh.delta_table(t) is not None for t in ("quarantine", "embedded_posts", "runs"))
+    assert "mart:sector_daily" in snap.tables and wh.delta_table("mart:sector_daily") is not None
+    assert wh.delta_table("articles").metadata().partition_columns == ["pub_month"]
 
 
 def test_changed_source_supersedes_its_earlier_rows(tmp_path: Path) -> None:
-    wh = Warehouse(tmp_path / "wh")
+    wh = Warehouse(tmp_path / "wh", StorageConfig(retention_hours=0))
     uri = {"a#0": "a", "a#1": "a", "b#0": "b"}
     commit(wh, _stage(tmp_path, "r1", {"articles": _articles(["a#0", "a#1", "b#0"], uri, dt.date(2021, 4, 7), "r1")}))
+    v1 = wh.snapshot().versions["articles"]
     # file "a" changed: now one record, dated in another month
     res = commit(wh, _stage(tmp_path, "r2", {"articles": _articles(["a#0"], uri, dt.date(2022, 1, 1), "r2", "new")},
                             replace={"a"}))
     assert res.superseded_articles == 2
     rows = _count(wh, "select article_id, title, pub_month from articles order by article_id")
     assert rows == [("a#0", "new", "2022-01"), ("b#0", "t", "2021-04")]
-    # the old version's file stays for readers of snapshot 1 (KEEP_SNAPSHOTS) and goes at the next commit
-    def on_disk() -> list[str]:
-        return sorted(p.relative_to(tmp_path / "wh").as_posix() for p in (tmp_path / "wh" / "tables").rglob("*.parquet"))
-
-    def live() -> list[str]:
-        return sorted(f for k, v in wh.snapshot().tables.items() if not k.startswith("mart:") for f in v)
-
-    assert on_disk() == sorted([*live(), "tables/articles/pub_month=2021-04/r1-0.parquet"])
+    assert _delta_rows(wh, "articles") == [("a#0", "new"), ("b#0", "t")]
+    # one Delta commit replaced the rows (replaceWhere on the source), and time travel sees the old ones
+    v2 = wh.snapshot().versions["articles"]
+    ops = [h["operation"] for h in wh.delta_table("articles").history() if v1 < h["version"] <= v2]
+    assert ops[-1] == "WRITE" and "OPTIMIZE" not in ops[:-1]
+    assert _delta_rows(wh, "articles", v1) == [("a#0", "t"), ("a#1", "t"), ("b#0", "t")]
+    # with no retention, the replaced file still stays while the previous snapshot pins it ...
+    pinned_before = set(wh.snapshot().tables["articles"]) | set(_snapshot_files(wh, "1", "articles"))
+    assert set(_parquet_on_disk(wh)) >= pinned_before
     commit(wh, _stage(tmp_path, "r3", {"articles": _articles(["c#0"], {"c#0": "c"}, dt.date(2022, 1, 2), "r3")}))
-    assert "tables/articles/pub_month=2021-04/r1-0.parquet" not in on_disk()
-    assert set(on_disk()) - set(live()) <= {"tables/articles/pub_month=2022-01/r2-0.parquet"}
+    # ... and goes once no kept snapshot pins it (vacuum), so the folder holds the live files and snapshot 2's
+    kept = set(_snapshot_files(wh, "2", "articles")) | set(wh.snapshot().tables["articles"])
+    assert {f for f in _parquet_on_disk(wh) if f.startswith("tables/articles/")} == kept
 
 
-def test_failed_check_leaves_previous_snapshot(tmp_path: Path) -> None:
+def _snapshot_files(wh: Warehouse, sid: str, table: str) -> list[str]:
+    from newsetl.store import SNAPSHOT_DIR, Snapshot
+
+    return Snapshot.from_json((Path(wh.root) / SNAPSHOT_DIR / f"{sid}.json").read_text()).tables.get(table, [])
+
+
+def test_failed_check_writes_nothing(tmp_path: Path) -> None:
     wh = Warehouse(tmp_path / "wh")
     uri = {"a#0": "a", "b#0": "b"}
     commit(wh, _stage(tmp_path, "r1", {"articles": _articles(["a#0"], uri, None, "r1")}))
+    before = (wh.entry_state("articles"), _parquet_on_disk(wh))
 
     def bad(con: object) -> None:
         raise ValidationFailed("marts do not reconcile")
@@ -89,11 +126,66 @@ def test_failed_check_leaves_previous_snapshot(tmp_path: Path) -> None:
     with pytest.raises(ValidationFailed):
         commit(wh, _stage(tmp_path, "r2", {"articles": _articles(["b#0"], uri, None, "r2")}), check=bad)
     assert wh.snapshot().id == "1"
+    assert (wh.entry_state("articles"), _parquet_on_disk(wh)) == before  # not even a Delta version
     assert _count(wh, "select article_id from articles") == [("a#0",)]
-    # the next successful commit removes the files the failed one left behind
     commit(wh, _stage(tmp_path, "r3", {"articles": _articles(["b#0"], uri, None, "r3")}))
-    on_disk = sorted(p.name for p in (tmp_path / "wh" / "tables").rglob("*.parquet"))
-    assert on_disk == ["r1-0.parquet", "r3-0.parquet"]
+    assert _delta_rows(wh, "articles") == [("a#0", "t"), ("b#0", "t")]
+
+
+def test_a_commit_that_died_between_tables_is_rolled_back(tmp_path: Path) -> None:
+    """Delta versions written past the pinned ones (and files no version lists) are undone first."""
+    wh = Warehouse(tmp_path / "wh")
+    uri = {"a#0": "a", "b#0": "b", "x#0": "x"}
+    commit(wh, _stage(tmp_path, "r1", {"articles": _articles(["a#0"], uri, None, "r1")}))
+    # what a run killed after its first table commit leaves: WRITING, one more Delta version, a stray file
+    wh.begin_write("r-dead")
+    wh.write_entry("articles", _articles(["x#0"], uri, None, "r-dead"), mode="append")
+    stray = Path(wh.root) / "tables/articles/pub_month=unknown/part-99999-dead.parquet"
+    stray.write_bytes(b"PAR1 half written")
+    assert _delta_rows(wh, "articles") == [("a#0", "t"), ("x#0", "t")]
+    assert _count(wh, "select article_id from articles") == [("a#0",)]  # readers see the pinned version
+    commit(wh, _stage(tmp_path, "r2", {"articles": _articles(["b#0"], uri, None, "r2")}))
+    assert _delta_rows(wh, "articles") == [("a#0", "t"), ("b#0", "t")]
+    assert not stray.exists() and not (Path(wh.root) / "_state/WRITING").exists()
+    ops = [h["operation"] for h in wh.delta_table("articles").history()]
+    assert "RESTORE" in ops
+
+
+def test_small_files_are_compacted_per_partition(tmp_path: Path) -> None:
+    wh = Warehouse(tmp_path / "wh")
+    for i in range(4):
+        ids = [f"s{i}#{k}" for k in range(3)]
+        commit(wh, _stage(tmp_path, f"r{i}", {"articles": _articles(ids, {a: f"s{i}" for a in ids},
+                                                                      dt.date(2021, 4, 7), f"r{i}")}))
+    files = wh.snapshot().tables["articles"]
+    assert len(files) == 1  # one file in the partition, not one per run
+    assert _count(wh, "select count(*), count(distinct article_id) from articles") == [(12, 12)]
+
+
+def test_unsigned_columns_round_trip_through_the_wider_delta_type(tmp_path: Path) -> None:
+    wh = Warehouse(tmp_path / "wh")
+    sig = [0, 1, 2**31, 2**32 - 1]
+    t = cast_to_schema(pa.table({"article_id": ["a#0"], "content_hash": ["h"], "story_id": ["a#0"],
+                                 "n_shingles": [4], "minhash": [sig], "run_id": ["r1"]}), "dedup_index")
+    commit(wh, _stage(tmp_path, "r1", {"dedup_index": t}))
+    assert delta.table_schema("dedup_index").field("minhash").type == pa.list_(pa.int64())
+    assert _count(wh, "select minhash, typeof(minhash) from dedup_index") == [(sig, "UINTEGER[]")]
+
+
+def test_missing_state_pointer_stops_instead_of_starting_over(tmp_path: Path) -> None:
+    wh = Warehouse(tmp_path / "wh")
+    uri = {"a#0": "a"}
+    commit(wh, _stage(tmp_path, "r1", {"articles": _articles(["a#0"], uri, None, "r1")}))
+    (Path(wh.root) / CURRENT).unlink()
+    with pytest.raises(WarehouseError, match="newsetl repair --warehouse"):
+        Warehouse(tmp_path / "wh").snapshot()
+    with pytest.raises(WarehouseError, match="missing"):
+        commit(Warehouse(tmp_path / "wh"), _stage(tmp_path, "r2", {"articles": _articles(["a#0"], uri, None, "r2")}))
+    assert "1" in Warehouse(tmp_path / "wh").repair_pointer()
+    assert _count(Warehouse(tmp_path / "wh"), "select article_id from articles") == [("a#0",)]
+    (Path(wh.root) / CURRENT).write_text("garbage\n")
+    with pytest.raises(WarehouseError, match="corrupt"):
+        Warehouse(tmp_path / "wh").exists()
 
 
 def test_second_writer_is_refused_with_a_clear_message(tmp_path: Path) -> None:
@@ -128,3 +220,55 @@ def test_empty_tables_have_typed_views(tmp_path: Path) -> None:
     assert types["published_date"] == "DATE"
     assert types["word_count"] == "INTEGER"
     assert con.sql("select count(*) from sector_monthly").fetchall()[0] == (0,)
+
+
+def test_repair_without_any_snapshot_pins_the_latest_delta_versions(tmp_path: Path) -> None:
+    import shutil
+
+    wh = Warehouse(tmp_path / "wh")
+    uri = {"a#0": "a", "b#0": "b"}
+    commit(wh, _stage(tmp_path, "r1", {"articles": _articles(["a#0", "b#0"], uri, None, "r1")}))
+    shutil.rmtree(Path(wh.root) / "_state")
+    with pytest.raises(WarehouseError, match="newsetl repair"):
+        Warehouse(tmp_path / "wh").exists()
+    assert "pinned the latest version" in Warehouse(tmp_path / "wh").repair_pointer()
+    assert _count(Warehouse(tmp_path / "wh"), "select count(*) from articles") == [(2,)]
+
+
+def test_maintain_compacts_publishes_and_vacuums(tmp_path: Path) -> None:
+    from newsetl.run.maintain import maintain
+    from newsetl.settings import load_settings
+
+    settings = load_settings(None, warehouse=str(tmp_path / "wh"), storage={"retention_hours": 0})
+    wh = Warehouse.of(settings)
+    for i in range(3):
+        ids = [f"m{i}#0"]
+        commit(wh, _stage(tmp_path, f"r{i}", {"articles": _articles(ids, {ids[0]: f"m{i}"}, None, f"r{i}")}))
+    before = wh.snapshot().id
+    out = maintain(settings)
+    assert wh.snapshot().id == str(int(before) + 1)
+    assert "data files after compaction" in out
+    assert _count(wh, "select count(*) from articles") == [(3,)]
+    # vacuum kept only what the live snapshot and the one before it pin
+    pinned = {f for sid in (before, wh.snapshot().id) for v in _snapshot_tables(wh, sid).values() for f in v}
+    assert set(_parquet_on_disk(wh)) <= pinned
+
+
+def _snapshot_tables(wh: Warehouse, sid: str) -> dict[str, list[str]]:
+    from newsetl.store import SNAPSHOT_DIR, Snapshot
+
+    return Snapshot.from_json((Path(wh.root) / SNAPSHOT_DIR / f"{sid}.json").read_text()).tables
+
+
+def test_a_first_commit_that_died_is_not_taken_for_a_damaged_warehouse(tmp_path: Path) -> None:
+    """Nothing was ever published: the next commit empties what the dead one wrote and starts snapshot 1."""
+    wh = Warehouse(tmp_path / "wh")
+    uri = {"a#0": "a", "x#0": "x"}
+    wh.begin_write("r-dead")
+    wh.ensure_tables()
+    wh.write_entry("articles", _articles(["x#0"], uri, None, "r-dead"), mode="append")
+    assert not wh.exists()
+    commit(wh, _stage(tmp_path, "r1", {"articles": _articles(["a#0"], uri, None, "r1")}))
+    assert wh.snapshot().id == "1"
+    assert _delta_rows(wh, "articles") == [("a#0", "t")]
+    assert _count(wh, "select article_id from articles") == [("a#0",)]

@@ -9,18 +9,31 @@ import contextlib
 import os
 import shutil
 import sys
+import sysconfig
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pyarrow.parquet as pq
 
+from newsetl import delta
 from newsetl import sql as wsql
-from newsetl.store import CURRENT, KEEP_SNAPSHOTS, SNAPSHOT_DIR, Snapshot, Warehouse
+from newsetl.store import CURRENT, KEEP_SNAPSHOTS, MART_PREFIX, SNAPSHOT_DIR, Snapshot, Warehouse
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE_DIR = REPO / "data" / "sample"
-NEWSETL = REPO / ".venv" / "bin" / "newsetl"
+
+def _executable(name: str) -> Path:
+    """A console script of the environment running the tests (wherever its venv lives), else on PATH."""
+    p = Path(sysconfig.get_path("scripts")) / name
+    if p.exists():
+        return p
+    found = shutil.which(name)
+    assert found, f"no {name} executable: install newsetl into the environment that runs pytest"
+    return Path(found)
+
+
+NEWSETL = _executable("newsetl")
 
 # columns whose values differ between two runs that loaded the same data
 VOLATILE = frozenset({"run_id", "ingested_at", "quarantined_at", "started_at", "finished_at", "stage_seconds"})
@@ -63,7 +76,7 @@ def connect(wh_path: Path | str, snap: Snapshot | None = None) -> Any:
     wh = Warehouse(wh_path)
     snap = snap or wh.snapshot()
     con = wsql.connect()
-    wsql.create_views(con, *wsql.split_snapshot(wh, snap.tables))
+    wsql.snapshot_views(con, wh, snap)
     return con
 
 
@@ -101,7 +114,8 @@ def dump_diff(a: dict[str, list[str]], b: dict[str, list[str]], limit: int = 5) 
 def check_integrity(wh_path: Path | str) -> Snapshot:
     """What a reader sees is one complete snapshot: CURRENT names an existing snapshot, every file it lists
     exists, is a complete Parquet file (footer + all rows readable), lies under tables/ or marts/ and is not
-    a temporary name; the SQL data tests pass on it."""
+    a temporary name, and is exactly the file list of the Delta version the snapshot pins; the SQL data
+    tests pass on it."""
     wh = Warehouse(wh_path)
     root = Path(wh.root)
     snap = wh.snapshot()
@@ -116,6 +130,9 @@ def check_integrity(wh_path: Path | str) -> Snapshot:
             assert p.is_file(), f"snapshot {snap.id} lists {rel}, which is missing"
             md = pq.read_metadata(p)
             assert pq.read_table(p).num_rows == md.num_rows
+        pinned = wh.delta_table(table, snap.versions[table])
+        assert pinned is not None, (table, snap.versions[table])
+        assert sorted(wh.rel(u) for u in pinned.file_uris()) == sorted(files), table
     con = connect(wh_path, snap)
     try:
         failing = {r.name: r.sample for r in wsql.run_data_tests(con) if r.failing_rows}
@@ -134,19 +151,37 @@ def current_id(wh_path: Path | str) -> str | None:
 
 
 def orphan_table_files(wh_path: Path | str) -> list[str]:
-    """Files under tables/ and marts/ that no retained snapshot lists (the live one and the ones before it
-    that GC keeps for their readers, ``KEEP_SNAPSHOTS``; one newer than CURRENT was never published)."""
+    """Data files under tables/ and marts/ that no version in their Delta log references (written by a
+    run that died before its Delta commit), and files outside any Delta table. Files of older versions
+    are not orphans: they stay for time travel until vacuum's retention has passed."""
+    wh = Warehouse(wh_path)
+    root = Path(wh.root)
+    out: list[str] = []
+    for top, prefix in (("tables", ""), ("marts", MART_PREFIX)):
+        if not (root / top).exists():
+            continue
+        for d in sorted((root / top).iterdir()):
+            if not (d / "_delta_log").is_dir():
+                out += [p.relative_to(root).as_posix() for p in d.rglob("*") if p.is_file()]
+                continue
+            out += [f"{top}/{d.name}/{f}" for f in delta.untracked_files(wh.entry_uri(prefix + d.name), delete=False)]
+    return sorted(out)
+
+
+def unpinned_files(wh_path: Path | str, keep: int = KEEP_SNAPSHOTS) -> list[str]:
+    """Data files on disk that neither the live snapshot nor the ``keep - 1`` published before it pin
+    (what vacuum removes once the retention has passed)."""
     wh = Warehouse(wh_path)
     root = Path(wh.root)
     current = int(wh.snapshot().id)
-    live = {f for v in wh.snapshot().tables.values() for f in v}
     published = sorted(int(sf.stem) for sf in (root / SNAPSHOT_DIR).glob("*.json")
                        if sf.stem.isdigit() and int(sf.stem) <= current)
-    for sid in published[-KEEP_SNAPSHOTS:]:
+    live: set[str] = set()
+    for sid in published[-keep:]:
         sf = root / SNAPSHOT_DIR / f"{sid}.json"
         live |= {f for v in Snapshot.from_json(sf.read_text()).tables.values() for f in v}
     on_disk = {p.relative_to(root).as_posix() for top in ("tables", "marts") if (root / top).exists()
-               for p in (root / top).rglob("*") if p.is_file()}
+               for p in (root / top).rglob("*.parquet") if "_delta_log" not in p.parts}
     return sorted(on_disk - live)
 
 
@@ -181,8 +216,8 @@ def child_cli(argv: list[str], crash: str | None = None, crash_arg: int = 0) -> 
       ``exit_after_snapshot_file``  publish writes the snapshot file, then the process dies (os._exit)
                                     before CURRENT is swapped;
       ``raise_in_publish``          publish raises OSError (disk full) before writing anything;
-      ``exit_on_put``               the process dies just before the ``crash_arg``-th file move into
-                                    tables/ or marts/ (1-based);
+      ``exit_on_put``               the process dies just before the ``crash_arg``-th Delta commit of
+                                    the newsetl commit (``Warehouse._delta_op``, 1-based);
       ``exit_after_publish``        the process dies right after CURRENT is swapped (before garbage
                                     collection and the .duckdb file);
       ``exit_after_gc``             the process dies after garbage collection, before the .duckdb file
@@ -203,16 +238,16 @@ def child_cli(argv: list[str], crash: str | None = None, crash_arg: int = 0) -> 
 
         Warehouse.publish = publish_fail  # type: ignore[method-assign]
     elif crash == "exit_on_put":
-        real_put = Warehouse._put
+        real_op = Warehouse._delta_op
         calls = [0]
 
-        def put(self: Warehouse, local: Path, rel: str) -> None:
+        def op(self: Warehouse, entry: str, fn: Any) -> Any:
             calls[0] += 1
             if calls[0] == crash_arg:
                 os._exit(71)
-            real_put(self, local, rel)
+            return real_op(self, entry, fn)
 
-        Warehouse._put = put  # type: ignore[method-assign]
+        Warehouse._delta_op = op  # type: ignore[method-assign]
     elif crash == "exit_after_publish":
         real_publish = Warehouse.publish
 
@@ -246,18 +281,18 @@ def child_cli(argv: list[str], crash: str | None = None, crash_arg: int = 0) -> 
 
 
 def child_count_puts(argv: list[str], out_file: str) -> None:
-    """Run ``newsetl`` and write how many files the commit moved into place (to pick crash points)."""
+    """Run ``newsetl`` and write how many Delta commits the commit made (to pick crash points)."""
     from newsetl import cli
     from newsetl.store import Warehouse
 
-    real_put = Warehouse._put
+    real_op = Warehouse._delta_op
     calls = [0]
 
-    def put(self: Warehouse, local: Path, rel: str) -> None:
+    def op(self: Warehouse, entry: str, fn: Any) -> Any:
         calls[0] += 1
-        real_put(self, local, rel)
+        return real_op(self, entry, fn)
 
-    Warehouse._put = put  # type: ignore[method-assign]
+    Warehouse._delta_op = op  # type: ignore[method-assign]
     code = cli.main(argv)
     Path(out_file).write_text(str(calls[0]))
     os._exit(code)

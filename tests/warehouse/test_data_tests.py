@@ -97,8 +97,9 @@ def test_share_in_range_returns_bad_shares(good) -> None:
     _replace_mart(good, "sector_by_source",
                   "select * from good union all select 'X', 'energy', 1, 1, 1.5 "
                   "union all select 'Y', 'energy', 1, 2, 0.5")
-    assert sorted(_run(good, "share_in_range")) == [
-        ("sector_by_source", "energy", 1, 1, 1.5), ("sector_by_source", "energy", 1, 2, 0.5)]
+    assert sorted(_run(good, "share_in_range")) == [  # (mart, period, sector, ..., share, total, expected share)
+        ("sector_by_source", "X", "energy", 1, 1, 1.5, None, None),
+        ("sector_by_source", "Y", "energy", 1, 2, 0.5, None, None)]
 
 
 def test_marts_unique_keys_returns_the_repeated_key(good) -> None:
