@@ -7,7 +7,7 @@
 Corpora (read from ../shared/corpora, skipped when absent):
 - ``wcxb``: 545 pages of 2025 web with gold title, publish_date, main_content and must-include /
   must-exclude snippets, page type article / forum (grouped: all, article, forum, verified = without
-  the pages upstream marks "needs verification").
+  the pages upstream marks "needs verification", dated = pages whose gold states a date).
 - ``readability``: Mozilla Readability's test pages (expected.html body, expected-metadata.json title and
   publishedTime; its titles keep site names, Readability's convention).
 - ``pk``: HTTrack mirrors of Pakistani news sites, no gold: coverage only (pages taken as articles,
@@ -260,6 +260,8 @@ def run_system(name: str, page: Page, url: str | None) -> Out:
         out = SYSTEMS[name](page, url)
     except TerminalError as err:
         out = Out(error=err.reason)
+    except ImportError as err:  # an optional diagnostic system (readability-lxml, resiliparse) not installed
+        out = Out(error=f"not installed: {err.name}")
     except Exception:
         out = Out(error="CRASH")
         print(f"  CRASH {name} {page.corpus}/{page.pid}\n{traceback.format_exc(limit=6)}", file=sys.stderr)
@@ -329,6 +331,8 @@ def groups_of(page: Page) -> list[str]:
     out = ["all", page.kind]
     if page.corpus == "wcxb" and page.verified:
         out.append("verified")
+    if page.corpus == "wcxb" and page.date is not None:
+        out.append("dated")  # as on a date benchmark whose every page has a date
     return out
 
 
@@ -397,7 +401,8 @@ def evaluate(pages: Iterable[Page], systems: list[str], use_url: bool) -> tuple[
 
 def report_labelled(corpus: str, pages: list[Page], outs: dict[str, list[Out]]) -> dict[str, Any]:
     result: dict[str, Any] = {}
-    group_names = sorted({g for p in pages for g in groups_of(p)}, key=["all", "article", "forum", "verified"].index)
+    group_names = sorted({g for p in pages for g in groups_of(p)},
+                         key=["all", "article", "forum", "verified", "dated"].index)
     for g in group_names:
         rows = {}
         for s, lst in outs.items():

@@ -69,7 +69,8 @@ def _extract(html: str, url: str | None, today: dt.date, kn: HtmlKnowledge) -> H
     domain = metadata.registered_domain(canonical)
 
     text, extractor = body_mod.main_text(root, html, canonical or url, kn)
-    thread = forum.find_thread(root, text, kn.forum_posts, today)
+    # a page whose JSON-LD declares an article is no thread (and the search costs a scan of the page)
+    thread = None if metadata.declares_article(m) else forum.find_thread(root, text, kn.forum_posts, today)
     comments: list[str] = []
     if thread is not None:  # the first post is the article, the later posts its comments
         text, comments = thread.posts[0].text, [p.text for p in thread.posts[1:]]

@@ -37,6 +37,18 @@ class Meta:
     titles: dict[str, str]  # title metadata (Readability's keys), the last <meta> of a key wins
     canonical: str | None
     lang: str | None
+    types: frozenset[str] = frozenset()  # every JSON-LD @type of the page, lowercased
+
+
+# schema.org types of an article page and of a discussion page (a thread, a Q&A page)
+_ARTICLE_ONLY = frozenset({"article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
+                           "opinionnewsarticle", "techarticle", "reviewnewsarticle", "backgroundnewsarticle"})
+_DISCUSSION = frozenset({"discussionforumposting", "qapage", "question", "socialmediaposting", "comment"})
+
+
+def declares_article(m: Meta) -> bool:
+    """The page's JSON-LD calls it an article and nothing calls it a discussion."""
+    return bool(m.types & _ARTICLE_ONLY) and not m.types & _DISCUSSION
 
 
 def iter_jsonld(root: lxml.html.HtmlElement) -> Iterator[dict[str, Any]]:
@@ -123,8 +135,10 @@ def read_meta(root: lxml.html.HtmlElement, kn: HtmlKnowledge) -> Meta:
         _collect_title_meta(el, content, titles)
     # JSON-LD: keep the first article-like object's fields, plus a publisher name from anywhere
     jsonld: dict[str, Any] = {}
+    all_types: set[str] = set()
     for obj in iter_jsonld(root):
         types = types_of(obj)
+        all_types |= types
         if types & kn.article_types or "headline" in obj or "datePublished" in obj:
             is_page = types == {"webpage"}
             for fld in _JSONLD_FIELDS:
@@ -143,7 +157,7 @@ def read_meta(root: lxml.html.HtmlElement, kn: HtmlKnowledge) -> Meta:
             canonical = link.get("href", "").strip()
             break
     lang = root.get("lang") or root.get("xml:lang")
-    return Meta(meta, jsonld, title_tag, h1s, h2s, titles, canonical, lang)
+    return Meta(meta, jsonld, title_tag, h1s, h2s, titles, canonical, lang, frozenset(all_types))
 
 
 # ---------------------------------------------------------------------------------------------- URL

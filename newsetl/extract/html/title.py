@@ -9,7 +9,6 @@ import re
 from typing import Any
 
 import lxml.html
-from lxml import etree
 
 from newsetl.extract.html.knowledge import HtmlKnowledge
 from newsetl.extract.html.metadata import JSONLD_WRAPPER, Meta, names
@@ -138,7 +137,6 @@ def section_names(m: Meta) -> list[str]:
     return out
 
 
-_ARTICLE_H1 = etree.XPath("(//article//h1 | //main//h1 | //*[@role='main']//h1)[1]")
 _TOKEN = re.compile(r"\w+")
 
 
@@ -151,11 +149,12 @@ def _overlap(a: str, b: str) -> float:
 def visible_headline(root: lxml.html.HtmlElement, m: Meta) -> tuple[str | None, str]:
     """The headline the page shows and where: the h1 of its article/main container ("article"), else its
     only h1 ("single"), else its first h1 ("first")."""
-    found = _ARTICLE_H1(root)
-    if found:
-        text = clean_meta(found[0].text_content())
-        if text:
-            return text, "article"
+    for h1 in root.iter("h1"):  # few h1s: cheaper than an XPath over every element's role
+        if any(a.tag in ("article", "main") or a.get("role") == "main" for a in h1.iterancestors()):
+            text = clean_meta(h1.text_content())
+            if text:
+                return text, "article"
+            break
     if len(m.h1s) == 1:
         return m.h1s[0], "single"
     return (m.h1s[0], "first") if m.h1s else (None, "")
