@@ -103,15 +103,20 @@ def test_embedded_post_time_is_not_the_article_date() -> None:
     assert ex.date_source != "html:time"
 
 
+EXTENSIVE = knowledge().model_copy(update={"htmldate_extensive": True})
+
+
 def test_htmldate_extensive_search_dates_a_page_without_metadata() -> None:
     body = "<p>The finance committee met on 12 March 2019 to review the provincial budget in detail.</p>"
-    ex = extract_html(page("", body), today=dt.date(2020, 1, 1))
+    ex = extract_html(page("", body), today=dt.date(2020, 1, 1), kn=EXTENSIVE)
     assert (ex.date, ex.date_source) == (dt.date(2019, 3, 12), "html:text")
+    ex = extract_html(page("", body), today=dt.date(2020, 1, 1))  # off by default (its CPU cost)
+    assert (ex.date, ex.date_source) == (None, None)
 
 
 def test_copyright_year_is_not_a_publication_day() -> None:
     html = page().replace("</body>", "<footer>© 2019 Example Media. All rights reserved.</footer></body>")
-    ex = extract_html(html, today=dt.date(2020, 1, 1))
+    ex = extract_html(html, today=dt.date(2020, 1, 1), kn=EXTENSIVE)
     assert ex.date is None  # htmldate's extensive search reads the year as 2019-01-01
 
 
