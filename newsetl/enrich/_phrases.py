@@ -30,6 +30,7 @@ import functools
 import re
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import ahocorasick
 import numpy as np
@@ -158,8 +159,10 @@ class Pattern:
     payload: Hashable
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
+class Hit(NamedTuple):
+    """One word-bounded hit (a named tuple: built ~5x faster than a frozen dataclass, and a long article
+    has a few hundred)."""
+
     start: int  # offsets in the original text, [start, end)
     end: int
     surface: str  # the hit's text, casefolded, whitespace collapsed (whole word for prefix patterns)

@@ -381,6 +381,8 @@ def _listed_hits(text: str, kept: dict[int, list[Hit]], min_sectors: int,
     chain: list[tuple[int, int, int]] = []
 
     def close() -> None:
+        if len(chain) < 2 <= min_sectors:
+            return  # one hit is no enumeration (most chains)
         n = len({si for _, _, si in chain})
         if n >= min_sectors or (n >= 2 and cue is not None and cue.search(
                 text[max(0, chain[0][0] - window) : chain[-1][1] + window].casefold())):
