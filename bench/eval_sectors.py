@@ -5,7 +5,7 @@
                                  [--split test|all] [--misses CLASS]
 
 Every text goes the pipeline's way: the corpus file is read by ``newsetl.ingest.read_bytes``, each record
-is cleaned and extracted by ``newsetl.extract.article.extract_article`` (a record the pipeline would
+is cleaned and extracted by ``newsetl.clean_extract.clean_extract`` (a record the pipeline would
 quarantine, e.g. ``empty_body``, counts as untagged), and the articles table (article_id, title, body) is
 tagged by ``newsetl.enrich.sectors.tag_sectors``: the rows the warehouse would hold, so only the tags the
 marts count.
@@ -61,10 +61,10 @@ sys.path.insert(0, str(REPO.parent / "shared" / "eval"))
 import metrics  # type: ignore[import-not-found]  # noqa: E402
 import pyarrow as pa  # noqa: E402
 
+from newsetl.clean_extract import clean_extract  # noqa: E402
 from newsetl.enrich.sectors import SectorMatcher, tag_sectors  # noqa: E402
 from newsetl.enrich.taxonomy import load_taxonomy  # noqa: E402
 from newsetl.errors import NewsetlError  # noqa: E402
-from newsetl.extract.article import extract_article  # noqa: E402
 from newsetl.ingest import read_bytes  # noqa: E402
 from newsetl.settings import EnrichConfig, IngestConfig  # noqa: E402
 
@@ -110,7 +110,7 @@ def _articles(path: Path) -> list[tuple[int, str | None, str, str | None]]:
     out: list[tuple[int, str | None, str, str | None]] = []
     for d in docs:
         try:
-            a = extract_article(d)
+            a = clean_extract(d)
             out.append((d.record_index, a.title, a.body, None))
         except NewsetlError as exc:
             out.append((d.record_index, None, "", getattr(exc, "reason", type(exc).__name__)))
