@@ -49,6 +49,7 @@ _BAR_TOKENS = frozenset(
     ["like", "likes", "unlike", "reply", "replies", "quote", "quotes", "report", "share", "shared", "tweet", "retweet", "facebook", "twitter", "x", "whatsapp", "email", "e-mail", "print", "linkedin", "reddit", "pinterest", "tumblr", "telegram", "vk", "link", "copy", "save", "bookmark", "upvote", "downvote", "vote", "follow", "permalink", "thanks", "thank", "agree", "disagree", "love", "haha", "wow", "sad", "angry", "funny", "winner", "informative", "useful", "react", "more", "options", "menu", "comment", "comments", "flag", "block", "mute", "embed", "subscribe", "messenger", "sms", "mail", "on", "this", "·", "•", "|", "/", "-", "–", "—", ">", "»", "›", "+"]
 )
 _BAR_SPLIT = re.compile(r"[\s,:;()]+")
+_BAR_FIRST = re.compile(r"[\s,:;()]*([^\s,:;()]+)")
 
 # --- news page chrome ----------------------------------------------------------------------------------
 _PAGE_LINE = re.compile(
@@ -154,7 +155,11 @@ def share_bar(line: str) -> bool:
     """A line made only of social/reaction buttons ("Like Reply Share", "Facebook Twitter WhatsApp")."""
     if len(line) > 120:
         return False
-    toks = [t for t in _BAR_SPLIT.split(line.casefold()) if t]
+    low = line.casefold()
+    first = _BAR_FIRST.match(low)
+    if first is None or not (first[1] in _BAR_TOKENS or first[1].isdigit()):
+        return False  # the first token already is no button (most lines): no need to split the rest
+    toks = [t for t in _BAR_SPLIT.split(low) if t]
     return bool(toks) and all(t in _BAR_TOKENS or t.isdigit() for t in toks) and any(t.isalpha() for t in toks)
 
 
