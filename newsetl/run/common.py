@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
+import gc
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -90,3 +92,16 @@ def warm_resources(settings: Settings) -> None:
     language_model()
     load_sources(settings.extract.sources)
     _fold_table()
+    # the collector never scans what exists now again: a forked worker's full collections would otherwise
+    # write to every object's header and so copy every page it shares with this process
+    # (unfrozen at exit, so that the interpreter's last collection frees them as before: DuckDB's bindings
+    # report objects still alive then as leaks)
+    global _unfreeze_at_exit
+    gc.collect()
+    gc.freeze()
+    if not _unfreeze_at_exit:
+        atexit.register(gc.unfreeze)
+        _unfreeze_at_exit = True
+
+
+_unfreeze_at_exit = False
