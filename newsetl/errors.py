@@ -7,6 +7,8 @@ Every message names the input and, where there is one, the fix.
 
 from __future__ import annotations
 
+from newsetl.reasons import Reason
+
 
 class NewsetlError(Exception):
     """Root of every error newsetl raises on purpose."""
@@ -17,9 +19,10 @@ class ConfigError(NewsetlError):
 
 
 class TerminalError(NewsetlError):
-    """A record cannot be processed; it is quarantined with ``reason`` and never retried."""
+    """A record cannot be processed; it is quarantined with ``reason`` (a :class:`~newsetl.reasons.Reason`)
+    and never retried."""
 
-    def __init__(self, reason: str, detail: str, source_uri: str | None = None) -> None:
+    def __init__(self, reason: Reason, detail: str, source_uri: str | None = None) -> None:
         self.reason = reason
         self.detail = detail
         self.source_uri = source_uri

@@ -7,9 +7,9 @@ our metadata reader, trafilatura (which works on its own copy) and, only when no
 date, htmldate.
 
 Pages that hold no article (section indexes, feeds saved as .html, saved scripts/stylesheets,
-redirect stubs, link lists, too little text) raise ``TerminalError("no_article", ...)``; input that
-is not markup raises ``TerminalError("not_html", ...)``; any library failure is wrapped into
-``TerminalError("html_parse_error", ...)``. Nothing else escapes.
+redirect stubs, link lists, too little text) raise ``TerminalError(Reason.NO_ARTICLE, ...)``; input that
+is not markup raises ``TerminalError(Reason.NOT_HTML, ...)``; any library failure is wrapped into
+``TerminalError(Reason.HTML_PARSE_ERROR, ...)``. Nothing else escapes.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from lxml import etree
 
 from newsetl.errors import TerminalError
 from newsetl.extract.dates import is_plausible, labelled_dates, parse_date, parse_date_line
+from newsetl.reasons import Reason
 
 __all__ = ["MIN_ARTICLE_WORDS", "HtmlExtract", "extract_html"]
 
@@ -172,31 +173,31 @@ def _words(s: str) -> int:
 def _precheck(html: str) -> None:
     """Reject input that is not markup or obviously not an article page, before parsing."""
     if not isinstance(html, str):
-        raise TerminalError("not_html", f"expected str, got {type(html).__name__}")
+        raise TerminalError(Reason.NOT_HTML, f"expected str, got {type(html).__name__}")
     head = html[:4096].lstrip("\ufeff \t\r\n")
     if not head:
-        raise TerminalError("not_html", "empty document")
+        raise TerminalError(Reason.NOT_HTML, "empty document")
     if "\x00" in head:
-        raise TerminalError("not_html", "binary content (NUL bytes)")
+        raise TerminalError(Reason.NOT_HTML, "binary content (NUL bytes)")
     if len(html) > MAX_INPUT_CHARS:
-        raise TerminalError("no_article", f"document too large ({len(html)} chars)")
+        raise TerminalError(Reason.NO_ARTICLE, f"document too large ({len(html)} chars)")
     if _FEED_ROOT.search(head[:600]) and not re.search(r"<\s*html\b", head[:600], re.I):
-        raise TerminalError("no_article", "RSS/Atom feed, not an article page")
+        raise TerminalError(Reason.NO_ARTICLE, "RSS/Atom feed, not an article page")
     if not _TAG.search(html[:65536]):
         if _JS_HINT.match(head):
-            raise TerminalError("no_article", "saved JavaScript/CSS, not an article page")
-        raise TerminalError("not_html", "no HTML markup found")
+            raise TerminalError(Reason.NO_ARTICLE, "saved JavaScript/CSS, not an article page")
+        raise TerminalError(Reason.NOT_HTML, "no HTML markup found")
     if head[0] != "<" and _JS_HINT.match(head):
-        raise TerminalError("no_article", "saved JavaScript/CSS, not an article page")
+        raise TerminalError(Reason.NO_ARTICLE, "saved JavaScript/CSS, not an article page")
 
 
 def _parse(html: str) -> lxml.html.HtmlElement:
     try:
         root = lxml.html.document_fromstring(html.encode("utf-8", "replace"), parser=_PARSER)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as err:
-        raise TerminalError("html_parse_error", f"lxml could not parse the document: {err}") from err
+        raise TerminalError(Reason.HTML_PARSE_ERROR, f"lxml could not parse the document: {err}") from err
     if root is None:
-        raise TerminalError("not_html", "parser returned no document")
+        raise TerminalError(Reason.NOT_HTML, "parser returned no document")
     return root
 
 
@@ -1097,9 +1098,9 @@ def extract_html(html: str, url: str | None = None, *, today: dt.date | None = N
     except TerminalError:
         raise
     except RecursionError as err:
-        raise TerminalError("html_parse_error", "document nested too deeply") from err
+        raise TerminalError(Reason.HTML_PARSE_ERROR, "document nested too deeply") from err
     except Exception as err:  # library failure on odd input: quarantine, never crash the batch
-        raise TerminalError("html_parse_error", f"{type(err).__name__}: {err}"[:500]) from err
+        raise TerminalError(Reason.HTML_PARSE_ERROR, f"{type(err).__name__}: {err}"[:500]) from err
 
 
 def _extract(html: str, url: str | None, today: dt.date) -> HtmlExtract:
@@ -1108,8 +1109,8 @@ def _extract(html: str, url: str | None, today: dt.date) -> HtmlExtract:
     body = root.find("body")
     if body is None or (len(body) == 0 and not _norm(body.text)):
         if root.xpath('//meta[translate(@http-equiv,"REFSH","refsh")="refresh"]'):
-            raise TerminalError("no_article", "redirect stub (meta refresh, empty body)")
-        raise TerminalError("no_article", "empty body")
+            raise TerminalError(Reason.NO_ARTICLE, "redirect stub (meta refresh, empty body)")
+        raise TerminalError(Reason.NO_ARTICLE, "empty body")
 
     m = _read_meta(root)
     canonical = _canonical(m, url, html)
@@ -1119,18 +1120,18 @@ def _extract(html: str, url: str | None, today: dt.date) -> HtmlExtract:
     n_words = _words(text)
     if n_words < MIN_ARTICLE_WORDS:
         if root.xpath('//meta[translate(@http-equiv,"REFSH","refsh")="refresh"]'):
-            raise TerminalError("no_article", f"redirect stub ({n_words} words of text)")
-        raise TerminalError("no_article", f"too little text ({n_words} words < {MIN_ARTICLE_WORDS})")
+            raise TerminalError(Reason.NO_ARTICLE, f"redirect stub ({n_words} words of text)")
+        raise TerminalError(Reason.NO_ARTICLE, f"too little text ({n_words} words < {MIN_ARTICLE_WORDS})")
     anchors = _anchor_keys(root)
     share = _link_share(anchors, text)
     if share > MAX_LINK_SHARE:
-        raise TerminalError("no_article", f"mostly a link list ({share:.0%} of words are link texts)")
+        raise TerminalError(Reason.NO_ARTICLE, f"mostly a link list ({share:.0%} of words are link texts)")
     error = _error_page(m)
     if error:
-        raise TerminalError("no_article", error)
+        raise TerminalError(Reason.NO_ARTICLE, error)
     listing = _listing_reason(body, text, anchors) or _listing_url(canonical or url, m)
     if listing:
-        raise TerminalError("no_article", listing)
+        raise TerminalError(Reason.NO_ARTICLE, listing)
 
     site = _site_name(m, domain)
     title, title_source = _title(m, site, domain)
