@@ -12,7 +12,10 @@
     newsetl explain MART --where "PREDICATE" [--format table|csv|json]   the articles behind mart cells
     newsetl explain --article ARTICLE_ID                 one article in full: raw file, edits, tags
 
-Exit status: 0 on success, 1 when the run or query fails (with a message naming the fix), 2 on usage errors.
+Exit status: 0 on success, 1 when the run or query fails (with a message naming the fix; the warehouse keeps
+its last committed state), 2 on usage errors, 3 when ``run`` committed its snapshot but a file derived from
+it afterwards (``newsetl.duckdb``, the Data Docs) could not be written (the message names the snapshot, the
+file and the fix; nothing needs re-running), 130 when interrupted (Ctrl-C).
 Every error is one line on stderr (``newsetl <command>: error: ...``) naming the input and the fix, never a
 traceback (``NEWSETL_STRICT=1``, as the test suite sets it, shows the traceback of an unexpected one).
 """
@@ -31,7 +34,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from newsetl.errors import NewsetlError
+from newsetl.errors import NewsetlError, PublishFailed
 from newsetl.settings import DEFAULT_WAREHOUSE, Settings, quiet_environment, strict_errors
 
 
@@ -317,11 +320,16 @@ def cmd_storage(a: argparse.Namespace) -> int:
     """``maintain``, ``migrate`` and ``repair``: storage commands that load nothing."""
     settings = _settings(a)
     if a.command == "repair":
+        from newsetl import sqlguard
+        from newsetl.run.publish import publish_duckdb_file
         from newsetl.store import Warehouse
 
         wh = Warehouse.of(settings)
         with wh.lock("repair"):
             print(wh.repair_pointer())
+            if not sqlguard.duckdb_file_ok(wh):
+                publish_duckdb_file(wh)
+                print(f"wrote {wh.url('newsetl.duckdb')} for the live snapshot again")
         return 0
     if a.command == "migrate":
         from newsetl.run.migrate import migrate
@@ -365,6 +373,9 @@ COMMANDS = {"run": cmd_run, "sql": cmd_sql, "report": cmd_report, "quarantine": 
             "repair": cmd_storage}
 
 
+EXIT_PUBLISH_FAILED = 3
+
+
 def _first_line(exc: BaseException) -> str:
     lines = [x.strip() for x in str(exc).splitlines() if x.strip()]
     return lines[0] if lines else type(exc).__name__
@@ -376,6 +387,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     where = f"newsetl {args.command}: error:"
     try:
         return COMMANDS[args.command](args)
+    except PublishFailed as exc:  # after the commit point: the data is in, say so (not "left unchanged")
+        print(f"{where} {' '.join(str(exc).split())}", file=sys.stderr)
+        return EXIT_PUBLISH_FAILED
     except NewsetlError as exc:
         print(f"{where} {' '.join(str(exc).split())}", file=sys.stderr)
         return 1

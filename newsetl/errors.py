@@ -44,3 +44,13 @@ class WarehouseLockedError(WarehouseError):
 
 class ValidationFailed(NewsetlError):
     """A batch-level expectation failed: the run stops and the warehouse keeps its previous state."""
+
+
+class PublishFailed(NewsetlError):
+    """The run committed its snapshot (its data is in the warehouse), but writing a file derived from it
+    after the commit point (``newsetl.duckdb``, the GX Data Docs) failed. ``newsetl run`` exits 3."""
+
+    def __init__(self, snapshot_id: str, summary: str, failures: list[str]) -> None:
+        self.snapshot_id = snapshot_id
+        self.failures = failures
+        super().__init__(f"committed snapshot {snapshot_id} ({summary}); " + "; ".join(failures))

@@ -26,6 +26,7 @@ import pyarrow.parquet as pq
 
 from newsetl import delta
 from newsetl import sql as wsql
+from newsetl.reasons import Reason
 from newsetl.store import MART_PREFIX, Snapshot, Warehouse, entry_names, remove_tree
 from schemas import PARTITION_COLUMN, TABLES
 
@@ -38,6 +39,9 @@ class StagedRun:
     staging: Path
     replace_sources: set[str] = field(default_factory=set)
     replace_tables: set[str] = field(default_factory=set)  # tables rebuilt whole (e.g. a re-enrichment)
+    # sources read again whose new version gave no record: their rows stay, except their manifest row and
+    # the quarantine row of an earlier unreadable version (``KEPT_REPLACES``)
+    keep_sources: set[str] = field(default_factory=set)
 
     def table_dir(self, table: str) -> Path:
         return self.staging / "final" / table
@@ -49,6 +53,9 @@ class StagedRun:
 
 MartCheck = Callable[[duckdb.DuckDBPyConnection], None]
 _ARTICLE_SOURCE = r"regexp_replace(article_id, '#[0-9]+$', '')"
+KEPT_REASON = Reason.SUPERSEDING_VERSION_UNREADABLE.value
+#: per table, which rows of a kept source (``StagedRun.keep_sources``) the new version replaces
+KEPT_REPLACES: dict[str, str] = {"manifest": "true", "quarantine": f"reason = '{KEPT_REASON}'"}
 
 
 def _key_expr(table: str) -> str | None:
@@ -67,35 +74,52 @@ def _q(s: str) -> str:
 
 @dataclass
 class Superseded:
-    """The rows of one table that reprocessed sources replace."""
+    """The rows of one table that reprocessed sources replace: every row of ``sources``, and the rows of
+    ``kept`` (sources whose new version gave no record) that ``KEPT_REPLACES`` names."""
 
     sources: list[str]
     rows: int
     partitions: set[str]
+    kept: list[str] = field(default_factory=list)
+    kept_rows: str = "false"
 
     def predicate(self, key: str) -> str:
-        return f"{key} IN ({', '.join(_q(s) for s in self.sources)})"
+        parts = [f"{key} IN ({', '.join(_q(s) for s in self.sources)})"] if self.sources else []
+        if self.kept:
+            parts.append(f"({key} IN ({', '.join(_q(s) for s in self.kept)}) AND {self.kept_rows})")
+        return " OR ".join(parts) or "false"
+
+
+def _gone_condition(name: str, key: str) -> str:
+    """DuckDB condition on a row of ``name``: this commit replaces it (temp tables replaced and kept)."""
+    cond = f"{key} in (select uri from replaced)"
+    if name in KEPT_REPLACES:
+        cond = f"({cond} or ({key} in (select uri from kept) and {KEPT_REPLACES[name]}))"
+    return cond
 
 
 def _superseded(con: duckdb.DuckDBPyConnection, wh: Warehouse, snap: Snapshot,
                 staged: StagedRun) -> dict[str, Superseded]:
     """Per table: which replaced sources have rows in the pinned version (a scan of the key column)."""
     out: dict[str, Superseded] = {}
-    if not staged.replace_sources:
+    if not staged.replace_sources and not staged.keep_sources:
         return out
     for name, spec in TABLES.items():
         key = _key_expr(name)
         files = wh.files(name, snap)
         if key is None or not files or name in staged.replace_tables:
             continue
+        if name not in KEPT_REPLACES and not staged.replace_sources:
+            continue
         part = PARTITION_COLUMN if spec.partitioned else "null"
         hit = con.sql(
-            f"select {key} as k, count(*), list(distinct {part}) from {wsql.read_relation(name, files)} "
-            f"where {key} in (select uri from replaced) group by 1"
+            f"select {key} as k, {key} in (select uri from kept) as kept, count(*), list(distinct {part}) "
+            f"from {_pinned_relation(name, files, snap)} where {_gone_condition(name, key)} group by 1, 2"
         ).fetchall()
         if hit:
-            parts = {p for _, _, ps in hit for p in ps if p is not None}
-            out[name] = Superseded(sorted(k for k, _, _ in hit), sum(int(c) for _, c, _ in hit), parts)
+            parts = {p for *_, ps in hit for p in ps if p is not None}
+            out[name] = Superseded(sorted(k for k, kept, _, _ in hit if not kept), sum(int(c) for _, _, c, _ in hit),
+                                   parts, sorted(k for k, kept, _, _ in hit if kept), KEPT_REPLACES.get(name, "false"))
     return out
 
 
@@ -109,7 +133,7 @@ def _next_relations(wh: Warehouse, snap: Snapshot, staged: StagedRun,
         if pinned and name not in staged.replace_tables:
             rel = f"(select * from {_pinned_relation(name, pinned, snap)}"
             if name in gone:
-                rel += f" where {_key_expr(name)} not in (select uri from replaced)"
+                rel += f" where not {_gone_condition(name, _key_expr(name) or '')}"
             parts.append(rel + ")")
         new = staged.staged_files(name)
         if new:
@@ -204,8 +228,11 @@ def commit(wh: Warehouse, staged: StagedRun, check: MartCheck | None = None, *,
     rows: dict[str, int] = {}
     try:
         con.execute("create temp table replaced (uri varchar)")
+        con.execute("create temp table kept (uri varchar)")
         if staged.replace_sources:
             con.executemany("insert into replaced values (?)", [[u] for u in sorted(staged.replace_sources)])
+        if staged.keep_sources:
+            con.executemany("insert into kept values (?)", [[u] for u in sorted(staged.keep_sources)])
         gone = _superseded(con, wh, snap, staged)
         for name in TABLES:
             files = staged.staged_files(name)

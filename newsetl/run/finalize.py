@@ -7,16 +7,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from newsetl.errors import PublishFailed
 from newsetl.load import CommitResult, StagedRun, commit
 from newsetl.run.batch import BatchSummary
 from newsetl.run.common import now, rejection_rows, work_root
 from newsetl.run.gate import check_marts
+from newsetl.run.kept import kept_versions, mark_kept, read_sources
 from newsetl.run.planning import Plan
 from newsetl.run.publish import build_docs, publish_duckdb_file
 from newsetl.run.recovery import recover
@@ -26,8 +29,9 @@ from newsetl.store import Warehouse, cast_to_schema, remove_tree, write_parquet
 from schemas import PARTITION_COLUMN, TABLES
 
 
-def finalize_batch(batch_dir: str, staged: StagedRun) -> dict[str, int]:
-    """Stamp run ids, attach story ids, cast to schemas/ and stage the final files of one batch."""
+def finalize_batch(batch_dir: str, staged: StagedRun, kept: dict[str, str] | None = None) -> dict[str, int]:
+    """Stamp run ids, attach story ids, cast to schemas/ and stage the final files of one batch (the
+    manifest and quarantine rows of ``kept`` sources marked as such: ``newsetl.run.kept``)."""
     d = Path(batch_dir)
     run_id = staged.run_id
     counts: dict[str, int] = {}
@@ -48,7 +52,7 @@ def finalize_batch(batch_dir: str, staged: StagedRun) -> dict[str, int]:
                  "duplicates", "dedup_index"):
         p = d / f"{name}.parquet"
         if p.exists():
-            tables[name] = pq.read_table(p)
+            tables[name] = mark_kept(name, pq.read_table(p), kept or {})
     for name, t in tables.items():
         if "run_id" in t.column_names:
             t = t.drop_columns(["run_id"])
@@ -83,10 +87,10 @@ def discovery_rejections_batch(plan_: Plan, staged: StagedRun) -> int:
     return t.num_rows
 
 
-def replaced_sources(plan_: Plan, summaries: list[BatchSummary]) -> set[str]:
-    """Sources read in this run whose earlier rows (if any) this run replaces."""
-    unchanged = {u for s in summaries for u in s.unchanged}
-    return {f.uri for b in plan_.batches for f in b} - unchanged
+def replaced_sources(plan_: Plan, summaries: list[BatchSummary], kept: Iterable[str] = ()) -> set[str]:
+    """Sources read in this run whose earlier rows (if any) this run replaces (``kept`` ones aside: their
+    new version gave no record, so their earlier rows stay; see ``newsetl.run.kept``)."""
+    return read_sources(plan_, summaries) - set(kept)
 
 
 def finish_run(wh: Warehouse, plan_: Plan, summaries: list[BatchSummary], settings: Settings,
@@ -97,10 +101,12 @@ def finish_run(wh: Warehouse, plan_: Plan, summaries: list[BatchSummary], settin
     staged = StagedRun(plan_.run_id, work_root(wh) / f"run-{plan_.run_id}")
     remove_tree(staged.staging)
     unchanged = {u for s in summaries for u in s.unchanged}
-    staged.replace_sources = replaced_sources(plan_, summaries)
+    kept = kept_versions(wh, plan_, summaries)
+    staged.replace_sources = replaced_sources(plan_, summaries, kept)
+    staged.keep_sources = set(kept)
     counts: dict[str, int] = {}
     for s in summaries:
-        for k, v in finalize_batch(s.dir, staged).items():
+        for k, v in finalize_batch(s.dir, staged, kept).items():
             counts[k] = counts.get(k, 0) + v
     counts["quarantine"] = counts.get("quarantine", 0) + discovery_rejections_batch(plan_, staged)
     reasons = _reason_counts(staged)
@@ -110,6 +116,7 @@ def finish_run(wh: Warehouse, plan_: Plan, summaries: list[BatchSummary], settin
         files_skipped=plan_.skipped + len(unchanged), articles_loaded=counts.get("articles", 0),
         duplicates=dup_count, quarantined=counts.get("quarantine", 0), superseded=0,
         stage_seconds=stage_seconds, warehouse=wh.uri, snapshot_id=None, quarantine_reasons=reasons,
+        kept_versions=len(kept),
     )
     nothing_new = not any(staged.staged_files(t) for t in TABLES) and not staged.replace_sources
     if nothing_new and wh.exists():
@@ -123,14 +130,42 @@ def finish_run(wh: Warehouse, plan_: Plan, summaries: list[BatchSummary], settin
     res.snapshot_id = result.snapshot.id
     stage_seconds["commit"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    publish_duckdb_file(wh)
-    if settings.validate_data_docs:
-        build_docs(wh, summaries, plan_.run_id)
+    failures = publish_after_commit(wh, summaries, plan_.run_id, settings.validate_data_docs)
     stage_seconds["duckdb_file_docs"] = time.perf_counter() - t0
     remove_tree(staged.staging)
     for s in summaries:
         remove_tree(Path(s.dir))
+    if failures:
+        raise PublishFailed(res.snapshot_id, f"run {res.run_id}: {res.articles_loaded} articles loaded, "
+                                             f"{res.quarantined} quarantined", failures)
     return res
+
+
+def publish_after_commit(wh: Warehouse, summaries: list[BatchSummary], run_id: str, docs: bool) -> list[str]:
+    """Write the files derived from the committed snapshot: ``newsetl.duckdb``, then the Data Docs. Each is
+    tried whatever the other did; returns one sentence (what failed, why, the fix) per failure."""
+    failures: list[str] = []
+    try:
+        publish_duckdb_file(wh)
+    except Exception as exc:
+        failures.append(f"publishing {wh.url('newsetl.duckdb')} failed: {_why(exc)}; fix: free space or fix "
+                        f"permissions there, then `newsetl repair --warehouse {wh.uri}` writes it again "
+                        f"(`newsetl sql` reads the committed snapshot meanwhile)")
+    if docs:
+        try:
+            build_docs(wh, summaries, run_id)
+        except Exception as exc:
+            failures.append(f"publishing the GX Data Docs ({wh.local_dir('data_docs')}) failed: {_why(exc)}; "
+                            f"fix: free space or fix permissions there (the next run writes its own pages; "
+                            f"this run's data needs no re-run)")
+    return failures
+
+
+def _why(exc: BaseException) -> str:
+    if isinstance(exc, OSError):
+        return f"{exc.strerror or exc}" + (f" ({exc.filename})" if exc.filename else "")
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 def _reason_counts(staged: StagedRun) -> dict[str, int]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from newsetl.run.batch import BatchSummary
 from newsetl.run.common import now, work_root
 from newsetl.run.finalize import replaced_sources
+from newsetl.run.kept import kept_versions
 from newsetl.run.planning import Plan
 from newsetl.run.result import RunResult
 from newsetl.settings import Settings
@@ -62,6 +63,7 @@ def run_stages(sources: list[str], settings: Settings, stages: Stages, *, run_id
         if cached:
             stages.log(f"re-used {cached} of {len(summaries)} batches processed by an earlier, failed run")
         t0 = time.perf_counter()
-        d = stages.dedup([s.dir for s in summaries], settings, replaced_sources(p, summaries))
+        kept = kept_versions(wh, p, summaries)  # their earlier articles stay: still history for dedup
+        d = stages.dedup([s.dir for s in summaries], settings, replaced_sources(p, summaries, kept))
         secs["dedup"] = time.perf_counter() - t0
         return stages.finish(p, summaries, settings, started, secs, d["duplicates"])
