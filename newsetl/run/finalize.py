@@ -9,12 +9,13 @@ import json
 import time
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from newsetl.errors import PublishFailed
+from newsetl.errors import PublishFailed, ValidationFailed
 from newsetl.load import CommitResult, StagedRun, commit
 from newsetl.run.batch import BatchSummary
 from newsetl.run.common import now, rejection_rows, work_root
@@ -109,6 +110,7 @@ def finish_run(wh: Warehouse, plan_: Plan, summaries: list[BatchSummary], settin
         for k, v in finalize_batch(s.dir, staged, kept).items():
             counts[k] = counts.get(k, 0) + v
     counts["quarantine"] = counts.get("quarantine", 0) + discovery_rejections_batch(plan_, staged)
+    docs_results = validate_quarantine(staged, settings)
     reasons = _reason_counts(staged)
     stage_seconds["finalize"] = time.perf_counter() - t0
     res = RunResult(
@@ -130,7 +132,7 @@ def finish_run(wh: Warehouse, plan_: Plan, summaries: list[BatchSummary], settin
     res.snapshot_id = result.snapshot.id
     stage_seconds["commit"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    failures = publish_after_commit(wh, summaries, plan_.run_id, settings.validate_data_docs)
+    failures = publish_after_commit(wh, summaries, plan_.run_id, settings.validate_data_docs, docs_results)
     stage_seconds["duckdb_file_docs"] = time.perf_counter() - t0
     remove_tree(staged.staging)
     for s in summaries:
@@ -141,7 +143,8 @@ def finish_run(wh: Warehouse, plan_: Plan, summaries: list[BatchSummary], settin
     return res
 
 
-def publish_after_commit(wh: Warehouse, summaries: list[BatchSummary], run_id: str, docs: bool) -> list[str]:
+def publish_after_commit(wh: Warehouse, summaries: list[BatchSummary], run_id: str, docs: bool,
+                         results: list[dict[str, Any]] | None = None) -> list[str]:
     """Write the files derived from the committed snapshot: ``newsetl.duckdb``, then the Data Docs. Each is
     tried whatever the other did; returns one sentence (what failed, why, the fix) per failure."""
     failures: list[str] = []
@@ -153,7 +156,7 @@ def publish_after_commit(wh: Warehouse, summaries: list[BatchSummary], run_id: s
                         f"(`newsetl sql` reads the committed snapshot meanwhile)")
     if docs:
         try:
-            build_docs(wh, summaries, run_id)
+            build_docs(wh, summaries, run_id, results)
         except Exception as exc:
             failures.append(f"publishing the GX Data Docs ({wh.local_dir('data_docs')}) failed: {_why(exc)}; "
                             f"fix: free space or fix permissions there (the next run writes its own pages; "
@@ -166,6 +169,24 @@ def _why(exc: BaseException) -> str:
         return f"{exc.strerror or exc}" + (f" ({exc.filename})" if exc.filename else "")
     text = " ".join(str(exc).split())
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def validate_quarantine(staged: StagedRun, settings: Settings) -> list[dict[str, Any]]:
+    """The quarantine suite on every quarantine row this run stages (batches and discovery). Its rules are
+    batch-level (a quarantine row cannot itself be quarantined): a failure stops the run, naming the rows.
+    Returns the validation result (for the Data Docs)."""
+    files = staged.staged_files("quarantine")
+    if not files:
+        return []
+    from newsetl.run.common import suites
+    from newsetl.validate import validate_table
+
+    t = pa.concat_tables([pq.read_table(f) for f in files]).select(list(TABLES["quarantine"].schema.names))
+    o = validate_table("quarantine", t, suites(settings))
+    if not o.ok:
+        raise ValidationFailed("quarantine rows failed validation (a bug in the reader or rule that wrote them: "
+                               "please report it): " + "; ".join(o.batch_failures))
+    return [o.result]
 
 
 def _reason_counts(staged: StagedRun) -> dict[str, int]:

@@ -28,6 +28,7 @@ from great_expectations.data_context.types.base import (
 from newsetl.model import Rejection
 from newsetl.validate.suites import (
     BATCH,
+    EXPECTED_ROWS_PARAMETER,
     MAX_DATE_PARAMETER,
     SCHEMA_TYPES,
     build_suites,
@@ -236,6 +237,7 @@ def validate_table(
     context: Any = None,
     today: dt.date | None = None,
     reconcile_with: pa.Table | None = None,
+    expected_rows: int | None = None,
 ) -> ValidationOutcome:
     """Validate one batch of table ``name`` against its suite.
 
@@ -244,6 +246,8 @@ def validate_table(
     with ``reconcile_with`` = the ``sector_daily`` table when validating ``sector_monthly``) go to
     ``batch_failures``. ``today`` (default: the current date) fills ``$PARAMETER: max_plausible_date``.
     ``context``: a GX context to use instead of the cached ephemeral one (its progress bars are turned off).
+    ``expected_rows`` fills ``$PARAMETER: expected_rows`` (the row count of a table in ``COUNTED``; None:
+    not checked).
     """
     if isinstance(table, pa.RecordBatchReader):  # e.g. DuckDB 2's relation.arrow()
         table = table.read_all()
@@ -288,7 +292,8 @@ def validate_table(
         gx_result = batch.validate(
             run_suite,
             result_format=RESULT_FORMAT,
-            expectation_parameters={MAX_DATE_PARAMETER: today + dt.timedelta(days=1)},
+            expectation_parameters={MAX_DATE_PARAMETER: today + dt.timedelta(days=1),
+                                    EXPECTED_ROWS_PARAMETER: expected_rows},
         )
 
     # row-level failures -> per-row first failure (in suite order); batch-level -> sentences
