@@ -42,6 +42,7 @@ class StagedRun:
     # sources read again whose new version gave no record: their rows stay, except their manifest row and
     # the quarantine row of an earlier unreadable version (``KEPT_REPLACES``)
     keep_sources: set[str] = field(default_factory=set)
+    held_back: dict[str, str] = field(default_factory=dict)  # articles the gate held back -> why
 
     def table_dir(self, table: str) -> Path:
         return self.staging / "final" / table
@@ -51,7 +52,9 @@ class StagedRun:
         return sorted(str(p) for p in d.glob("*.parquet")) if d.exists() else []
 
 
-MartCheck = Callable[[duckdb.DuckDBPyConnection], None]
+# the gate: (connection holding the next state's views, the staged run, final) -> whether it held back
+# articles of the run (then the commit rebuilds the marts and calls it again with final=True)
+MartCheck = Callable[[duckdb.DuckDBPyConnection, StagedRun, bool], bool]
 _ARTICLE_SOURCE = r"regexp_replace(article_id, '#[0-9]+$', '')"
 KEPT_REASON = Reason.SUPERSEDING_VERSION_UNREADABLE.value
 #: per table, which rows of a kept source (``StagedRun.keep_sources``) the new version replaces
@@ -172,6 +175,7 @@ class CommitResult:
     rows: dict[str, int]
     superseded_articles: int
     files_removed: int
+    held_back: int = 0  # articles of this run the gate held back (quarantined as mart_check_failed)
 
 
 def _write_tables(wh: Warehouse, staged: StagedRun, gone: dict[str, Superseded]) -> dict[str, set[str] | None]:
@@ -213,19 +217,34 @@ def _release_freed_memory() -> None:
             ctypes.CDLL(name).malloc_trim(0)
 
 
+def _row_counts(con: duckdb.DuckDBPyConnection, staged: StagedRun) -> dict[str, int]:
+    rows: dict[str, int] = {}
+    for name in TABLES:
+        files = staged.staged_files(name)
+        if files:
+            flist = "[" + ", ".join(_q(f) for f in files) + "]"
+            rows[name] = int(con.sql(f"select count(*) from read_parquet({flist})").fetchall()[0][0])
+    return rows
+
+
 def commit(wh: Warehouse, staged: StagedRun, check: MartCheck | None = None, *,
-           compact_all: bool = False) -> CommitResult:
+           compact_all: bool = False, base: Snapshot | None = None) -> CommitResult:
     """Apply ``staged`` as one new snapshot. Caller holds ``wh.lock``. Raises before publishing on failure.
 
-    Compaction covers the partitions this commit touched (every table and partition with ``compact_all``)."""
-    snap = wh.snapshot()
+    Compaction covers the partitions this commit touched (every table and partition with ``compact_all``).
+    ``check`` gates the next state (``newsetl.run.gate.mart_gate``): when it holds back articles of this
+    run, the marts are rebuilt without them and it runs once more (``final``). ``base``: the state to build
+    on instead of the live snapshot (``newsetl repair``, whose Delta commits past the pinned versions made
+    it; nothing is rolled back then)."""
+    live = wh.snapshot()
+    snap = base or live
     wh.require_current_format(snap)
-    wh.roll_back_unpublished(snap)
+    if base is None:
+        wh.roll_back_unpublished(snap)
     out_dir = staged.staging / "commit"
     remove_tree(out_dir)
     out_dir.mkdir(parents=True)
     con = wsql.connect(fs=wh.fs if wh.remote else None, memory_limit=wsql.pipeline_memory_limit())
-    rows: dict[str, int] = {}
     try:
         con.execute("create temp table replaced (uri varchar)")
         con.execute("create temp table kept (uri varchar)")
@@ -234,17 +253,19 @@ def commit(wh: Warehouse, staged: StagedRun, check: MartCheck | None = None, *,
         if staged.keep_sources:
             con.executemany("insert into kept values (?)", [[u] for u in sorted(staged.keep_sources)])
         gone = _superseded(con, wh, snap, staged)
-        for name in TABLES:
-            files = staged.staged_files(name)
-            if files:
-                flist = "[" + ", ".join(_q(f) for f in files) + "]"
-                rows[name] = int(con.sql(f"select count(*) from read_parquet({flist})").fetchall()[0][0])
-        wsql.create_views(con, {}, relations=_next_relations(wh, snap, staged, gone))
-        marts = _materialise_marts(con, out_dir)
-        if check is not None:
+
+        def next_state() -> dict[str, list[str]]:
+            wsql.create_views(con, {}, relations=_next_relations(wh, snap, staged, gone))
+            marts = _materialise_marts(con, out_dir)
             # the checks read the materialised marts (what BI tools will see), not the views again
             wsql.create_views(con, {}, marts, relations=_next_relations(wh, snap, staged, gone))
-            check(con)
+            return marts
+
+        marts = next_state()
+        if check is not None and check(con, staged, False):  # it held back articles of this run
+            marts = next_state()
+            check(con, staged, True)
+        rows = _row_counts(con, staged)
     finally:
         con.close()
     _release_freed_memory()  # DuckDB's freed buffers go back to the OS before delta-rs writes
@@ -258,7 +279,7 @@ def commit(wh: Warehouse, staged: StagedRun, check: MartCheck | None = None, *,
     for name in TABLES:
         if compact_all or name in touched:
             wh.compact(name, None if compact_all else touched[name])
-    new = wh.pin(entry_names(wsql.mart_names()), staged.run_id, str(int(snap.id) + 1))
+    new = wh.pin(entry_names(wsql.mart_names()), staged.run_id, str(int(live.id) + 1))
     wh.publish(new)
     wh.end_write()
     try:
@@ -266,5 +287,6 @@ def commit(wh: Warehouse, staged: StagedRun, check: MartCheck | None = None, *,
     except OSError:  # committed already: the next commit vacuums what is left; do not fail the run
         removed = 0
     remove_tree(out_dir)
-    return CommitResult(new, rows, gone["articles"].rows if "articles" in gone else 0, removed)
+    return CommitResult(new, rows, gone["articles"].rows if "articles" in gone else 0, removed,
+                        len(staged.held_back))
 

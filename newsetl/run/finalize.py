@@ -17,9 +17,10 @@ import pyarrow.parquet as pq
 
 from newsetl.errors import PublishFailed, ValidationFailed
 from newsetl.load import CommitResult, StagedRun, commit
+from newsetl.reasons import Reason
 from newsetl.run.batch import BatchSummary
 from newsetl.run.common import now, rejection_rows, work_root
-from newsetl.run.gate import check_marts
+from newsetl.run.gate import RESULTS_FILE, mart_gate
 from newsetl.run.kept import kept_versions, mark_kept, read_sources
 from newsetl.run.planning import Plan
 from newsetl.run.publish import build_docs, publish_duckdb_file
@@ -127,9 +128,17 @@ def finish_run(wh: Warehouse, plan_: Plan, summaries: list[BatchSummary], settin
         return res
     t0 = time.perf_counter()
     write_run_row(staged, res, started)
-    result: CommitResult = commit(wh, staged, check=check_marts)
+    result: CommitResult = commit(wh, staged, check=mart_gate)
     res.superseded = result.superseded_articles
     res.snapshot_id = result.snapshot.id
+    if result.held_back:  # the gate held back articles its checks named (quarantined as mart_check_failed)
+        res.articles_loaded -= result.held_back
+        res.quarantined += result.held_back
+        res.quarantine_reasons[Reason.MART_CHECK_FAILED.value] = (
+            res.quarantine_reasons.get(Reason.MART_CHECK_FAILED.value, 0) + result.held_back)
+    gate_results = staged.staging / RESULTS_FILE
+    if gate_results.exists():
+        docs_results += json.loads(gate_results.read_text())
     stage_seconds["commit"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     failures = publish_after_commit(wh, summaries, plan_.run_id, settings.validate_data_docs, docs_results)

@@ -61,6 +61,9 @@ class ValidationOutcome:
     rejected: list[Rejection]  # one per failing row
     batch_failures: list[str]  # readable sentences; non-empty -> the run fails
     result: dict[str, Any] = field(default_factory=dict)  # the GX validation result, JSON-able
+    # batch-level failures of column expectations: the sentence -> the indices of the failing rows (what the
+    # mart gate maps to articles)
+    batch_failing_rows: dict[str, list[int]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -262,6 +265,7 @@ def validate_table(
     n = table.num_rows
 
     schema_results, batch_failures = _schema_results(suite, table.schema, name)
+    batch_failing_rows: dict[str, list[int]] = {}
 
     # data expectations whose columns exist (a missing column is already a batch failure)
     present = set(table.column_names)
@@ -331,10 +335,11 @@ def validate_table(
         idx_list = r.get("unexpected_index_list")
         if level(exp_cfg) == BATCH or idx_list is None:
             examples = ", ".join(_fmt_value(v) for v in (r.get("partial_unexpected_list") or [])[:3])
-            batch_failures.append(
-                f"{name}: {r.get('unexpected_count', '?')} of {n} rows fail {etype}{where} ({reason_why})"
-                + (f"; e.g. {examples}" if examples else "")
-            )
+            sentence = (f"{name}: {r.get('unexpected_count', '?')} of {n} rows fail {etype}{where} ({reason_why})"
+                        + (f"; e.g. {examples}" if examples else ""))
+            batch_failures.append(sentence)
+            if idx_list is not None:
+                batch_failing_rows[sentence] = [int(i) for i in idx_list]
             continue
         pos = order.get(_exp_key(etype, kw), len(order))
         for i in idx_list:
@@ -372,7 +377,7 @@ def validate_table(
 
     result = _combine(gx_result, schema_results + arrow_results, order, name, n, batch_failures, len(rejected))
     return ValidationOutcome(table=name, passed=passed, rejected=rejected, batch_failures=batch_failures,
-                             result=result)
+                             result=result, batch_failing_rows=batch_failing_rows)
 
 
 def _slim_result(r: dict[str, Any]) -> dict[str, Any]:

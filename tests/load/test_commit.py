@@ -120,7 +120,7 @@ def test_failed_check_writes_nothing(tmp_path: Path) -> None:
     commit(wh, _stage(tmp_path, "r1", {"articles": _articles(["a#0"], uri, None, "r1")}))
     before = (wh.entry_state("articles"), _parquet_on_disk(wh))
 
-    def bad(con: object) -> None:
+    def bad(con: object, staged: object, final: bool) -> bool:  # the gate's signature (newsetl.load.MartCheck)
         raise ValidationFailed("marts do not reconcile")
 
     with pytest.raises(ValidationFailed):
