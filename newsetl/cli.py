@@ -8,7 +8,7 @@
     newsetl tables [--warehouse DIR]                      tables, views and their columns
     newsetl maintain [--warehouse DIR]                    compact small files, vacuum past the retention
     newsetl migrate [--warehouse DIR]                     convert a warehouse of the old format to Delta Lake
-    newsetl repair [--warehouse DIR]                      re-point a missing or corrupt _state/CURRENT
+    newsetl repair [--warehouse DIR]                      repair a damaged state pointer, Delta log or data file
     newsetl explain MART --where "PREDICATE" [--format table|csv|json]   the articles behind mart cells
     newsetl explain --article ARTICLE_ID                 one article in full: raw file, edits, tags
 
@@ -115,12 +115,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     for name, what in (("maintain", "compact every table's small files and vacuum files past the retention"),
                        ("migrate", "convert a warehouse of the Parquet-snapshot format to Delta Lake tables, once"),
-                       ("repair", "point a missing or corrupt _state/CURRENT at the latest complete snapshot")):
+                       ("repair", "repair a damaged warehouse: the state pointer, Delta logs, data files (see "
+                                  "docs/operate.md)")):
         m = sub.add_parser(name, help=what)
         _add_warehouse(m)
-        if name != "repair":
-            m.add_argument("--config", "-c", default=None)
-            m.add_argument("--wait", type=float, default=0.0, help="seconds to wait for another run's lock")
+        m.add_argument("--config", "-c", default=None)
+        m.add_argument("--wait", type=float, default=0.0, help="seconds to wait for another run's lock")
 
     ex = sub.add_parser("explain", help="list the articles a mart cell counts, or show one article in full")
     ex.add_argument("mart", nargs="?", default=None,
@@ -320,16 +320,9 @@ def cmd_storage(a: argparse.Namespace) -> int:
     """``maintain``, ``migrate`` and ``repair``: storage commands that load nothing."""
     settings = _settings(a)
     if a.command == "repair":
-        from newsetl import sqlguard
-        from newsetl.run.publish import publish_duckdb_file
-        from newsetl.store import Warehouse
+        from newsetl.run.repair import repair
 
-        wh = Warehouse.of(settings)
-        with wh.lock("repair"):
-            print(wh.repair_pointer())
-            if not sqlguard.duckdb_file_ok(wh):
-                publish_duckdb_file(wh)
-                print(f"wrote {wh.url('newsetl.duckdb')} for the live snapshot again")
+        print(repair(settings, a.wait))
         return 0
     if a.command == "migrate":
         from newsetl.run.migrate import migrate
@@ -394,6 +387,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{where} {' '.join(str(exc).split())}", file=sys.stderr)
         return 1
     except OSError as exc:  # disk full, permissions, a vanished warehouse: no traceback, a message
+        from newsetl.store import damaged_file_error
+
+        damaged = damaged_file_error(exc)
+        if damaged is not None:
+            print(f"{where} {' '.join(str(damaged).split())}", file=sys.stderr)
+            return 1
         print(f"{where} {exc.strerror or exc} ({exc.filename or 'I/O'}); "
               f"the warehouse keeps its last committed state", file=sys.stderr)
         return 1
@@ -404,6 +403,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         import duckdb
         import pyarrow as pa
 
+        from newsetl.store import damaged_file_error
+
+        damaged = damaged_file_error(exc)
+        if damaged is not None:  # a damaged or missing warehouse file: name it and the repair
+            print(f"{where} {' '.join(str(damaged).split())}", file=sys.stderr)
+            return 1
         if isinstance(exc, pa.ArrowException | duckdb.IOException | duckdb.InvalidInputException):
             print(f"{where} a warehouse file cannot be read ({type(exc).__name__}: {_first_line(exc)}); restore it "
                   f"from a backup, or rebuild the warehouse by running its sources into a new --warehouse",

@@ -239,6 +239,7 @@ def commit(wh: Warehouse, staged: StagedRun, check: MartCheck | None = None, *,
     live = wh.snapshot()
     snap = base or live
     wh.require_current_format(snap)
+    wh.check_delta_logs(snap)  # a damaged log stops the commit before it writes anything
     if base is None:
         wh.roll_back_unpublished(snap)
     out_dir = staged.staging / "commit"

@@ -148,6 +148,11 @@ def run_query(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[list[str], list
             return None
         return list(rel.columns), rel.fetchall()
     except duckdb.Error as exc:
+        from newsetl.store import damaged_file_error
+
+        damaged = damaged_file_error(exc)  # a warehouse file, not the query: name it and the repair
+        if damaged is not None:
+            raise damaged from exc
         raise NewsetlError(f"query failed: {_one_line(exc)} (run `newsetl tables` to list the views and their "
                            f"columns)") from exc
 

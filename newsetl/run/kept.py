@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
+from newsetl.delta import plain
 from newsetl.reasons import Reason
 
 if TYPE_CHECKING:
@@ -49,8 +50,8 @@ def kept_versions(wh: Warehouse, plan_: Plan, summaries: list[BatchSummary]) -> 
     if not empty or not files:
         return {}
     ds = pads.dataset(files, format="parquet", filesystem=wh.fs if wh.remote else None)
-    t = ds.to_table(columns=["source_uri", "run_id", "ingested_at"],
-                    filter=pc.field("source_uri").isin(pa.array(sorted(empty))))
+    t = plain(ds.to_table(columns=["source_uri", "run_id", "ingested_at"],
+                          filter=pc.field("source_uri").isin(pa.array(sorted(empty)))))
     if not t.num_rows:
         return {}
     agg = t.group_by("source_uri").aggregate([("run_id", "max"), ("ingested_at", "min"), ("run_id", "count")])
