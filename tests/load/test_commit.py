@@ -312,3 +312,28 @@ def test_rows_a_delta_delete_rewrote_read_as_plain_strings(tmp_path: Path) -> No
     import pyarrow.compute as pc
 
     assert pc.replace_substring_regex(t["article_id"], r"#[0-9]+$", "").to_pylist() == ["b"]  # the kernel dedup uses
+
+
+def test_the_roll_back_never_deletes_a_file_a_snapshot_pins(tmp_path: Path) -> None:
+    """Files no Delta version references are a dead writer's leftovers, unless a snapshot pins them (a log
+    rebuilt by `newsetl repair` no longer lists an older snapshot's files): those stay."""
+    import dataclasses
+    import shutil
+
+    from newsetl.store import SNAPSHOT_DIR, WRITING
+
+    wh = Warehouse(tmp_path / "wh")
+    uri = {"a#0": "a", "b#0": "b"}
+    commit(wh, _stage(tmp_path, "r1", {"articles": _articles(["a#0"], uri, None, "r1")}))
+    root = Path(wh.root)
+    (pinned,) = wh.snapshot().tables["articles"]
+    old_file = "tables/articles/pub_month=unknown/pinned-by-an-older-snapshot.parquet"
+    shutil.copy(root / pinned, root / old_file)
+    older = dataclasses.replace(wh.snapshot(), id="0", tables={"articles": [old_file]})
+    (root / SNAPSHOT_DIR / "0.json").write_text(older.to_json())
+    orphan = root / "tables" / "articles" / "pub_month=unknown" / "dead-writer.parquet"
+    shutil.copy(root / pinned, orphan)
+    (root / WRITING).write_text("run r2 (pid 1)\n")
+    wh.roll_back_unpublished(wh.snapshot())
+    assert (root / old_file).exists() and (root / pinned).exists()
+    assert not orphan.exists()
