@@ -218,8 +218,10 @@ def cmd_run(a: argparse.Namespace) -> int:
         result: dict[str, Any] = res.__dict__
         text = res.summary()
     else:
-        from flows.pipeline import newsetl_pipeline
+        from flows.pipeline import newsetl_pipeline, start_cpu_pool, uses_cpu_pool
 
+        if uses_cpu_pool(a.runner, settings.workers, a.dask_address):
+            start_cpu_pool(settings.workers)  # forked now, before Prefect starts its threads
         result = newsetl_pipeline(sources=list(a.sources), warehouse=settings.warehouse, config=a.config,
                                   workers=a.workers, runner=a.runner, dask_address=a.dask_address,
                                   batch_size=a.batch_size, retry_quarantined=a.retry_quarantined,

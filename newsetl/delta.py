@@ -19,6 +19,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.dataset as pads
 
+from newsetl import runtime
 from newsetl.errors import WarehouseError
 from schemas import PARTITION_COLUMN, TABLES
 
@@ -106,6 +107,7 @@ def open_table(uri: str, version: int | None = None) -> Any | None:
     from deltalake import DeltaTable
     from deltalake.exceptions import TableNotFoundError
 
+    runtime.started("delta-rs")
     try:
         return DeltaTable(uri, version=version, storage_options=storage_options(uri))
     except TableNotFoundError:
@@ -130,6 +132,7 @@ def create(uri: str, schema: pa.Schema, parts: list[str] | None, retention_hours
     from deltalake import DeltaTable
 
     hours = max(1, round(retention_hours))
+    runtime.started("delta-rs")
     return DeltaTable.create(uri, schema, mode="ignore", partition_by=parts, storage_options=storage_options(uri),
                              configuration={"delta.deletedFileRetentionDuration": f"interval {hours} hours",
                                             "delta.logRetentionDuration": f"interval {max(30 * 24, 2 * hours)} hours"})
@@ -165,6 +168,7 @@ def write(uri: str, data: pa.RecordBatchReader | pa.Table, *, mode: str, parts: 
     """One Delta commit: append, overwrite, or replace the rows matching ``predicate`` (replaceWhere)."""
     from deltalake import write_deltalake
 
+    runtime.started("delta-rs")
     data = _with_table_field_metadata(uri, data) if schema_mode == "merge" else data
     try:
         kwargs: dict[str, Any] = {"mode": mode, "partition_by": parts, "schema_mode": schema_mode,

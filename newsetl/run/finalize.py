@@ -160,17 +160,23 @@ def publish_after_commit(wh: Warehouse, summaries: list[BatchSummary], run_id: s
     try:
         publish_duckdb_file(wh)
     except Exception as exc:
-        failures.append(f"publishing {wh.url('newsetl.duckdb')} failed: {_why(exc)}; fix: free space or fix "
-                        f"permissions there, then `newsetl repair --warehouse {wh.uri}` writes it again "
-                        f"(`newsetl sql` reads the committed snapshot meanwhile)")
+        failures.append(f"publishing {wh.url('newsetl.duckdb')} failed: {_why(exc)}; fix: {_fix(exc)}, then "
+                        f"`newsetl repair --warehouse {wh.uri}` writes it again (`newsetl sql` reads the committed "
+                        f"snapshot meanwhile)")
     if docs:
         try:
             build_docs(wh, summaries, run_id, results)
         except Exception as exc:
             failures.append(f"publishing the GX Data Docs ({wh.local_dir('data_docs')}) failed: {_why(exc)}; "
-                            f"fix: free space or fix permissions there (the next run writes its own pages; "
-                            f"this run's data needs no re-run)")
+                            f"fix: {_fix(exc)} (the next run writes its own pages; this run's data needs no "
+                            f"re-run)")
     return failures
+
+
+def _fix(exc: BaseException) -> str:
+    if isinstance(exc, OSError):
+        return "free space or fix permissions there"
+    return "this is a bug in newsetl: please report it with the message"
 
 
 def _why(exc: BaseException) -> str:

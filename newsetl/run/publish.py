@@ -58,11 +58,13 @@ def publish_duckdb_file(wh: Warehouse) -> Path | None:
         return sqlguard.publish_duckdb_file(wh)
     import duckdb
 
+    from newsetl import runtime
     from newsetl import sql as wsql
 
     target = duckdb_file_path(wh)
     tmp = target.with_name(".newsetl.duckdb.tmp")
     tmp.unlink(missing_ok=True)
+    runtime.started("duckdb")
     con = duckdb.connect(str(tmp))
     try:
         con.register_filesystem(wh.fs)

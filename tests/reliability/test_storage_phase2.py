@@ -129,6 +129,24 @@ def test_failure_after_the_commit_says_the_run_was_committed(tmp_path: Path, mon
     S.check_integrity(tmp_path / "wh")
 
 
+def test_a_bug_after_the_commit_is_not_blamed_on_the_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """Only an OSError is a disk's or a permission's fault: anything else after the commit is a bug."""
+    src = tmp_path / "src"
+    shutil.copytree(S.SAMPLE_DIR, src)
+
+    def docs_bug(*a: object, **k: object) -> None:
+        raise ValueError("an unexpected value in the validation results")
+
+    monkeypatch.setattr(finalize, "build_docs", docs_bug)
+    code = cli.main(["run", str(src), "-w", str(tmp_path / "wh"), "--no-prefect", "-c", _cfg(tmp_path, docs=True)])
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert code == 3
+    assert "publishing the GX Data Docs" in line and "an unexpected value in the validation results" in line
+    assert "fix: this is a bug in newsetl: please report it with the message" in line
+    assert "free space" not in line
+
+
 def test_a_duckdb_file_that_cannot_be_written_after_the_commit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                                capsys: pytest.CaptureFixture[str]) -> None:
     """The .duckdb file fails after the commit: exit 3 naming it, the Data Docs are still written, and
