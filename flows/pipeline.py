@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 from newsetl.errors import TransientError
 from newsetl.run import batch, dedupe, finalize, planning
 from newsetl.run.batch import BatchSummary
-from newsetl.run.local import worker_pool
+from newsetl.run.local import stop_workers, worker_pool
 from newsetl.run.planning import FileRef, Plan
 from newsetl.run.result import RunResult
 from newsetl.run.stages import Stages, run_stages
@@ -80,9 +80,10 @@ def cpu_pool(workers: int) -> ProcessPoolExecutor:
     """
     global _CPU_POOL
     with _CPU_POOL_LOCK:  # the batch tasks' threads ask at once: one pool, not one per thread
-        if _CPU_POOL is None or _CPU_POOL._max_workers != workers:  # type: ignore[attr-defined]
+        # a pool broken by Ctrl-C (stop_cpu_pool) or a dead worker is replaced
+        if _CPU_POOL is None or _CPU_POOL._max_workers != workers or _CPU_POOL._broken:  # type: ignore[attr-defined]
             if _CPU_POOL is not None:
-                _CPU_POOL.shutdown()
+                _CPU_POOL.shutdown(wait=False, cancel_futures=True)
             _CPU_POOL = worker_pool(workers)
         return _CPU_POOL
 
@@ -97,6 +98,12 @@ def start_cpu_pool(workers: int) -> None:
     with _CPU_POOL_LOCK:
         if _CPU_POOL is None:
             _CPU_POOL = worker_pool(workers, start=True)
+
+
+def stop_cpu_pool() -> None:
+    """End the CPU pool's workers now (Ctrl-C; safe in a signal handler: no lock)."""
+    if _CPU_POOL is not None:
+        stop_workers(_CPU_POOL)
 
 
 @task(name="process-batch", retries=2, retry_delay_seconds=[2, 10], retry_condition_fn=_transient_only,

@@ -34,7 +34,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from newsetl.errors import NewsetlError, PublishFailed
+from newsetl.errors import INTERRUPTED, NewsetlError, PublishFailed
 from newsetl.settings import DEFAULT_WAREHOUSE, Settings, quiet_environment, strict_errors
 
 
@@ -218,14 +218,17 @@ def cmd_run(a: argparse.Namespace) -> int:
         result: dict[str, Any] = res.__dict__
         text = res.summary()
     else:
-        from flows.pipeline import newsetl_pipeline, start_cpu_pool, uses_cpu_pool
+        from flows.interrupt import interrupt_quietly, start_ephemeral_api
+        from flows.pipeline import newsetl_pipeline, start_cpu_pool, stop_cpu_pool, uses_cpu_pool
 
+        start_ephemeral_api()  # out of the terminal's process group: a Ctrl-C leaves it to hear the crash
         if uses_cpu_pool(a.runner, settings.workers, a.dask_address):
             start_cpu_pool(settings.workers)  # forked now, before Prefect starts its threads
-        result = newsetl_pipeline(sources=list(a.sources), warehouse=settings.warehouse, config=a.config,
-                                  workers=a.workers, runner=a.runner, dask_address=a.dask_address,
-                                  batch_size=a.batch_size, retry_quarantined=a.retry_quarantined,
-                                  wait_seconds=a.wait)
+        with interrupt_quietly(stop_cpu_pool):
+            result = newsetl_pipeline(sources=list(a.sources), warehouse=settings.warehouse, config=a.config,
+                                      workers=a.workers, runner=a.runner, dask_address=a.dask_address,
+                                      batch_size=a.batch_size, retry_quarantined=a.retry_quarantined,
+                                      wait_seconds=a.wait)
         from newsetl.run.result import RunResult
 
         text = RunResult(**result).summary()
@@ -399,7 +402,7 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"the warehouse keeps its last committed state", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("newsetl: interrupted; the warehouse keeps its last committed state", file=sys.stderr)
+        print(INTERRUPTED, file=sys.stderr)
         return 130
     except Exception as exc:
         import duckdb

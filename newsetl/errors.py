@@ -54,3 +54,7 @@ class PublishFailed(NewsetlError):
         self.snapshot_id = snapshot_id
         self.failures = failures
         super().__init__(f"committed snapshot {snapshot_id} ({summary}); " + "; ".join(failures))
+
+
+#: what newsetl says on Ctrl-C (exit 130), with Prefect or without
+INTERRUPTED = "newsetl: interrupted; the warehouse keeps its last committed state (run again to finish)"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
+import signal
 from concurrent.futures import ProcessPoolExecutor
 
 from newsetl.run import batch, dedupe, finalize, planning
@@ -42,20 +43,36 @@ def worker_pool(workers: int, *, start: bool = False) -> ProcessPoolExecutor:
 
     ``start=True`` forks the workers now rather than at the first batch: ``newsetl run`` starts its pool
     so before the Prefect flow starts its threads, and the workers stay forked (no fork server to pay).
+
+    The workers ignore SIGINT: a terminal's Ctrl-C reaches the whole process group, and the parent, not
+    each worker, decides (:func:`stop_workers`), so no worker prints a traceback of its own.
     """
     from newsetl import runtime
 
     if "fork" in multiprocessing.get_all_start_methods() and runtime.fork_is_safe():
         warm_imports()  # forked workers inherit them: nothing imported twice
-        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=_ignore_sigint)
         if start:  # a fork pool forks all its workers at its first task
             pool.submit(int).result()
         return pool
     if "forkserver" not in multiprocessing.get_all_start_methods():
-        return ProcessPoolExecutor(workers)
+        return ProcessPoolExecutor(workers, initializer=_ignore_sigint)
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(list(WORKER_MODULES))  # no effect once this process's fork server runs
-    return ProcessPoolExecutor(workers, mp_context=ctx)
+    return ProcessPoolExecutor(workers, mp_context=ctx, initializer=_ignore_sigint)
+
+
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def stop_workers(pool: ProcessPoolExecutor) -> None:
+    """End a pool's workers at once (Ctrl-C): they ignore SIGINT, and a batch left running would keep the
+    run alive until it ends. Takes no lock, so a signal handler may call it; the pool is broken after."""
+    procs = getattr(pool, "_processes", None) or {}
+    for proc in list(procs.values()):
+        proc.terminate()
 
 
 def local_stages(progress: ProgressFn | None = None) -> Stages:
@@ -75,10 +92,14 @@ def local_stages(progress: ProgressFn | None = None) -> Stages:
 
         if settings.workers > 1 and len(p.batches) > 1:
             with worker_pool(settings.workers) as ex:
-                futs = [ex.submit(batch.process_batch, i, b, settings, root, p.known_hashes)
-                        for i, b in enumerate(p.batches)]
-                for fut in futs:
-                    done(fut.result(), len(futs))
+                try:
+                    futs = [ex.submit(batch.process_batch, i, b, settings, root, p.known_hashes)
+                            for i, b in enumerate(p.batches)]
+                    for fut in futs:
+                        done(fut.result(), len(futs))
+                except BaseException:  # Ctrl-C or a failed batch: no batch left running
+                    stop_workers(ex)
+                    raise
         else:
             for i, b in enumerate(p.batches):
                 done(batch.process_batch(i, b, settings, root, p.known_hashes), len(p.batches))
