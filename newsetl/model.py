@@ -102,3 +102,4 @@ class Article:
     embeds: list[EmbeddedPost] = field(default_factory=list)
     ledger: dict[str, tuple[int, int]] = field(default_factory=dict)
     ledger_spans: dict[str, list[tuple[int, int]]] | None = None  # rule -> spans in the cleaner's input
+    extractor: str | None = None  # HTML only: what gave the body (trafilatura, resiliparse)

@@ -45,6 +45,7 @@ ARTICLES = pa.schema(
         _f("title", pa.string(), "article headline, cleaned"),
         _f("title_source", pa.string(), "where the title came from (first_line, link_card, og:title, json:title, ...)"),
         _f("body", pa.string(), "cleaned article text, paragraphs separated by blank lines", False),
+        _f("extractor", pa.string(), "what gave an HTML page's body: trafilatura or resiliparse (NULL for text and structured records)"),
         _f("published_date", pa.date32(), "publication date; NULL when the input does not state one"),
         _f("published_at", pa.timestamp("us", tz="UTC"), "publication time when known (UTC)"),
         _f("date_source", pa.string(), "where published_date came from, or 'none'", False),

@@ -198,11 +198,12 @@ def _finish_title(art: Article, raw: str | None, ctx: _Ctx, site_names: list[str
         art.title_source = None
 
 
-def _finish(doc: RawDoc, art: Article, ct: CleanText, body: str, stated_lang: str | None, ctx: _Ctx) -> Article:
+def _finish(doc: RawDoc, art: Article, ct: CleanText, body: str, stated_lang: str | None, ctx: _Ctx,
+            thread_words: int = 0) -> Article:  # fmt: skip
     if not body.strip():
         raise TerminalError(Reason.EMPTY_BODY, "no article text left after cleaning", doc.source_uri)
     words = len(body.split())
-    if words < ctx.cfg.min_body_words:
+    if words + thread_words < ctx.cfg.min_body_words:  # a forum thread's short first post: its replies count
         raise TerminalError(
             Reason.TOO_SHORT,
             f"{words} words of text after cleaning, fewer than extract.min_body_words ({ctx.cfg.min_body_words}):"
@@ -265,11 +266,15 @@ def extract_article(
         if art.published_date is None and hx.date is not None and is_plausible(hx.date, today):
             art.published_date, art.published_at = hx.date, hx.published_at
             art.date_source = hx.date_source or "html"
+        art.extractor = hx.extractor
         raw_title, art.title_source = (f_title, "field:title") if f_title else (hx.title, hx.title_source)
         _finish_title(art, raw_title, ctx, [f_source, hx.site_name], getattr(hx, "sections", None))
         body = _strip_title_par(ct.body, art.title)
         _first_par_dateline(art, body, ctx)
-        return _finish(doc, art, ct, body, f_lang or hx.language, ctx)
+        replies = list(getattr(hx, "comments", ()))  # a forum thread's later posts
+        art = _finish(doc, art, ct, body, f_lang or hx.language, ctx, sum(len(c.split()) for c in replies))
+        art.comments = [*ct.comments, *replies]
+        return art
 
     if doc.format in STRUCTURED_FORMATS or fields:
         art.canonical_url = f_url

@@ -85,6 +85,7 @@ class _FakeExtract:
     canonical_url: str | None
     byline: str | None
     language: str | None
+    extractor: str = "trafilatura"
 
 
 def test_html_doc_uses_extract_html(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -108,6 +109,7 @@ def test_html_doc_uses_extract_html(monkeypatch: pytest.MonkeyPatch) -> None:
     assert a.body == f"MOSCOW: {P1}\n\n{P2}"
     assert a.dateline_city == "Moscow"
     assert a.ledger["share_bar"][0] == 1
+    assert a.extractor == "trafilatura"
 
 
 def test_html_future_date_rejected(monkeypatch: pytest.MonkeyPatch) -> None:

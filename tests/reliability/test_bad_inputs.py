@@ -62,7 +62,8 @@ CATALOGUE: list[tuple[str, tuple[Any, ...]]] = [
     ("source_traversal.json", ("loaded", {"source_name": "../../../../tmp/newsetl-evil",
                                           "canonical_url": "https://example.com/../../etc/passwd"})),
     ("script_in_text.txt", ("loaded", {"title": f"Headline with {SCRIPT} inside"})),
-    ("script_escaped.html", ("loaded", {"title": f"Escaped script {SCRIPT}"})),
+    # the headline the page shows (its article's h1) is the title; the <title> is a rewrite of it
+    ("script_escaped.html", ("loaded", {"title": f"Escaped {SCRIPT} headline"})),
     ("script_flagged.json", ("quarantine", "expect_column_values_to_not_match_regex", "validate",
                              r"^column=body value=Click to expand <script>alert\(1\)</script>\n\nISLAMABAD: .*…: "
                              r"body still holds forum chrome 'Click to expand'$")),
@@ -237,7 +238,7 @@ def test_script_is_shown_as_text_in_report_and_data_docs(catalogue: dict[str, An
     page = out.read_text(encoding="utf-8")
     assert SCRIPT not in page
     assert "<script" not in page.lower()  # the report has no script of its own either
-    assert f"Headline with {ESCAPED} inside" in page and f"Escaped script {ESCAPED}" in page
+    assert f"Headline with {ESCAPED} inside" in page and f"Escaped {ESCAPED} headline" in page
     assert f"Click to expand {ESCAPED}" in page  # the quarantine example
     pages = sorted((catalogue["wh"] / "data_docs").rglob("*.html"))
     assert pages, "no GX Data Docs were built"

@@ -9,6 +9,7 @@ final as (
         title,
         title_source,
         body,
+        extractor,
         published_date,
         published_at,
         date_source,
