@@ -23,6 +23,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from types import FrameType
 from typing import Any
@@ -81,8 +82,13 @@ def interrupt_quietly(on_interrupt: Callable[[], None]) -> Iterator[None]:
         on_interrupt()
         raise KeyboardInterrupt
 
+    if threading.current_thread() is not threading.main_thread():  # only the main thread gets signals
+        yield
+        return
     previous = signal.signal(signal.SIGINT, handler)
     try:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+        if hits:  # the flow has unwound: its crash logging is over
+            logging.disable(logging.NOTSET)
