@@ -327,12 +327,22 @@ class Score:
         return r
 
 
+GROUP_ORDER = ["all", "article", "forum", "verified", "dated", "dev", "dev:dated", "dev:article", "dev:forum",
+               "test", "test:dated", "test:article", "test:forum"]
+
+
 def groups_of(page: Page) -> list[str]:
     out = ["all", page.kind]
     if page.corpus == "wcxb" and page.verified:
         out.append("verified")
     if page.corpus == "wcxb" and page.date is not None:
         out.append("dated")  # as on a date benchmark whose every page has a date
+    if page.corpus != "pk":  # the stable halves: failures are studied on dev only, test is reported
+        out.append(page.split)
+        if page.corpus == "wcxb" and page.date is not None:
+            out.append(f"{page.split}:dated")
+        if page.corpus == "wcxb":
+            out.append(f"{page.split}:{page.kind}")
     return out
 
 
@@ -402,7 +412,7 @@ def evaluate(pages: Iterable[Page], systems: list[str], use_url: bool) -> tuple[
 def report_labelled(corpus: str, pages: list[Page], outs: dict[str, list[Out]]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     group_names = sorted({g for p in pages for g in groups_of(p)},
-                         key=["all", "article", "forum", "verified", "dated"].index)
+                         key=GROUP_ORDER.index)
     for g in group_names:
         rows = {}
         for s, lst in outs.items():
