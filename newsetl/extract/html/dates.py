@@ -415,8 +415,6 @@ def page_date(
             earlier = [fast] if fast and fast[0] < chosen[0] else []
         if earlier:
             chosen = max(earlier, key=lambda d: d[0])
-        elif chosen[2] == "html:text" and not src.structured:
-            return None  # htmldate read the page's modification time: the page states no publication date
     return local_day(chosen, src.structured.values()) if chosen else None
 
 

@@ -179,12 +179,6 @@ def test_a_webpage_date_with_other_signs_of_a_post_is_kept(head: str) -> None:
     assert ex.date == dt.date(2019, 7, 16)
 
 
-def test_htmldate_reading_the_modification_time_dates_nothing() -> None:
-    # the only date the page states is its modification time: htmldate's fast search returns it
-    ex = extract_html(page('<meta property="og:updated_time" content="2023-10-17T14:24:34-07:00">'), today=TODAY)
-    assert (ex.date, ex.date_source) == (None, None)
-
-
 def test_related_stories_itemprop_dates_are_not_the_articles() -> None:
     teaser = ('<section class="articles articles-recent"><article class="teaser">'
               '<meta itemprop="datePublished" content="2023-03-07T04:00:31-05:00"><a href="/x">Other story</a>'
