@@ -7,7 +7,9 @@
 Corpora (read from ../shared/corpora, skipped when absent):
 - ``wcxb``: 545 pages of 2025 web with gold title, publish_date, main_content and must-include /
   must-exclude snippets, page type article / forum (grouped: all, article, forum, verified = without
-  the pages upstream marks "needs verification", dated = pages whose gold states a date).
+  the pages upstream marks "needs verification", dated = pages whose gold states a date; dev / test =
+  the stable halves by a hash of the page id, with dev:dated, dev:article ...: study failures on dev,
+  report test).
 - ``readability``: Mozilla Readability's test pages (expected.html body, expected-metadata.json title and
   publishedTime; its titles keep site names, Readability's convention).
 - ``pk``: HTTrack mirrors of Pakistani news sites, no gold: coverage only (pages taken as articles,
