@@ -239,7 +239,9 @@ def text_date(root: lxml.html.HtmlElement, today: dt.date, saved: dt.date | None
             if hits or node is None or node in seen:
                 break
             seen.add(node)
-            content = norm(node.text_content())
+            # text nodes joined by spaces: "<div>Published</div><div>October 14, 2025</div>" is not glued
+            # into "PublishedOctober 14, 2025"
+            content = norm(" ".join(node.itertext()))
             if len(content) > 200:
                 break
             hits = labelled_dates(content)

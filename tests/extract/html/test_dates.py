@@ -209,3 +209,16 @@ def test_local_day_of_one_instant() -> None:
     other = (dt.date(2024, 4, 18), when + dt.timedelta(hours=5), "html:jsonld")
     assert local_day(utc_post, [other]) == utc_post
     assert local_day((dt.date(2024, 4, 17), None, "url"), [site_local]) == (dt.date(2024, 4, 17), None, "url")
+
+
+def test_meta_published_names_the_publication_date() -> None:
+    ex = extract_html(page('<meta name="published" content="July 17, 2025">'), today=dt.date(2026, 1, 1))
+    assert (ex.date, ex.date_source) == (dt.date(2025, 7, 17), "html:meta")
+
+
+def test_a_label_and_its_date_in_sibling_blocks() -> None:
+    # "<div>Published</div><div>October 14, 2025</div>": the two texts are not glued into one word
+    line = ('<div class="category-header"><div>Published</div><div>October 14, 2023</div><div> in </div>'
+            '<a href="/c/training">Corporate training</a></div>')  # fmt: skip
+    ex = extract_html(page(body=line), today=TODAY)
+    assert (ex.date, ex.date_source) == (dt.date(2023, 10, 14), "html:label")
