@@ -185,13 +185,14 @@ def _first_par_dateline(art: Article, body: str, ctx: _Ctx) -> None:
 def _finish_title(art: Article, raw: str | None, ctx: _Ctx, site_names: list[str | None],
                   sections: list[Any] | None = None) -> None:  # fmt: skip
     """Normalise the title; a date glued to its end is cut off and kept as a date candidate."""
+    shown = art.title_source == "h1"  # a headline the page shows keeps a "| tail" nothing names as the site
     title = clean_title(raw, site_names=site_names, domain=art.source_domain, url=art.canonical_url,
-                        sections=sections or (), knowledge=ctx.kn)  # fmt: skip
+                        sections=sections or (), knowledge=ctx.kn, guess_tail=not shown)  # fmt: skip
     if title:
         head, td = split_title_date(title)
         if td is not None:
             title = clean_title(head, site_names=site_names, domain=art.source_domain, url=art.canonical_url,
-                                knowledge=ctx.kn) or head  # fmt: skip
+                                knowledge=ctx.kn, guess_tail=not shown) or head  # fmt: skip
             ctx.title_date = td
     art.title = title
     if title is None:
