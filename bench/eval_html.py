@@ -7,7 +7,9 @@
 Corpora (read from ../shared/corpora, skipped when absent):
 - ``wcxb``: 545 pages of 2025 web with gold title, publish_date, main_content and must-include /
   must-exclude snippets, page type article / forum (grouped: all, article, forum, verified = without
-  the pages upstream marks "needs verification", dated = pages whose gold states a date).
+  the pages upstream marks "needs verification", dated = pages whose gold states a date; dev / test =
+  the stable halves by a hash of the page id, with dev:dated, dev:article ...: study failures on dev,
+  report test).
 - ``readability``: Mozilla Readability's test pages (expected.html body, expected-metadata.json title and
   publishedTime; its titles keep site names, Readability's convention).
 - ``pk``: HTTrack mirrors of Pakistani news sites, no gold: coverage only (pages taken as articles,
@@ -327,12 +329,22 @@ class Score:
         return r
 
 
+GROUP_ORDER = ["all", "article", "forum", "verified", "dated", "dev", "dev:dated", "dev:article", "dev:forum",
+               "test", "test:dated", "test:article", "test:forum"]
+
+
 def groups_of(page: Page) -> list[str]:
     out = ["all", page.kind]
     if page.corpus == "wcxb" and page.verified:
         out.append("verified")
     if page.corpus == "wcxb" and page.date is not None:
         out.append("dated")  # as on a date benchmark whose every page has a date
+    if page.corpus != "pk":  # the stable halves: failures are studied on dev only, test is reported
+        out.append(page.split)
+        if page.corpus == "wcxb" and page.date is not None:
+            out.append(f"{page.split}:dated")
+        if page.corpus == "wcxb":
+            out.append(f"{page.split}:{page.kind}")
     return out
 
 
@@ -402,7 +414,7 @@ def evaluate(pages: Iterable[Page], systems: list[str], use_url: bool) -> tuple[
 def report_labelled(corpus: str, pages: list[Page], outs: dict[str, list[Out]]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     group_names = sorted({g for p in pages for g in groups_of(p)},
-                         key=["all", "article", "forum", "verified", "dated"].index)
+                         key=GROUP_ORDER.index)
     for g in group_names:
         rows = {}
         for s, lst in outs.items():

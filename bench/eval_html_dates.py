@@ -111,6 +111,19 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'source':30}{'src_right':>11}{'htm_right':>11}{'both_wrong':>11}")
     for k, c in sorted(vs_htmldate.items(), key=lambda kv: -sum(kv[1].values())):
         print(f"{k[:29]:30}{c['src_right']:11}{c['htmldate_right']:11}{c['both_wrong']:11}")
+    print("\nwhen two of the ordered sources disagree (a:b = pages where a is right : where b is right):")
+    pair_sources = ["url", "html:jsonld", "html:meta", "html:time", "html:label", "html:date_element",
+                    "htmldate:fast+orig", "html:label_updated"]
+    for i, a in enumerate(pair_sources):
+        for b in pair_sources[i + 1 :]:
+            wins = Counter()
+            for r in rows:
+                va, vb = r.get(a), r.get(b)
+                if va is None or vb is None or va == vb:
+                    continue
+                wins["a" if va == r["gold"] else "b" if vb == r["gold"] else "neither"] += 1
+            if wins:
+                print(f"  {a:20} vs {b:20} {wins['a']:3}:{wins['b']:<3} (neither {wins['neither']})")
     if args.json:
         args.json.write_text(json.dumps(rows, default=str, indent=1), encoding="utf-8")
     return 0

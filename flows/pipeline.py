@@ -7,8 +7,6 @@ Parquet files, so Prefect parameters and results never carry article text.
 
 from __future__ import annotations
 
-import multiprocessing
-import sys
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Literal
@@ -21,7 +19,7 @@ from pydantic import BaseModel, Field
 from newsetl.errors import TransientError
 from newsetl.run import batch, dedupe, finalize, planning
 from newsetl.run.batch import BatchSummary
-from newsetl.run.local import warm_imports
+from newsetl.run.local import stop_workers, worker_pool
 from newsetl.run.planning import FileRef, Plan
 from newsetl.run.result import RunResult
 from newsetl.run.stages import Stages, run_stages
@@ -71,23 +69,41 @@ _CPU_POOL_LOCK = threading.Lock()
 
 
 def cpu_pool(workers: int, settings: Settings | None = None) -> ProcessPoolExecutor:
-    """A process pool kept for the life of the flow-run process (forked on Linux: no re-import per worker).
+    """A process pool kept for the life of the flow-run process (``newsetl.run.local.worker_pool``): the one
+    ``start_cpu_pool`` forked before the flow started, else workers forked from a fork server that
+    imported the libraries once, never forked from this threaded process.
 
     Measured on the sample: Prefect's ProcessPoolTaskRunner spawns fresh interpreters that import Prefect
     and every library again and talk to the API (~25 s on the sample); forked workers start in
-    milliseconds. The Prefect tasks stay one per batch (retries, states, UI), run on threads, and hand
-    the CPU work to this pool.
+    milliseconds. The Prefect tasks stay one per batch (retries, states, UI), run on
+    threads, and hand the CPU work to this pool.
     """
     global _CPU_POOL
     with _CPU_POOL_LOCK:  # the batch tasks' threads ask at once: one pool, not one per thread
-        if _CPU_POOL is None or _CPU_POOL._max_workers != workers:  # type: ignore[attr-defined]
+        # a pool broken by Ctrl-C (stop_cpu_pool) or a dead worker is replaced
+        if _CPU_POOL is None or _CPU_POOL._max_workers != workers or _CPU_POOL._broken:  # type: ignore[attr-defined]
             if _CPU_POOL is not None:
-                _CPU_POOL.shutdown()
-            ctx = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
-            if ctx is not None:
-                warm_imports(settings)
-            _CPU_POOL = ProcessPoolExecutor(workers, mp_context=ctx)
+                _CPU_POOL.shutdown(wait=False, cancel_futures=True)
+            _CPU_POOL = worker_pool(workers, settings=settings)
         return _CPU_POOL
+
+
+def start_cpu_pool(workers: int, settings: Settings | None = None) -> None:
+    """Start the CPU pool now, forked from this process while it runs no other thread and has opened
+    neither DuckDB nor delta-rs: ``newsetl run`` calls it before the flow starts Prefect's threads, so its
+    workers inherit the imported libraries and no fork server imports them again (measured: the fork
+    server costs ~3 s CPU per run). Anywhere else (a deployment's flow-run process) ``cpu_pool`` takes
+    its workers from the fork server."""
+    global _CPU_POOL
+    with _CPU_POOL_LOCK:
+        if _CPU_POOL is None:
+            _CPU_POOL = worker_pool(workers, start=True, settings=settings)
+
+
+def stop_cpu_pool() -> None:
+    """End the CPU pool's workers now (Ctrl-C; safe in a signal handler: no lock)."""
+    if _CPU_POOL is not None:
+        stop_workers(_CPU_POOL)
 
 
 @task(name="process-batch", retries=2, retry_delay_seconds=[2, 10], retry_condition_fn=_transient_only,

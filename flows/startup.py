@@ -1,25 +1,23 @@
-"""``newsetl run``'s way into the pipeline flow: the fixed costs of a run paid side by side.
+"""``newsetl run``'s way into the pipeline flow: the fixed costs of a run paid once, in a fork-safe order.
 
-Without ``PREFECT_API_URL`` (or a profile's ``api.url``), Prefect starts a temporary API server the first
-time the flow needs a client: it imports the server application (~1.5 s CPU in this process), starts it
-in a subprocess and waits for its health check (~2.5 s). :func:`run_pipeline_flow` starts that server in
-a thread while this thread does the run's own set-up (the GX, trafilatura ... imports, the sector and
-entity matchers, the GX suites, the language model: ``warm_imports``), so the two overlap; then it calls
-the flow, which finds the server running (Prefect keeps one temporary server per process). With
-``PREFECT_API_URL`` set, the flow talks to that server and nothing is started.
-
-On the temporary server, flow-run heartbeats are off: they exist to detect crashed runs from a server
-that outlives them, and stopping each heartbeat thread costs up to a second per flow run at its end.
+1. Without ``PREFECT_API_URL`` (or a profile's ``api.url``), Prefect's temporary API server is started now,
+   out of the terminal's process group (``flows.interrupt.start_ephemeral_api``; the flow then finds it
+   running). With an API configured, nothing is started.
+2. The CPU pool is forked now, while this process runs no other thread (``flows.pipeline.start_cpu_pool``),
+   after this process has built what every batch needs once (matchers, GX suites and context, language
+   model: ``newsetl.run.local.warm_imports(settings)``), so the workers inherit it instead of each
+   building its own.
+3. The flow runs; on the temporary server flow-run heartbeats are off: they exist to detect crashed runs
+   from a server that outlives them, and stopping each heartbeat thread costs up to a second per flow run.
 """
 
 from __future__ import annotations
 
 import contextlib
-import threading
 from collections.abc import Iterator
 from typing import Any
 
-from newsetl.settings import Settings, load_settings, quiet_environment
+from newsetl.settings import load_settings, quiet_environment
 
 
 def uses_temporary_server() -> bool:
@@ -27,22 +25,6 @@ def uses_temporary_server() -> bool:
     from prefect.settings import get_current_settings
 
     return not get_current_settings().api.url  # the test Prefect's get_client makes
-
-
-def start_temporary_server() -> threading.Thread:
-    """Start Prefect's temporary API server in a daemon thread; join the thread before calling a flow.
-
-    A failure is left for Prefect to report: the flow's own client start tries again and raises."""
-
-    def start() -> None:
-        with contextlib.suppress(Exception):
-            from prefect.server.api.server import SubprocessASGIServer
-
-            SubprocessASGIServer().start()
-
-    t = threading.Thread(target=start, name="newsetl-prefect-server-start", daemon=True)
-    t.start()
-    return t
 
 
 @contextlib.contextmanager
@@ -53,26 +35,21 @@ def _no_heartbeats() -> Iterator[None]:
         yield
 
 
-def warm(settings: Settings) -> None:
-    """The run's per-process set-up, done before the flow (the batches and the forked pool use it)."""
-    from newsetl.run.local import warm_imports
-
-    warm_imports(settings)
-
-
 def run_pipeline_flow(sources: list[str], *, config: str | None = None, warehouse: str | None = None,
-                      workers: int | None = None, batch_size: int | None = None, **params: Any) -> dict[str, Any]:
-    """``flows.pipeline.newsetl_pipeline`` with the temporary server started alongside the set-up."""
+                      workers: int | None = None, batch_size: int | None = None, runner: Any = None,
+                      dask_address: str | None = None, **params: Any) -> dict[str, Any]:
+    """``flows.pipeline.newsetl_pipeline`` after the start-up above (what ``newsetl run`` calls)."""
+    from flows.interrupt import interrupt_quietly, start_ephemeral_api
+    from flows.pipeline import newsetl_pipeline, start_cpu_pool, stop_cpu_pool, uses_cpu_pool
+
     quiet_environment()
     settings = load_settings(config, warehouse=warehouse, workers=workers, batch_size=batch_size)
     temporary = uses_temporary_server()
-    starter = start_temporary_server() if temporary else None
-    from flows.pipeline import newsetl_pipeline
-
-    warm(settings)
-    if starter is not None:
-        starter.join()
-    with _no_heartbeats() if temporary else contextlib.nullcontext():
+    start_ephemeral_api()
+    if uses_cpu_pool(runner, settings.workers, dask_address):
+        start_cpu_pool(settings.workers, settings)  # forked now, before Prefect starts its threads
+    with interrupt_quietly(stop_cpu_pool), _no_heartbeats() if temporary else contextlib.nullcontext():
         out: dict[str, Any] = newsetl_pipeline(sources=list(sources), warehouse=warehouse, config=config,
-                                               workers=workers, batch_size=batch_size, **params)
+                                               workers=workers, batch_size=batch_size, runner=runner,
+                                               dask_address=dask_address, **params)
     return out

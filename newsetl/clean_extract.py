@@ -13,7 +13,7 @@ from newsetl.errors import TerminalError
 from newsetl.extract.article import check_fields, extract_article, finish_batch_titles
 from newsetl.model import Article, RawDoc, Rejection
 from newsetl.reasons import Reason
-from newsetl.settings import ExtractConfig
+from newsetl.settings import ExtractConfig, strict_errors
 
 STAGE = "extract"
 
@@ -63,6 +63,8 @@ def clean_extract_batch(
         except TerminalError as exc:
             rejections.append(Rejection(d.source_uri, STAGE, exc.reason, exc.detail, d.article_id))
         except Exception as exc:  # a bug must not abort the run: quarantine with the error
+            if strict_errors():  # but it must fail a test ($NEWSETL_STRICT, set by tests/conftest.py)
+                raise
             rejections.append(Rejection(d.source_uri, STAGE, Reason.INTERNAL_ERROR, f"{type(exc).__name__}: {exc}",
                                         d.article_id))  # fmt: skip
     finish_batch_titles(arts, config)

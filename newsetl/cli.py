@@ -8,11 +8,14 @@
     newsetl tables [--warehouse DIR]                      tables, views and their columns
     newsetl maintain [--warehouse DIR]                    compact small files, vacuum past the retention
     newsetl migrate [--warehouse DIR]                     convert a warehouse of the old format to Delta Lake
-    newsetl repair [--warehouse DIR]                      re-point a missing or corrupt _state/CURRENT
+    newsetl repair [--warehouse DIR]                      repair a damaged state pointer, Delta log or data file
     newsetl explain MART --where "PREDICATE" [--format table|csv|json]   the articles behind mart cells
     newsetl explain --article ARTICLE_ID                 one article in full: raw file, edits, tags
 
-Exit status: 0 on success, 1 when the run or query fails (with a message naming the fix), 2 on usage errors.
+Exit status: 0 on success, 1 when the run or query fails (with a message naming the fix; the warehouse keeps
+its last committed state), 2 on usage errors, 3 when ``run`` committed its snapshot but a file derived from
+it afterwards (``newsetl.duckdb``, the Data Docs) could not be written (the message names the snapshot, the
+file and the fix; nothing needs re-running), 130 when interrupted (Ctrl-C).
 Every error is one line on stderr (``newsetl <command>: error: ...``) naming the input and the fix, never a
 traceback (``NEWSETL_STRICT=1``, as the test suite sets it, shows the traceback of an unexpected one).
 """
@@ -31,7 +34,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from newsetl.errors import NewsetlError
+from newsetl.errors import INTERRUPTED, NewsetlError, PublishFailed
 from newsetl.settings import DEFAULT_WAREHOUSE, Settings, quiet_environment, strict_errors
 
 
@@ -112,12 +115,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     for name, what in (("maintain", "compact every table's small files and vacuum files past the retention"),
                        ("migrate", "convert a warehouse of the Parquet-snapshot format to Delta Lake tables, once"),
-                       ("repair", "point a missing or corrupt _state/CURRENT at the latest complete snapshot")):
+                       ("repair", "repair a damaged warehouse: the state pointer, Delta logs, data files (see "
+                                  "docs/operate.md)")):
         m = sub.add_parser(name, help=what)
         _add_warehouse(m)
-        if name != "repair":
-            m.add_argument("--config", "-c", default=None)
-            m.add_argument("--wait", type=float, default=0.0, help="seconds to wait for another run's lock")
+        m.add_argument("--config", "-c", default=None)
+        m.add_argument("--wait", type=float, default=0.0, help="seconds to wait for another run's lock")
 
     ex = sub.add_parser("explain", help="list the articles a mart cell counts, or show one article in full")
     ex.add_argument("mart", nargs="?", default=None,
@@ -215,7 +218,7 @@ def cmd_run(a: argparse.Namespace) -> int:
         result: dict[str, Any] = res.__dict__
         text = res.summary()
     else:
-        from flows.startup import run_pipeline_flow  # the flow, with Prefect's start-up beside the set-up
+        from flows.startup import run_pipeline_flow  # server, then the forked CPU pool, then the flow
 
         result = run_pipeline_flow(list(a.sources), warehouse=settings.warehouse, config=a.config,
                                    workers=a.workers, runner=a.runner, dask_address=a.dask_address,
@@ -317,11 +320,9 @@ def cmd_storage(a: argparse.Namespace) -> int:
     """``maintain``, ``migrate`` and ``repair``: storage commands that load nothing."""
     settings = _settings(a)
     if a.command == "repair":
-        from newsetl.store import Warehouse
+        from newsetl.run.repair import repair
 
-        wh = Warehouse.of(settings)
-        with wh.lock("repair"):
-            print(wh.repair_pointer())
+        print(repair(settings, a.wait))
         return 0
     if a.command == "migrate":
         from newsetl.run.migrate import migrate
@@ -365,6 +366,9 @@ COMMANDS = {"run": cmd_run, "sql": cmd_sql, "report": cmd_report, "quarantine": 
             "repair": cmd_storage}
 
 
+EXIT_PUBLISH_FAILED = 3
+
+
 def _first_line(exc: BaseException) -> str:
     lines = [x.strip() for x in str(exc).splitlines() if x.strip()]
     return lines[0] if lines else type(exc).__name__
@@ -376,20 +380,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     where = f"newsetl {args.command}: error:"
     try:
         return COMMANDS[args.command](args)
+    except PublishFailed as exc:  # after the commit point: the data is in, say so (not "left unchanged")
+        print(f"{where} {' '.join(str(exc).split())}", file=sys.stderr)
+        return EXIT_PUBLISH_FAILED
     except NewsetlError as exc:
         print(f"{where} {' '.join(str(exc).split())}", file=sys.stderr)
         return 1
     except OSError as exc:  # disk full, permissions, a vanished warehouse: no traceback, a message
+        from newsetl.store import damaged_file_error
+
+        damaged = damaged_file_error(exc)
+        if damaged is not None:
+            print(f"{where} {' '.join(str(damaged).split())}", file=sys.stderr)
+            return 1
         print(f"{where} {exc.strerror or exc} ({exc.filename or 'I/O'}); "
               f"the warehouse keeps its last committed state", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("newsetl: interrupted; the warehouse keeps its last committed state", file=sys.stderr)
+        print(INTERRUPTED, file=sys.stderr)
         return 130
     except Exception as exc:
         import duckdb
         import pyarrow as pa
 
+        from newsetl.store import damaged_file_error
+
+        damaged = damaged_file_error(exc)
+        if damaged is not None:  # a damaged or missing warehouse file: name it and the repair
+            print(f"{where} {' '.join(str(damaged).split())}", file=sys.stderr)
+            return 1
         if isinstance(exc, pa.ArrowException | duckdb.IOException | duckdb.InvalidInputException):
             print(f"{where} a warehouse file cannot be read ({type(exc).__name__}: {_first_line(exc)}); restore it "
                   f"from a backup, or rebuild the warehouse by running its sources into a new --warehouse",

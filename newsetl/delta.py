@@ -19,6 +19,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.dataset as pads
 
+from newsetl import runtime
 from newsetl.errors import WarehouseError
 from schemas import PARTITION_COLUMN, TABLES
 
@@ -39,6 +40,27 @@ def storage_type(t: pa.DataType) -> pa.DataType:
     if pa.types.is_timestamp(t) and t.unit == "ns":
         return pa.timestamp("us", tz=t.tz)
     return t
+
+
+def plain_type(t: pa.DataType) -> pa.DataType:
+    """``t`` without Arrow view types: delta-rs' delete (DataFusion) and other engines (Polars) write
+    ``string_view`` columns, which many pyarrow compute kernels do not take."""
+    if pa.types.is_string_view(t):
+        return pa.string()
+    if pa.types.is_binary_view(t):
+        return pa.binary()
+    if pa.types.is_list_view(t) or pa.types.is_large_list_view(t) or pa.types.is_list(t) or pa.types.is_large_list(t):
+        value = plain_type(t.value_type)
+        return pa.list_(pa.field(t.value_field.name, value, t.value_field.nullable))
+    if pa.types.is_struct(t):
+        return pa.struct([f.with_type(plain_type(f.type)) for f in t])
+    return t
+
+
+def plain(t: pa.Table) -> pa.Table:
+    """``t`` with view types cast to their plain forms (see :func:`plain_type`)."""
+    target = pa.schema([f.with_type(plain_type(f.type)) for f in t.schema], metadata=t.schema.metadata)
+    return t if target.equals(t.schema) else t.cast(target)
 
 
 def storage_schema_of(schema: pa.Schema) -> pa.Schema:
@@ -85,6 +107,7 @@ def open_table(uri: str, version: int | None = None) -> Any | None:
     from deltalake import DeltaTable
     from deltalake.exceptions import TableNotFoundError
 
+    runtime.started("delta-rs")
     try:
         return DeltaTable(uri, version=version, storage_options=storage_options(uri))
     except TableNotFoundError:
@@ -109,6 +132,7 @@ def create(uri: str, schema: pa.Schema, parts: list[str] | None, retention_hours
     from deltalake import DeltaTable
 
     hours = max(1, round(retention_hours))
+    runtime.started("delta-rs")
     return DeltaTable.create(uri, schema, mode="ignore", partition_by=parts, storage_options=storage_options(uri),
                              configuration={"delta.deletedFileRetentionDuration": f"interval {hours} hours",
                                             "delta.logRetentionDuration": f"interval {max(30 * 24, 2 * hours)} hours"})
@@ -144,6 +168,8 @@ def write(uri: str, data: pa.RecordBatchReader | pa.Table, *, mode: str, parts: 
     """One Delta commit: append, overwrite, or replace the rows matching ``predicate`` (replaceWhere)."""
     from deltalake import write_deltalake
 
+    runtime.started("delta-rs")
+    data = _with_table_field_metadata(uri, data) if schema_mode == "merge" else data
     try:
         kwargs: dict[str, Any] = {"mode": mode, "partition_by": parts, "schema_mode": schema_mode,
                                   "storage_options": storage_options(uri), "writer_properties": writer_properties(),
@@ -155,6 +181,23 @@ def write(uri: str, data: pa.RecordBatchReader | pa.Table, *, mode: str, parts: 
         if type(exc).__name__ in ("CommitFailedError", "DeltaError", "DeltaProtocolError", "SchemaMismatchError"):
             raise WarehouseError(f"Delta table {uri}: {exc}") from exc
         raise
+
+
+def _with_table_field_metadata(uri: str, data: pa.RecordBatchReader | pa.Table) -> pa.RecordBatchReader | pa.Table:
+    """``data`` with the field metadata (column docs) the Delta table already holds for its columns: a doc
+    edited in ``schemas/`` must not fail the schema merge ("Cannot merge metadata with different values for
+    key doc"); new columns bring their docs."""
+    dt = open_table(uri)
+    if dt is None:
+        return data
+    existing = pa.schema(dt.schema().to_arrow())
+    fields = [f.with_metadata(existing.field(f.name).metadata) if f.name in existing.names else f for f in data.schema]
+    target = pa.schema(fields, metadata=data.schema.metadata)
+    if target.equals(data.schema, check_metadata=True):
+        return data
+    if isinstance(data, pa.Table):
+        return data.cast(target)
+    return cast_reader(data, target)
 
 
 def delete(uri: str, predicate: str, run_id: str | None = None) -> int:

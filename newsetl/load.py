@@ -27,6 +27,7 @@ import pyarrow.parquet as pq
 
 from newsetl import delta
 from newsetl import sql as wsql
+from newsetl.reasons import Reason
 from newsetl.store import MART_PREFIX, Snapshot, Warehouse, entry_names, remove_tree
 from schemas import PARTITION_COLUMN, TABLES
 
@@ -39,6 +40,10 @@ class StagedRun:
     staging: Path
     replace_sources: set[str] = field(default_factory=set)
     replace_tables: set[str] = field(default_factory=set)  # tables rebuilt whole (e.g. a re-enrichment)
+    # sources read again whose new version gave no record: their rows stay, except their manifest row and
+    # the quarantine row of an earlier unreadable version (``KEPT_REPLACES``)
+    keep_sources: set[str] = field(default_factory=set)
+    held_back: dict[str, str] = field(default_factory=dict)  # articles the gate held back -> why
 
     def table_dir(self, table: str) -> Path:
         return self.staging / "final" / table
@@ -48,8 +53,13 @@ class StagedRun:
         return sorted(str(p) for p in d.glob("*.parquet")) if d.exists() else []
 
 
-MartCheck = Callable[[duckdb.DuckDBPyConnection], None]
+# the gate: (connection holding the next state's views, the staged run, final) -> whether it held back
+# articles of the run (then the commit rebuilds the marts and calls it again with final=True)
+MartCheck = Callable[[duckdb.DuckDBPyConnection, StagedRun, bool], bool]
 _ARTICLE_SOURCE = r"regexp_replace(article_id, '#[0-9]+$', '')"
+KEPT_REASON = Reason.SUPERSEDING_VERSION_UNREADABLE.value
+#: per table, which rows of a kept source (``StagedRun.keep_sources``) the new version replaces
+KEPT_REPLACES: dict[str, str] = {"manifest": "true", "quarantine": f"reason = '{KEPT_REASON}'"}
 
 
 def _key_expr(table: str) -> str | None:
@@ -68,35 +78,52 @@ def _q(s: str) -> str:
 
 @dataclass
 class Superseded:
-    """The rows of one table that reprocessed sources replace."""
+    """The rows of one table that reprocessed sources replace: every row of ``sources``, and the rows of
+    ``kept`` (sources whose new version gave no record) that ``KEPT_REPLACES`` names."""
 
     sources: list[str]
     rows: int
     partitions: set[str]
+    kept: list[str] = field(default_factory=list)
+    kept_rows: str = "false"
 
     def predicate(self, key: str) -> str:
-        return f"{key} IN ({', '.join(_q(s) for s in self.sources)})"
+        parts = [f"{key} IN ({', '.join(_q(s) for s in self.sources)})"] if self.sources else []
+        if self.kept:
+            parts.append(f"({key} IN ({', '.join(_q(s) for s in self.kept)}) AND {self.kept_rows})")
+        return " OR ".join(parts) or "false"
+
+
+def _gone_condition(name: str, key: str) -> str:
+    """DuckDB condition on a row of ``name``: this commit replaces it (temp tables replaced and kept)."""
+    cond = f"{key} in (select uri from replaced)"
+    if name in KEPT_REPLACES:
+        cond = f"({cond} or ({key} in (select uri from kept) and {KEPT_REPLACES[name]}))"
+    return cond
 
 
 def _superseded(con: duckdb.DuckDBPyConnection, wh: Warehouse, snap: Snapshot,
                 staged: StagedRun) -> dict[str, Superseded]:
     """Per table: which replaced sources have rows in the pinned version (a scan of the key column)."""
     out: dict[str, Superseded] = {}
-    if not staged.replace_sources:
+    if not staged.replace_sources and not staged.keep_sources:
         return out
     for name, spec in TABLES.items():
         key = _key_expr(name)
         files = wh.files(name, snap)
         if key is None or not files or name in staged.replace_tables:
             continue
+        if name not in KEPT_REPLACES and not staged.replace_sources:
+            continue
         part = PARTITION_COLUMN if spec.partitioned else "null"
         hit = con.sql(
-            f"select {key} as k, count(*), list(distinct {part}) from {wsql.read_relation(name, files)} "
-            f"where {key} in (select uri from replaced) group by 1"
+            f"select {key} as k, {key} in (select uri from kept) as kept, count(*), list(distinct {part}) "
+            f"from {_pinned_relation(name, files, snap)} where {_gone_condition(name, key)} group by 1, 2"
         ).fetchall()
         if hit:
-            parts = {p for _, _, ps in hit for p in ps if p is not None}
-            out[name] = Superseded(sorted(k for k, _, _ in hit), sum(int(c) for _, c, _ in hit), parts)
+            parts = {p for *_, ps in hit for p in ps if p is not None}
+            out[name] = Superseded(sorted(k for k, kept, _, _ in hit if not kept), sum(int(c) for _, _, c, _ in hit),
+                                   parts, sorted(k for k, kept, _, _ in hit if kept), KEPT_REPLACES.get(name, "false"))
     return out
 
 
@@ -110,7 +137,7 @@ def _next_relations(wh: Warehouse, snap: Snapshot, staged: StagedRun,
         if pinned and name not in staged.replace_tables:
             rel = f"(select * from {_pinned_relation(name, pinned, snap)}"
             if name in gone:
-                rel += f" where {_key_expr(name)} not in (select uri from replaced)"
+                rel += f" where not {_gone_condition(name, _key_expr(name) or '')}"
             parts.append(rel + ")")
         new = staged.staged_files(name)
         if new:
@@ -149,6 +176,7 @@ class CommitResult:
     rows: dict[str, int]
     superseded_articles: int
     files_removed: int
+    held_back: int = 0  # articles of this run the gate held back (quarantined as mart_check_failed)
 
 
 def _write_tables(wh: Warehouse, staged: StagedRun, gone: dict[str, Superseded]) -> dict[str, set[str] | None]:
@@ -190,37 +218,58 @@ def _release_freed_memory() -> None:
             ctypes.CDLL(name).malloc_trim(0)
 
 
+def _row_counts(con: duckdb.DuckDBPyConnection, staged: StagedRun) -> dict[str, int]:
+    rows: dict[str, int] = {}
+    for name in TABLES:
+        files = staged.staged_files(name)
+        if files:
+            flist = "[" + ", ".join(_q(f) for f in files) + "]"
+            rows[name] = int(con.sql(f"select count(*) from read_parquet({flist})").fetchall()[0][0])
+    return rows
+
+
 def commit(wh: Warehouse, staged: StagedRun, check: MartCheck | None = None, *,
-           compact_all: bool = False) -> CommitResult:
+           compact_all: bool = False, base: Snapshot | None = None) -> CommitResult:
     """Apply ``staged`` as one new snapshot. Caller holds ``wh.lock``. Raises before publishing on failure.
 
-    Compaction covers the partitions this commit touched (every table and partition with ``compact_all``)."""
-    snap = wh.snapshot()
+    Compaction covers the partitions this commit touched (every table and partition with ``compact_all``).
+    ``check`` gates the next state (``newsetl.run.gate.mart_gate``): when it holds back articles of this
+    run, the marts are rebuilt without them and it runs once more (``final``). ``base``: the state to build
+    on instead of the live snapshot (``newsetl repair``, whose Delta commits past the pinned versions made
+    it; nothing is rolled back then)."""
+    live = wh.snapshot()
+    snap = base or live
     wh.require_current_format(snap)
-    wh.roll_back_unpublished(snap)
+    wh.check_delta_logs(snap)  # a damaged log stops the commit before it writes anything
+    if base is None:
+        wh.roll_back_unpublished(snap)
     out_dir = staged.staging / "commit"
     remove_tree(out_dir)
     out_dir.mkdir(parents=True)
     con = wsql.connect(fs=wh.fs if wh.remote else None, memory_limit=wsql.pipeline_memory_limit())
-    rows: dict[str, int] = {}
     try:
         con.execute("create temp table replaced (uri varchar)")
+        con.execute("create temp table kept (uri varchar)")
         if staged.replace_sources:  # one Arrow insert (executemany cost 3 s for 40,000 sources)
             con.register("_replaced_sources", pa.table({"uri": pa.array(sorted(staged.replace_sources), pa.string())}))
             con.execute("insert into replaced select uri from _replaced_sources")
             con.unregister("_replaced_sources")
+        if staged.keep_sources:
+            con.executemany("insert into kept values (?)", [[u] for u in sorted(staged.keep_sources)])
         gone = _superseded(con, wh, snap, staged)
-        for name in TABLES:
-            files = staged.staged_files(name)
-            if files:
-                flist = "[" + ", ".join(_q(f) for f in files) + "]"
-                rows[name] = int(con.sql(f"select count(*) from read_parquet({flist})").fetchall()[0][0])
-        wsql.create_views(con, {}, relations=_next_relations(wh, snap, staged, gone))
-        marts = _materialise_marts(con, out_dir)
-        if check is not None:
+
+        def next_state() -> dict[str, list[str]]:
+            wsql.create_views(con, {}, relations=_next_relations(wh, snap, staged, gone))
+            marts = _materialise_marts(con, out_dir)
             # the checks read the materialised marts (what BI tools will see), not the views again
             wsql.create_views(con, {}, marts, relations=_next_relations(wh, snap, staged, gone))
-            check(con)
+            return marts
+
+        marts = next_state()
+        if check is not None and check(con, staged, False):  # it held back articles of this run
+            marts = next_state()
+            check(con, staged, True)
+        rows = _row_counts(con, staged)
     finally:
         con.close()
     _release_freed_memory()  # DuckDB's freed buffers go back to the OS before delta-rs writes
@@ -234,7 +283,7 @@ def commit(wh: Warehouse, staged: StagedRun, check: MartCheck | None = None, *,
     for name in TABLES:
         if compact_all or name in touched:
             wh.compact(name, None if compact_all else touched[name])
-    new = wh.pin(entry_names(wsql.mart_names()), staged.run_id, str(int(snap.id) + 1))
+    new = wh.pin(entry_names(wsql.mart_names()), staged.run_id, str(int(live.id) + 1))
     wh.publish(new)
     wh.end_write()
     try:
@@ -242,5 +291,6 @@ def commit(wh: Warehouse, staged: StagedRun, check: MartCheck | None = None, *,
     except OSError:  # committed already: the next commit vacuums what is left; do not fail the run
         removed = 0
     remove_tree(out_dir)
-    return CommitResult(new, rows, gone["articles"].rows if "articles" in gone else 0, removed)
+    return CommitResult(new, rows, gone["articles"].rows if "articles" in gone else 0, removed,
+                        len(staged.held_back))
 

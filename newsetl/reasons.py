@@ -32,6 +32,8 @@ class Reason(StrEnum):
     HTML_PARSE_ERROR = "html_parse_error"
     UNDECODABLE = "undecodable"
     BAD_FILE_NAME = "bad_file_name"
+    SUPERSEDING_VERSION_UNREADABLE = "superseding_version_unreadable"
+    MART_CHECK_FAILED = "mart_check_failed"
 
 
 # what each reason means and how to fix it (reasons not listed fall back to their detail text)
@@ -59,6 +61,12 @@ EXPLANATIONS: dict[str, str] = {
     Reason.HTML_PARSE_ERROR: "the HTML could not be parsed; re-save the page",
     Reason.UNDECODABLE: "no text encoding fits the bytes; re-export the file as UTF-8",
     Reason.BAD_FILE_NAME: "the file name is not valid UTF-8, so it cannot name an article; rename the file",
+    Reason.SUPERSEDING_VERSION_UNREADABLE: "a loaded file was rewritten and its new version gives no record (the "
+                                           "detail says why); the rows of its last readable version are kept until "
+                                           "a readable version arrives: fix or re-export the file",
+    Reason.MART_CHECK_FAILED: "a data test or mart check (named in the detail) failed on the rows of this article; "
+                              "the article was held back so the rest of the run could load: check the article "
+                              "with `newsetl explain --article`, or the test in warehouse/sql/tests",
 }
 
 # reasons that record a policy decision about the source's location, not a defect of its content: retrying

@@ -120,7 +120,7 @@ def load_settings(config_path: str | os.PathLike[str] | None = None, **overrides
             raise ConfigError(f"config file {p} is not valid YAML: {_one_line(str(exc))}") from exc
         if not isinstance(loaded, dict):
             raise ConfigError(f"config file {p} must hold a mapping of settings, not {type(loaded).__name__}")
-        data.update(loaded)
+        data.update(_without_empty_keys(loaded))
     if "NEWSETL_WAREHOUSE" in os.environ and overrides.get("warehouse") is None:
         data.setdefault("warehouse", os.environ["NEWSETL_WAREHOUSE"])
     data.update({k: v for k, v in overrides.items() if v is not None})
@@ -143,6 +143,12 @@ def load_yaml(text: str) -> Any:
         except yaml.YAMLError:
             pass
     return yaml.safe_load(text)
+
+
+def _without_empty_keys(d: dict[str, Any]) -> dict[str, Any]:
+    """The YAML mapping without keys left empty (``field_map:`` with only comments under it reads as null):
+    a key given no value means its default, as if it were not there."""
+    return {k: _without_empty_keys(v) if isinstance(v, dict) else v for k, v in d.items() if v is not None}
 
 
 def _one_line(text: str) -> str:

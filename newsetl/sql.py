@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 import duckdb
 import pyarrow as pa
 
+from newsetl import runtime
 from newsetl.delta import storage_type
 from newsetl.store import MART_PREFIX
 from schemas import PARTITION_COLUMN, TABLES
@@ -57,6 +58,7 @@ def connect(threads: int | None = None, fs: object | None = None,
     if limit:
         config["memory_limit"] = limit
         config["temp_directory"] = os.path.join(tempfile.gettempdir(), f"newsetl-duckdb-{os.getpid()}")
+    runtime.started("duckdb")
     con = duckdb.connect(config=config)
     if threads:
         con.execute(f"set threads = {int(threads)}")

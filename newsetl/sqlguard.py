@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
+from newsetl import runtime
 from newsetl.errors import NewsetlError, WarehouseError
 
 if TYPE_CHECKING:
@@ -148,6 +149,11 @@ def run_query(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[list[str], list
             return None
         return list(rel.columns), rel.fetchall()
     except duckdb.Error as exc:
+        from newsetl.store import damaged_file_error
+
+        damaged = damaged_file_error(exc)  # a warehouse file, not the query: name it and the repair
+        if damaged is not None:
+            raise damaged from exc
         raise NewsetlError(f"query failed: {_one_line(exc)} (run `newsetl tables` to list the views and their "
                            f"columns)") from exc
 
@@ -185,6 +191,7 @@ def catalog(con: duckdb.DuckDBPyConnection, database: str) -> list[tuple[Any, ..
 
 
 def _file_catalog(path: Path) -> list[tuple[Any, ...]]:
+    runtime.started("duckdb")
     con = duckdb.connect(str(path), read_only=True)
     try:
         db = con.sql("select current_database()").fetchall()[0][0]
@@ -215,6 +222,7 @@ def duckdb_file_problems(path: Path, views: Sequence[str]) -> list[str]:
     if others:
         problems.append(f"it holds objects besides the views: {', '.join(others[:10])}")
     if not problems:
+        runtime.started("duckdb")
         con = duckdb.connect(str(path), read_only=True)
         try:
             for v in views:
@@ -244,6 +252,7 @@ def publish_duckdb_file(wh: Warehouse) -> Path | None:
     tmp = target.with_name(f".{DUCKDB_FILE}.tmp")
     for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
         leftover.unlink(missing_ok=True)
+    runtime.started("duckdb")
     con = duckdb.connect(str(tmp))
     try:
         wsql.open_warehouse(wh, con)

@@ -207,7 +207,8 @@ class Warehouse:
     def _damaged(self, what: str) -> WarehouseError:
         return WarehouseError(
             f"warehouse {self.uri}: {what}. Nothing was changed (no run starts a new warehouse over it). "
-            f"Run `newsetl repair --warehouse {self.uri}` to point {CURRENT} at the latest complete snapshot"
+            f"Run `newsetl repair --warehouse {self.uri}`: it points {CURRENT} at the snapshot that pins the "
+            f"latest Delta versions, or pins them as a new one (a damaged snapshot file is moved aside)"
         )
 
     def _current_id(self) -> str | None:
@@ -261,7 +262,7 @@ class Warehouse:
         files = self.files(table)
         if not files:
             return None
-        return pq.ParquetDataset(files, filesystem=self.fs if self.remote else None).read(columns=columns)
+        return delta.plain(pq.ParquetDataset(files, filesystem=self.fs if self.remote else None).read(columns=columns))
 
     # -- locking -------------------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -437,6 +438,7 @@ class Warehouse:
         if self._cat(WRITING) is None or (snap.id != "0" and snap.format < FORMAT):
             return []
         restored: list[str] = []
+        referenced = self.referenced_files()
         for entry in self._entries_on_disk():
             uri = self.entry_uri(entry)
             dt_ = delta.open_table(uri)
@@ -451,9 +453,76 @@ class Warehouse:
             elif live != sorted(snap.tables.get(entry, [])):
                 delta.restore(uri, snap.versions[entry])
                 restored.append(entry)
-            delta.untracked_files(uri, delete=True)
+            self._remove_untracked(entry, referenced)
         self.end_write()
         return restored
+
+    def referenced_files(self) -> set[str]:
+        """Every data file (root-relative) that a snapshot file on disk pins (a snapshot file that cannot be
+        read names none; ``newsetl repair`` moves it aside)."""
+        out: set[str] = set()
+        for sf in self._snapshot_files():
+            with contextlib.suppress(ValueError, KeyError, TypeError, OSError):
+                out |= {f for files in Snapshot.from_json(self.fs.cat_file(sf).decode()).tables.values() for f in files}
+        return out
+
+    def _snapshot_files(self) -> list[str]:
+        with contextlib.suppress(FileNotFoundError):
+            return sorted((p for p in self.fs.ls(self.path(SNAPSHOT_DIR), detail=False)
+                           if Path(p).name.endswith(".json") and Path(p).stem.isdigit()), key=lambda p: int(Path(p).stem))
+        return []
+
+    def _remove_untracked(self, entry: str, referenced: set[str]) -> list[str]:
+        """Remove the data files of ``entry`` that no version of its Delta log references (a writer died
+        before its Delta commit), except those a snapshot pins (never delete what a snapshot references)."""
+        rel = self.entry_rel(entry)
+        gone = []
+        for f in delta.untracked_files(self.entry_uri(entry), delete=False):
+            path = f"{rel}/{f}"
+            if path not in referenced:
+                with contextlib.suppress(FileNotFoundError):
+                    self.fs.rm(self.path(path))
+                gone.append(path)
+        return gone
+
+    def damaged_log(self, entry: str) -> str | None:
+        """The first unreadable file of ``entry``'s Delta log (a commit JSON line, ``_last_checkpoint``, a
+        checkpoint's footer), or a gap in its versions, in words; None when every file reads."""
+        log_rel = f"{self.entry_rel(entry)}/_delta_log"
+        try:
+            names = sorted(Path(p).name for p in self.fs.ls(self.path(log_rel), detail=False))
+        except FileNotFoundError:
+            return f"{log_rel} is missing"
+        versions = sorted(int(n[:20]) for n in names if n.endswith(".json") and n[:20].isdigit() and len(n) == 25)
+        for n in names:
+            rel = f"{log_rel}/{n}"
+            try:
+                if n.endswith(".json") or n == "_last_checkpoint":
+                    for line in self.fs.cat_file(self.path(rel)).decode().splitlines():
+                        if line.strip():
+                            json.loads(line)
+                elif n.endswith(".checkpoint.parquet"):
+                    with self.fs.open(self.path(rel), "rb") as fh:
+                        pq.read_metadata(fh)
+            except (ValueError, UnicodeDecodeError, OSError, pa.ArrowException) as exc:
+                return f"{rel} cannot be read ({type(exc).__name__}: {' '.join(str(exc).split())[:120]})"
+        missing = sorted(set(range(versions[0], versions[-1] + 1)) - set(versions)) if versions else []
+        if missing:
+            return f"{log_rel} lacks version {missing[0]}"
+        return None
+
+    def check_delta_logs(self, snap: Snapshot) -> None:
+        """Before a commit writes: every pinned Delta table opens (its log replays). Raises WarehouseError
+        naming the damaged log file and ``newsetl repair`` (which rebuilds the log from the snapshot)."""
+        for entry in snap.versions:
+            try:
+                delta.open_table(self.entry_uri(entry))
+            except Exception as exc:  # delta-rs raises DeltaError/OSError/... on a log it cannot replay
+                what = self.damaged_log(entry) or f"{self.entry_rel(entry)}/_delta_log cannot be replayed ({exc})"
+                raise WarehouseError(
+                    f"warehouse {self.uri}: the Delta log of {entry} is damaged: {what}. Nothing was written. Run "
+                    f"`newsetl repair --warehouse {self.uri}`: it rebuilds the log from snapshot {snap.id}, which "
+                    f"lists the table's files (the damaged log is kept beside it)") from exc
 
     def pin(self, entries: list[str], run_id: str | None, sid: str) -> Snapshot:
         """A snapshot ``sid`` of the latest Delta version of each entry: its files and columns."""
@@ -483,7 +552,11 @@ class Warehouse:
         published = [p for p in snap_files if int(Path(p).stem) <= current]
         kept: list[Snapshot] = []
         for i, sf in enumerate(published):
-            s = Snapshot.from_json(self.fs.cat_file(sf).decode()) if sf else None
+            try:
+                s: Snapshot | None = Snapshot.from_json(self.fs.cat_file(sf).decode())
+            except (ValueError, KeyError, TypeError):  # unreadable: pins nothing we can know; repair moves it aside
+                log.warning("snapshot file %s cannot be read: skipped (run `newsetl repair`)", sf)
+                continue
             young = s is not None and s.created_at and dt.datetime.fromisoformat(s.created_at) >= cutoff
             if s is not None and (i >= len(published) - keep_snapshots or young):
                 kept.append(s)
@@ -505,27 +578,100 @@ class Warehouse:
                 log.warning("vacuum of %s skipped: %s", self.entry_uri(entry), exc)
         return removed
 
-    def repair_pointer(self) -> str:
-        """``newsetl repair``: point CURRENT at the latest snapshot whose files all exist; without any,
-        pin the latest version of every Delta table as a new snapshot. Returns what was done."""
-        snaps = []
-        with contextlib.suppress(FileNotFoundError):
-            snaps = sorted((p for p in self.fs.ls(self.path(SNAPSHOT_DIR), detail=False) if Path(p).stem.isdigit()),
-                           key=lambda p: -int(Path(p).stem))
-        for sf in snaps:
-            try:
-                s = Snapshot.from_json(self.fs.cat_file(sf).decode())
-            except (ValueError, KeyError, TypeError):
+    def move_aside(self, rel: str) -> str:
+        """Rename a damaged state or log file out of the way (``<name>.damaged-<stamp>``: kept, never
+        deleted, and no longer read). Returns the new root-relative path."""
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+        dest = f"{rel}.damaged-{stamp}"
+        self.fs.mv(self.path(rel), self.path(dest), recursive=True)
+        return dest
+
+    def _roll_back_run(self, run_id: str) -> list[str]:
+        """Undo every Delta version ``run_id`` wrote (its commit metadata names it) in every table and mart:
+        the state before that run's first version. For a commit that died when its snapshot is unreadable."""
+        undone = []
+        for entry in self._entries_on_disk():
+            dt_ = delta.open_table(self.entry_uri(entry))
+            if dt_ is None:
                 continue
-            if all(self.fs.exists(self.path(f)) for files in s.tables.values() for f in files):
-                self._write_text_atomic(CURRENT, s.id + "\n")
-                return f"{CURRENT} now names snapshot {s.id} (created {s.created_at} by run {s.run_id})"
-        sid = str(max([int(Path(p).stem) for p in snaps], default=0) + 1)
-        snap = self.pin(self._entries_on_disk(), "repair", sid)
+            ours = [int(h["version"]) for h in dt_.history() if h.get("newsetl.run_id") == run_id]
+            if ours and min(ours) >= 1:
+                delta.restore(self.entry_uri(entry), min(ours) - 1)
+                undone.append(entry)
+        return undone
+
+    def repair_pointer(self) -> str:
+        """``newsetl repair``, the state pointer: move aside snapshot files that cannot be read; when
+        CURRENT is missing, corrupt or names such a file, undo the Delta versions of a commit that died
+        (``_state/WRITING``) and point CURRENT at the snapshot pinning exactly the latest Delta versions
+        (else pin them as a new snapshot). Returns what was done, a line each ("" when nothing was wrong)."""
+        return "\n".join(self._repair_pointer())
+
+    def _repair_pointer(self) -> list[str]:
+        notes: list[str] = []
+        good: dict[str, Snapshot] = {}
+        ids: list[int] = []
+        for sf in self._snapshot_files():
+            sid = Path(sf).stem
+            ids.append(int(sid))
+            try:
+                good[sid] = Snapshot.from_json(self.fs.cat_file(sf).decode())
+            except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+                dest = self.move_aside(f"{SNAPSHOT_DIR}/{sid}.json")
+                notes.append(f"snapshot file {SNAPSHOT_DIR}/{sid}.json cannot be read "
+                             f"({type(exc).__name__}): moved aside to {dest}")
+        text = (self._cat(CURRENT) or "").strip()
+        if text.isdigit() and text in good:
+            return notes
+        if not good and not self._holds_data():
+            return notes
+        writing = self._cat(WRITING)
+        if writing is not None:
+            dead = writing.split()[1] if len(writing.split()) > 1 else ""
+            undone = self._roll_back_run(dead) if dead else []
+            if undone:
+                notes.append(f"undid the Delta versions of run {dead}, whose commit died, in {len(undone)} "
+                             f"table(s)")
+            self.end_write()
+        entries = self._entries_on_disk()
+        latest = {e: st[0] for e in entries if (st := self.entry_state(e)) is not None}
+        match = [sn for sn in good.values() if sn.format >= FORMAT and set(latest) <= set(sn.versions)
+                 and all(sn.versions[e] == v for e, v in latest.items())]
+        was = f"named snapshot {text}" if text.isdigit() else ("was missing" if not text else f"was corrupt ({text[:40]!r})")
+        if match:
+            sn = max(match, key=lambda x: int(x.id))
+            self._write_text_atomic(CURRENT, sn.id + "\n")
+            notes.append(f"{CURRENT} {was}; it now names snapshot {sn.id} (created {sn.created_at} by run "
+                         f"{sn.run_id}), which pins the latest version of every Delta table")
+            return notes
+        sid = str(max(ids, default=0) + 1)
+        snap = self.pin(entries, "repair", sid)
         if not snap.versions:
             raise WarehouseError(f"warehouse {self.uri}: no snapshot and no Delta table to repair from")
         self.publish(snap)
-        return f"no complete snapshot: pinned the latest version of {len(snap.versions)} Delta tables as snapshot {sid}"
+        notes.append(f"{CURRENT} {was} and no snapshot pins the latest Delta versions: pinned the latest version "
+                     f"of {len(snap.versions)} Delta tables as snapshot {sid}")
+        return notes
+
+
+def damaged_file_error(exc: BaseException) -> WarehouseError | None:
+    """A WarehouseError naming the warehouse data file an error from DuckDB or pyarrow is about (damaged,
+    truncated or missing) and the fix; None when the error names no file under a warehouse's tables/ or
+    marts/ (a user's own file, a bad query)."""
+    import re
+
+    text = " ".join(str(exc).split())
+    m = re.search(r"((?:[a-z0-9]+://)?/?[^\s'\"]*?)/(tables|marts)/([a-z_]+)/([^\s'\"]+?\.parquet)", text)
+    if m is None:
+        return None
+    root, rel = m.group(1), f"{m.group(2)}/{m.group(3)}/{m.group(4)}"
+    # the reader's own words before the path ("No magic bytes found at end of file"), without DuckDB's
+    # "LINE n: <sql>" context
+    what = re.sub(r"\s*(?:LINE \d+:.*)?$", "", text[:m.start()]).rstrip(" '\"(:") or type(exc).__name__
+    return WarehouseError(
+        f"warehouse {root}: the data file {rel} is damaged or missing ({what[-160:]}). Run `newsetl repair --warehouse "
+        f"{root}`: it restores the file's rows from an earlier Delta version when one holds them, else removes "
+        f"the file and has the next `newsetl run` read its sources again (nothing else is changed)")
 
 
 def write_parquet(table: pa.Table, path: Path) -> None:

@@ -170,7 +170,7 @@ MANIFEST = pa.schema(
         _f("size_bytes", pa.int64(), "size at ingest", False),
         _f("mtime", pa.float64(), "modification time at ingest (seconds since epoch)"),
         _f("content_hash", pa.string(), "xxh3-128 of the bytes", False),
-        _f("status", pa.string(), "loaded or quarantined", False),
+        _f("status", pa.string(), "loaded, quarantined, or kept (this version gives no record: the rows of the last readable version stay)", False),
         _f("records", pa.int32(), "records read from the file", False),
         _f("run_id", pa.string(), _RUN, False),
     ]

@@ -206,10 +206,10 @@ def test_truncated_manifest_file_is_one_line(tmp_path: Path, warehouse: Path) ->
     manifest.write_bytes(manifest.read_bytes()[:100])
     for argv in (["run", str(tmp_path), "-w", str(wh), "--no-prefect"], ["sql", "-w", str(wh), "select 1"],
                  ["report", "-w", str(wh)]):
-        err = _one_line_error(_run(*argv), 1, f"newsetl {argv[0]}: error: a warehouse file cannot be read (")
-        assert str(manifest) in err
-        assert err.endswith("restore it from a backup, or rebuild the warehouse by running its sources into a "
-                            "new --warehouse")
+        # phase 2 of issue 15: the fix is `newsetl repair` (it was "restore it from a backup")
+        err = _one_line_error(_run(*argv), 1, f"newsetl {argv[0]}: error: warehouse {wh}: the data file ")
+        assert f"{manifest.relative_to(wh)} is damaged or missing (" in err
+        assert f"Run `newsetl repair --warehouse {wh}`" in err
 
 
 def test_unexpected_error_is_one_line_unless_strict(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

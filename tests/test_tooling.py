@@ -28,3 +28,17 @@ def test_ci_calls_the_readme_test_command() -> None:
     first_block = readme.split("```bash", 1)[1].split("```", 1)[0]
     assert "bash scripts/run-sample.sh" in first_block and "bash scripts/test.sh" in first_block
     assert "bash scripts/test.sh" in (REPO / ".ci" / "run").read_text()
+
+
+def test_tests_do_not_depend_on_the_checkout_layout() -> None:
+    """No test names a virtualenv folder or an absolute checkout path: they run in any layout (issue 15:
+    tests that hard-coded ``.venv/bin`` failed in every other checkout). Executables come from the
+    running interpreter's folder (``sys.executable``), files from ``Path(__file__)``."""
+    import re
+
+    pattern = re.compile(r"""["'/](\.venv|venv)/(bin|lib)\b|["'](/work|/home|/Users)/""")
+    hits = [f"{p.relative_to(REPO)}:{n}: {line.strip()}"
+            for p in sorted((REPO / "tests").rglob("*.py"))
+            for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+            if pattern.search(line) and "pattern = re.compile" not in line]
+    assert hits == []

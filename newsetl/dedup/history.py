@@ -29,6 +29,7 @@ import pyarrow.parquet as pq
 import xxhash
 
 from newsetl.dedup.minhash import all_band_keys
+from newsetl.delta import plain
 from newsetl.errors import ConfigError, WarehouseError
 from newsetl.settings import DedupConfig
 
@@ -136,7 +137,7 @@ class HistoryIndex:
                 pf = pq.ParquetFile(path)
                 batches: Iterable[pa.RecordBatch] = pf.iter_batches(batch_size=_READ_ROWS, columns=INDEX_COLUMNS)
                 for rb in batches:
-                    index.add(pa.Table.from_batches([rb]))
+                    index.add(plain(pa.Table.from_batches([rb])))  # string_view from a Delta delete
             except (OSError, pa.ArrowInvalid) as exc:
                 raise WarehouseError(f"dedup index file {path} cannot be read: {exc}") from exc
         return index

@@ -18,8 +18,8 @@ without its year takes it from the record's retrieval time: a crawl/fetch timest
 
 A date is never invented: without a stated, plausible date, ``published_date`` is None and
 ``date_source`` is ``"none"``. Junk is not an article: a title or body field of the wrong type raises
-``TerminalError("wrong_field_type")``, a body under ``extract.min_body_words`` words after cleaning
-``TerminalError("too_short")``, no body at all ``TerminalError("empty_body")``.
+``TerminalError(Reason.WRONG_FIELD_TYPE)``, a body under ``extract.min_body_words`` words after cleaning
+``TerminalError(Reason.TOO_SHORT)``, no body at all ``TerminalError(Reason.EMPTY_BODY)``.
 """
 
 from __future__ import annotations
@@ -185,13 +185,14 @@ def _first_par_dateline(art: Article, body: str, ctx: _Ctx) -> None:
 def _finish_title(art: Article, raw: str | None, ctx: _Ctx, site_names: list[str | None],
                   sections: list[Any] | None = None) -> None:  # fmt: skip
     """Normalise the title; a date glued to its end is cut off and kept as a date candidate."""
+    shown = art.title_source == "h1"  # a headline the page shows keeps a "| tail" nothing names as the site
     title = clean_title(raw, site_names=site_names, domain=art.source_domain, url=art.canonical_url,
-                        sections=sections or (), knowledge=ctx.kn)  # fmt: skip
+                        sections=sections or (), knowledge=ctx.kn, guess_tail=not shown)  # fmt: skip
     if title:
         head, td = split_title_date(title)
         if td is not None:
             title = clean_title(head, site_names=site_names, domain=art.source_domain, url=art.canonical_url,
-                                knowledge=ctx.kn) or head  # fmt: skip
+                                knowledge=ctx.kn, guess_tail=not shown) or head  # fmt: skip
             ctx.title_date = td
     art.title = title
     if title is None:
@@ -246,7 +247,7 @@ def extract_article(
     today: dt.date | None = None,
 ) -> Article:
     """Metadata of ``doc`` from its cleaned text ``ct`` (and, for an HTML page, ``hx``: what
-    ``extract_html`` read from it). Raises TerminalError ("wrong_field_type", "empty_body", "too_short")."""
+    ``extract_html`` read from it). Raises TerminalError (Reason.WRONG_FIELD_TYPE, EMPTY_BODY, TOO_SHORT)."""
     check_fields(doc)
     ctx = _Ctx(doc, config or _DEFAULT, today)
     art = Article(article_id=doc.article_id, source_uri=doc.source_uri, format=doc.format, body="")

@@ -202,6 +202,18 @@ class _Affixes:
         return title
 
 
+_CRUMB_SEPS = frozenset("/»›")
+
+
+def _crumb(seps: list[str], i: int) -> bool:
+    """The separators on both sides of a segment (``seps[i - 1]``, ``seps[i]``) are one breadcrumb
+    separator: "X / GNU/Linux Discussion / Arch Linux Forums" is a path to the site, forum by forum."""
+    if not 0 < i < len(seps):
+        return False
+    a, b = seps[i - 1].strip(), seps[i].strip()
+    return a == b and a in _CRUMB_SEPS
+
+
 def _strip(title: str, aff: _Affixes) -> str:
     parts, seps = _split(title)
     if len(parts) > 1 and name_key(title) not in aff.own:  # a title that is the site's name stays
@@ -224,7 +236,9 @@ def _strip(title: str, aff: _Affixes) -> str:
                     seg = parts[hi - 1] if side == "end" else parts[lo]
                     rest = parts[lo : hi - 1] if side == "end" else parts[lo + 1 : hi]
                     rest_text = " ".join(rest)
-                    if not aff.section(seg) or not (_words(rest_text) >= 3 or len(rest_text) >= 12):
+                    if not (_words(rest_text) >= 3 or len(rest_text) >= 12):
+                        break
+                    if not aff.section(seg) and not _crumb(seps, hi - 1 if side == "end" else lo):
                         break
                     if side == "end":
                         hi -= 1
@@ -255,6 +269,7 @@ def clean_title(
     sections: Iterable[str | None] = (),
     learned: Iterable[str] = (),
     knowledge: SourceKnowledge | None = None,
+    guess_tail: bool = True,
 ) -> str | None:
     """The title ``raw`` names, without site and section affixes (see the module docstring).
 
@@ -262,7 +277,9 @@ def clean_title(
     its registered domain (or host); ``url``: its URL (the host's labels name the site too:
     "QuickFrame" on quickframe.mountain.com); ``sections``: its section names (article:section); ``learned``: name keys
     of affixes learned for its source (:func:`learn_affixes`); ``knowledge``: ``config/sources.yaml``
-    (loaded by default).
+    (loaded by default); ``guess_tail``: cut a short capitalised tail after a single pipe that nothing
+    names as the site (off for a headline the page shows: "12 Tools for 2026 | Python, SQL & AI" in an
+    h1 is the headline's own).
     """
     if raw is None:
         return None
@@ -277,7 +294,7 @@ def clean_title(
         if new == t:
             break
         t = new
-    return _pipe_tail(t)
+    return _pipe_tail(t) if guess_tail else t
 
 
 _PIPE = re.compile(r"\s+\|\s+")

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from newsetl.errors import TerminalError
+from newsetl.reasons import Reason
 
 # --------------------------------------------------------------------------------------------------
 # binary / compressed content
@@ -131,7 +132,7 @@ def _decompress_stream(data: bytes, make: Callable[[], Any], cap: int, kind: str
             out.append(chunk)
             if total > cap:
                 raise TerminalError(
-                    "decompression_limit",
+                    Reason.DECOMPRESSION_LIMIT,
                     f"{kind} data expands past ingest.max_decompressed_bytes={cap} "
                     f"({len(data)} compressed bytes): refused as a possible decompression bomb",
                 )
@@ -147,7 +148,7 @@ def _decompress_stream(data: bytes, make: Callable[[], Any], cap: int, kind: str
                 chunk = d.decompress(b"", cap - total + 1)
         if not d.eof:
             raise TerminalError(
-                "undecodable", f"{kind} stream is truncated or corrupt after {total} decompressed bytes"
+                Reason.UNDECODABLE, f"{kind} stream is truncated or corrupt after {total} decompressed bytes"
             )
         buf = d.unused_data
         if not buf.startswith(magic):
@@ -167,8 +168,8 @@ def decompress(data: bytes, kind: str, cap: int) -> bytes:
         if kind == "xz":
             return _decompress_stream(data, lzma.LZMADecompressor, cap, kind, XZ_MAGIC)
     except (zlib.error, OSError, EOFError, lzma.LZMAError) as exc:
-        raise TerminalError("undecodable", f"corrupt {kind} data: {exc}") from exc
-    raise TerminalError("unsupported_format", f"unknown compression {kind!r}")
+        raise TerminalError(Reason.UNDECODABLE, f"corrupt {kind} data: {exc}") from exc
+    raise TerminalError(Reason.UNSUPPORTED_FORMAT, f"unknown compression {kind!r}")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -299,7 +300,7 @@ def decode(data: bytes) -> tuple[str, str]:
 
     Order: BOM (UTF-8/16/32, and BOM-less UTF-16) -> strict UTF-8 (fast path) -> mostly-valid UTF-8 with
     stray cp1252 bytes -> charset declared by HTML/XML -> cp1252 for mostly-ASCII Western text ->
-    charset-normalizer -> strict cp1252. Raises ``TerminalError('undecodable')`` when nothing fits.
+    charset-normalizer -> strict cp1252. Raises ``TerminalError(Reason.UNDECODABLE)`` when nothing fits.
     Line endings are *not* normalised here.
     """
     enc = bom_or_utf16(data)
@@ -343,5 +344,5 @@ def decode(data: bytes) -> tuple[str, str]:
     if western is not None:
         return western, "cp1252"
     raise TerminalError(
-        "undecodable", "bytes are neither UTF-8 nor any encoding charset-normalizer recognises"
+        Reason.UNDECODABLE, "bytes are neither UTF-8 nor any encoding charset-normalizer recognises"
     )

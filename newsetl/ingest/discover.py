@@ -18,6 +18,7 @@ from urllib.parse import unquote, urlsplit
 
 from newsetl.errors import ConfigError, TransientError
 from newsetl.model import Rejection
+from newsetl.reasons import Reason
 from newsetl.settings import IngestConfig
 
 STAGE = "ingest"
@@ -66,12 +67,12 @@ class _Collector:
     def add(self, uri: str, size: int, mtime: float | None, root: str) -> None:
         shown = printable_name(uri)
         if shown != uri:
-            self.reject(uri, "bad_file_name", "the file name is not valid UTF-8 (its bytes are shown as \\xNN): "
+            self.reject(uri, Reason.BAD_FILE_NAME, "the file name is not valid UTF-8 (its bytes are shown as \\xNN): "
                         "rename the file (e.g. `convmv -f cp1252 -t utf-8 --notest FILE`)")
         elif uri not in self.files:
             self.files[uri] = SourceFile(uri, size, mtime, root)
 
-    def reject(self, uri: str, reason: str, detail: str) -> None:
+    def reject(self, uri: str, reason: Reason, detail: str) -> None:
         self.rejections.append(Rejection(source_uri=printable_name(uri), stage=STAGE, reason=reason,
                                          detail=detail))
 
@@ -182,7 +183,7 @@ class _GlobCollector(_Collector):
             self.matched += 1
             super().add(uri, size, mtime, root)
 
-    def reject(self, uri: str, reason: str, detail: str) -> None:
+    def reject(self, uri: str, reason: Reason, detail: str) -> None:
         if self._keep(uri) or detail.startswith("cannot list"):
             self.matched += 1
             super().reject(uri, reason, detail)
@@ -211,17 +212,17 @@ def _add_local_entry(path: str, source: str, col: _Collector) -> None:
     try:
         st = os.stat(path)
     except FileNotFoundError:
-        col.reject(path, "unreadable", f"broken symlink to {os.path.realpath(path)}")
+        col.reject(path, Reason.UNREADABLE, f"broken symlink to {os.path.realpath(path)}")
         return
     except OSError as exc:
-        col.reject(path, "unreadable", f"cannot stat: {exc.strerror or exc}")
+        col.reject(path, Reason.UNREADABLE, f"cannot stat: {exc.strerror or exc}")
         return
     if stat.S_ISDIR(st.st_mode):
         _walk(path, source, col)
     elif stat.S_ISREG(st.st_mode):
         col.add(path, st.st_size, st.st_mtime, source)
     else:
-        col.reject(path, "unsupported_format", f"{_kind(st.st_mode)}, not a regular file")
+        col.reject(path, Reason.UNSUPPORTED_FORMAT, f"{_kind(st.st_mode)}, not a regular file")
 
 
 def _kind(mode: int) -> str:
@@ -254,7 +255,7 @@ def _walk(root: str, source: str, col: _Collector) -> None:
             with os.scandir(d) as it:
                 entries = list(it)
         except OSError as exc:
-            col.reject(d, "unreadable", f"cannot list directory: {exc.strerror or exc}")
+            col.reject(d, Reason.UNREADABLE, f"cannot list directory: {exc.strerror or exc}")
             continue
         for e in entries:
             if not cfg.include_hidden and e.name.startswith("."):
@@ -271,9 +272,9 @@ def _walk(root: str, source: str, col: _Collector) -> None:
                     col.add(path, st.st_size, st.st_mtime, source)
                 else:
                     st = e.stat(follow_symlinks=False)
-                    col.reject(path, "unsupported_format", f"{_kind(st.st_mode)}, not a regular file")
+                    col.reject(path, Reason.UNSUPPORTED_FORMAT, f"{_kind(st.st_mode)}, not a regular file")
             except OSError as exc:
-                col.reject(path, "unreadable", f"cannot stat: {exc.strerror or exc}")
+                col.reject(path, Reason.UNREADABLE, f"cannot stat: {exc.strerror or exc}")
 
 
 def _symlink(
@@ -286,7 +287,7 @@ def _symlink(
     if not inside and not col.cfg.follow_symlinks_outside_root:
         col.reject(
             path,
-            "symlink_outside_root",
+            Reason.SYMLINK_OUTSIDE_ROOT,
             f"symlink to {real}, outside the source root {root_real}: not read "
             "(set ingest.follow_symlinks_outside_root: true to read it)",
         )
@@ -294,7 +295,7 @@ def _symlink(
     try:
         st = os.stat(path)
     except FileNotFoundError:
-        col.reject(path, "unreadable", f"broken symlink to {real}")
+        col.reject(path, Reason.UNREADABLE, f"broken symlink to {real}")
         return
     if stat.S_ISDIR(st.st_mode):
         if not inside and real not in visited:
@@ -303,7 +304,7 @@ def _symlink(
     elif stat.S_ISREG(st.st_mode):
         col.add(path, st.st_size, st.st_mtime, source)
     else:
-        col.reject(path, "unsupported_format", f"symlink to a {_kind(st.st_mode)}, not a regular file")
+        col.reject(path, Reason.UNSUPPORTED_FORMAT, f"symlink to a {_kind(st.st_mode)}, not a regular file")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -363,7 +364,7 @@ def _discover_remote(source: str, col: _Collector) -> None:
             f"source {source!r} does not exist ({exc}): pass an existing bucket/prefix/object"
         ) from exc
     except PermissionError as exc:
-        col.reject(source, "unreadable", f"cannot list: permission denied ({exc})")
+        col.reject(source, Reason.UNREADABLE, f"cannot list: permission denied ({exc})")
         return
     except OSError as exc:
         raise TransientError(

@@ -19,6 +19,7 @@ from urllib.parse import urljoin, urlsplit
 
 from newsetl.errors import TerminalError
 from newsetl.ingest.records import looks_like_html
+from newsetl.reasons import Reason
 
 _FIRST_ELEMENT = re.compile(r"<[A-Za-z]")
 _ENTITY_DECL = re.compile(r"<!ENTITY", re.I)
@@ -33,12 +34,12 @@ class FeedItem:
 
 
 def check_entities(text: str) -> None:
-    """Raise ``TerminalError('xml_entities')`` when the XML prolog declares entities."""
+    """Raise ``TerminalError(Reason.XML_ENTITIES)`` when the XML prolog declares entities."""
     m = _FIRST_ELEMENT.search(text)
     prolog = text[: m.start()] if m else text
     if "<!" in prolog and _ENTITY_DECL.search(prolog):
         raise TerminalError(
-            "xml_entities",
+            Reason.XML_ENTITIES,
             "XML DOCTYPE declares <!ENTITY ...>: refused (entity expansion, e.g. billion laughs)",
         )
 
@@ -96,7 +97,7 @@ def _resolve(link: str | None, base: str | None) -> tuple[str | None, str | None
 def parse_feed(data: bytes) -> tuple[list[FeedItem], str | None]:
     """Parse feed bytes; returns the items and the encoding feedparser used.
 
-    Raises ``TerminalError('no_records')`` when the feed has no items.
+    Raises ``TerminalError(Reason.NO_RECORDS)`` when the feed has no items.
     """
     import feedparser
 
@@ -106,7 +107,7 @@ def parse_feed(data: bytes) -> tuple[list[FeedItem], str | None]:
         why = ""
         if result.get("bozo"):
             why = f" (parser: {result.get('bozo_exception')})"
-        raise TerminalError("no_records", f"feed has no items{why}")
+        raise TerminalError(Reason.NO_RECORDS, f"feed has no items{why}")
     feed = result.get("feed") or {}
     source = _s(feed.get("title"))
     language = _s(feed.get("language"))

@@ -43,6 +43,7 @@ from newsetl.ingest.records import (
     norm_key,
 )
 from newsetl.model import RawDoc, Rejection, make_article_id
+from newsetl.reasons import Reason
 from newsetl.settings import IngestConfig, strict_errors
 
 STAGE = "ingest"
@@ -99,7 +100,7 @@ class _File:
             mtime=self.mtime,
         )
 
-    def reject(self, reason: str, detail: str, index: int | None = None) -> Rejection:
+    def reject(self, reason: Reason, detail: str, index: int | None = None) -> Rejection:
         aid = make_article_id(self.uri, index) if index is not None else None
         return Rejection(source_uri=self.uri, stage=STAGE, reason=reason, detail=detail, article_id=aid)
 
@@ -120,7 +121,7 @@ def read_source(f: SourceFile, cfg: IngestConfig) -> Result:
     """
     limit = cfg.max_file_bytes
     if f.size > limit:
-        return [], [_File(f.uri, "", f.size, f.mtime).reject("too_large", _too_large(f.size, limit))]
+        return [], [_File(f.uri, "", f.size, f.mtime).reject(Reason.TOO_LARGE, _too_large(f.size, limit))]
     try:
         if is_url(f.uri):
             import fsspec
@@ -128,26 +129,26 @@ def read_source(f: SourceFile, cfg: IngestConfig) -> Result:
             with fsspec.open(f.uri, "rb") as fh:
                 size = getattr(fh, "size", None)
                 if isinstance(size, int) and size > limit:
-                    return [], [_File(f.uri, "", size, f.mtime).reject("too_large", _too_large(size, limit))]
+                    return [], [_File(f.uri, "", size, f.mtime).reject(Reason.TOO_LARGE, _too_large(size, limit))]
                 data = fh.read()
         else:
             with open(f.uri, "rb") as fh:
                 # read() sizes its buffer from fstat; read(limit + 1) would allocate `limit` bytes per file
                 size = os.fstat(fh.fileno()).st_size
                 if size > limit:
-                    return [], [_File(f.uri, "", size, f.mtime).reject("too_large", _too_large(size, limit))]
+                    return [], [_File(f.uri, "", size, f.mtime).reject(Reason.TOO_LARGE, _too_large(size, limit))]
                 data = fh.read()
     except FileNotFoundError:
         return [], [_File(f.uri, "", f.size, f.mtime).reject(
-            "unreadable", "file vanished since it was listed (FileNotFoundError)")]  # fmt: skip
+            Reason.UNREADABLE, "file vanished since it was listed (FileNotFoundError)")]  # fmt: skip
     except (PermissionError, IsADirectoryError, NotADirectoryError) as exc:
-        return [], [_File(f.uri, "", f.size, f.mtime).reject("unreadable", f"{type(exc).__name__}: {exc}")]
+        return [], [_File(f.uri, "", f.size, f.mtime).reject(Reason.UNREADABLE, f"{type(exc).__name__}: {exc}")]
     except OSError as exc:
         if is_url(f.uri):
             raise TransientError(
                 f"{f.uri}: read failed ({exc}); retry the run when the store is reachable"
             ) from exc
-        return [], [_File(f.uri, "", f.size, f.mtime).reject("unreadable", f"{type(exc).__name__}: {exc}")]
+        return [], [_File(f.uri, "", f.size, f.mtime).reject(Reason.UNREADABLE, f"{type(exc).__name__}: {exc}")]
     return read_bytes(f.uri, data, cfg, mtime=f.mtime)
 
 
@@ -161,7 +162,7 @@ def read_bytes(uri: str, data: bytes, cfg: IngestConfig, mtime: float | None = N
     except Exception as exc:  # one file must never abort a run; the test suite re-raises (strict mode)
         if strict_errors():
             raise
-        return [], [meta.reject("internal_error", f"{_exc_text(exc)} (while reading the file)")]
+        return [], [meta.reject(Reason.INTERNAL_ERROR, f"{_exc_text(exc)} (while reading the file)")]
 
 
 def _exc_text(exc: BaseException) -> str:
@@ -172,7 +173,7 @@ def _record_failed(meta: _File, i: int, exc: Exception) -> Rejection:
     """An unexpected exception on one record: its quarantine row (strict mode re-raises instead)."""
     if strict_errors():
         raise exc
-    return meta.reject("internal_error", f"{_exc_text(exc)} (while reading record {i})", i)
+    return meta.reject(Reason.INTERNAL_ERROR, f"{_exc_text(exc)} (while reading record {i})", i)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -194,20 +195,20 @@ def _ext_hint(uri: str) -> str | None:
 
 def _read(meta: _File, data: bytes, cfg: IngestConfig) -> Result:
     if not data:
-        raise TerminalError("empty_file", "file is empty (0 bytes)")
+        raise TerminalError(Reason.EMPTY_FILE, "file is empty (0 bytes)")
     if len(data) > cfg.max_file_bytes:
-        raise TerminalError("too_large", _too_large(len(data), cfg.max_file_bytes))
+        raise TerminalError(Reason.TOO_LARGE, _too_large(len(data), cfg.max_file_bytes))
     for _ in range(3):  # nested containers (a .tar-less .gz.gz) at most three deep
         kind = compression_kind(data)
         if kind is None:
             break
         data = decompress(data, kind, cfg.max_decompressed_bytes)
         if not data:
-            raise TerminalError("empty_file", f"{kind} data decompresses to 0 bytes")
+            raise TerminalError(Reason.EMPTY_FILE, f"{kind} data decompresses to 0 bytes")
     if bom_or_utf16(data) in (None, "utf-8-sig"):  # UTF-16/32 text legitimately holds NUL bytes
         what = binary_kind(data)
         if what:
-            raise TerminalError("binary_content", what)
+            raise TerminalError(Reason.BINARY_CONTENT, what)
     text, encoding = decode(data)
     if "\r" in text:
         text = text.replace("\r\n", "\n")
@@ -216,11 +217,11 @@ def _read(meta: _File, data: bytes, cfg: IngestConfig) -> Result:
     if text[:1] == "\ufeff":  # a second BOM (or one a codec kept)
         text = text[1:]
     if not text or text.isspace():
-        raise TerminalError("empty_file", f"file holds only whitespace ({len(data)} bytes)")
+        raise TerminalError(Reason.EMPTY_FILE, f"file holds only whitespace ({len(data)} bytes)")
     meta = _File(meta.uri, meta.content_hash, meta.size, meta.mtime, encoding)
     docs, rejects, fmt = _dispatch(meta, text, _ext_hint(meta.uri), cfg)
     if fmt not in ("jsonl", "csv") and "\x00" in text:  # a few stray NULs: only line formats keep the rest
-        raise TerminalError("binary_content", nul_detail(data.find(b"\x00")))
+        raise TerminalError(Reason.BINARY_CONTENT, nul_detail(data.find(b"\x00")))
     return docs, rejects
 
 
@@ -252,7 +253,7 @@ def _dispatch(meta: _File, text: str, ext: str | None, cfg: IngestConfig) -> tup
             obj = _loads(text)
         except json.JSONDecodeError as exc:
             raise TerminalError(
-                "invalid_json", f"file name says {ext} but the content is not JSON: {_json_error(exc, text)}"
+                Reason.INVALID_JSON, f"file name says {ext} but the content is not JSON: {_json_error(exc, text)}"
             ) from exc
         return (*_read_json(meta, obj, FieldPlan.from_config(cfg)), "json")
     if "<" in head[:2048]:
@@ -263,7 +264,7 @@ def _dispatch(meta: _File, text: str, ext: str | None, cfg: IngestConfig) -> tup
             return [meta.doc(0, "html", text, body_is_html=True)], [], "html"
         if kind == "xml" and ext != "html":
             raise TerminalError(
-                "unsupported_format", f"XML document with root element <{root}>, not an RSS/Atom/RDF feed"
+                Reason.UNSUPPORTED_FORMAT, f"XML document with root element <{root}>, not an RSS/Atom/RDF feed"
             )
     if ext in ("csv", "tsv"):
         return (*_read_csv(meta, text, "\t" if ext == "tsv" else None, FieldPlan.from_config(cfg)), "csv")
@@ -286,7 +287,7 @@ def _int_or_digits(digits: str) -> int | str:
 def _loads(s: str) -> Any:
     """orjson, with the stdlib as a fallback (NaN, huge ints) and for precise error positions.
 
-    Raises ``json.JSONDecodeError`` for malformed JSON and ``TerminalError('invalid_json')`` for JSON
+    Raises ``json.JSONDecodeError`` for malformed JSON and ``TerminalError(Reason.INVALID_JSON)`` for JSON
     nested deeper than the parsers allow (orjson stops at 1024 levels, the stdlib's recursion at ~1000).
     """
     try:
@@ -296,7 +297,7 @@ def _loads(s: str) -> Any:
             return json.loads(s, parse_int=_int_or_digits)
         except RecursionError:
             raise TerminalError(
-                "invalid_json", "JSON nested deeper than the parser allows (RecursionError): flatten the "
+                Reason.INVALID_JSON, "JSON nested deeper than the parser allows (RecursionError): flatten the "
                 "structure or drop the deep field"
             ) from None
 
@@ -325,7 +326,7 @@ def _read_json_like(meta: _File, text: str, head: str, ext: str | None,
         if _looks_like_jsonl(text):
             return _read_jsonl(meta, text, plan)
         if ext == "json" or _JSON_START.match(head):
-            raise TerminalError("invalid_json", _json_error(exc, text)) from exc
+            raise TerminalError(Reason.INVALID_JSON, _json_error(exc, text)) from exc
         return None
     return (*_read_json(meta, obj, plan), "json")
 
@@ -350,7 +351,7 @@ def _find_records(obj: Any, plan: FieldPlan) -> tuple[list[Any], str, dict[str, 
     if isinstance(obj, list):
         return obj, "JSON array", {}
     if not isinstance(obj, dict):
-        raise TerminalError("no_records", f"JSON document is a {type(obj).__name__}, not an object or array")
+        raise TerminalError(Reason.NO_RECORDS, f"JSON document is a {type(obj).__name__}, not an object or array")
     for k, v in obj.items():
         nk = norm_key(str(k))
         if nk in CONTAINER_KEYS:
@@ -364,7 +365,7 @@ def _find_records(obj: Any, plan: FieldPlan) -> tuple[list[Any], str, dict[str, 
         return [obj], "JSON object", {}
     keys = ", ".join(list(map(str, obj))[:12])
     raise TerminalError(
-        "no_records", f"JSON object has no article fields and no list of records (keys: {keys})"
+        Reason.NO_RECORDS, f"JSON object has no article fields and no list of records (keys: {keys})"
     )
 
 
@@ -381,13 +382,13 @@ def _inherited(container: Mapping[str, Any]) -> dict[str, Any]:
 def _read_json(meta: _File, obj: Any, plan: FieldPlan) -> Result:
     records, where, inherit = _find_records(obj, plan)
     if not records:
-        raise TerminalError("no_records", f"{where} is empty")
+        raise TerminalError(Reason.NO_RECORDS, f"{where} is empty")
     docs: list[RawDoc] = []
     rejects: list[Rejection] = []
     any_article = False
     for i, rec in enumerate(records):
         if not isinstance(rec, dict):
-            rejects.append(meta.reject("no_text", f"record {i} is a {type(rec).__name__}, not an object", i))
+            rejects.append(meta.reject(Reason.NO_TEXT, f"record {i} is a {type(rec).__name__}, not an object", i))
             continue
         try:
             flat = flatten(rec)
@@ -399,7 +400,7 @@ def _read_json(meta: _File, obj: Any, plan: FieldPlan) -> Result:
             rejects.append(_record_failed(meta, i, exc))
     if not docs and not any_article:
         raise TerminalError(
-            "no_records", f"{where} holds {len(records)} item(s) but none is an article record"
+            Reason.NO_RECORDS, f"{where} holds {len(records)} item(s) but none is an article record"
         )
     return docs, rejects
 
@@ -413,7 +414,7 @@ def _emit(meta: _File, fmt: str, i: int, flat: Mapping[str, Any], plan: FieldPla
     else:
         names = ", ".join(list(flat)[:12]) or "none"
         rejects.append(
-            meta.reject("no_text", f"record {i} has no body text or description (fields: {names})", i)
+            meta.reject(Reason.NO_TEXT, f"record {i} has no body text or description (fields: {names})", i)
         )
 
 
@@ -437,14 +438,14 @@ def _read_jsonl(meta: _File, text: str, plan: FieldPlan) -> tuple[list[RawDoc], 
         try:
             rec = _loads(line)
         except json.JSONDecodeError as exc:
-            rejects.append(meta.reject("invalid_json", _json_error(exc, line, line_offset=i), i))
+            rejects.append(meta.reject(Reason.INVALID_JSON, _json_error(exc, line, line_offset=i), i))
             continue
         except TerminalError as exc:
             rejects.append(meta.reject(exc.reason, f"line {i + 1}: {exc.detail}", i))
             continue
         if not isinstance(rec, dict):
             rejects.append(
-                meta.reject("no_text", f"line {i + 1} holds a {type(rec).__name__}, not an object", i)
+                meta.reject(Reason.NO_TEXT, f"line {i + 1} holds a {type(rec).__name__}, not an object", i)
             )
             continue
         try:
@@ -454,9 +455,9 @@ def _read_jsonl(meta: _File, text: str, plan: FieldPlan) -> tuple[list[RawDoc], 
         except Exception as exc:
             rejects.append(_record_failed(meta, i, exc))
     if not seen:
-        raise TerminalError("no_records", "JSON Lines file has no records")
-    if not docs and not any_article and len(rejects) == seen and all(r.reason == "no_text" for r in rejects):
-        raise TerminalError("no_records", f"none of the {seen} JSON Lines records is an article record")
+        raise TerminalError(Reason.NO_RECORDS, "JSON Lines file has no records")
+    if not docs and not any_article and len(rejects) == seen and all(r.reason == Reason.NO_TEXT for r in rejects):
+        raise TerminalError(Reason.NO_RECORDS, f"none of the {seen} JSON Lines records is an article record")
     return docs, rejects, "jsonl"
 
 
@@ -505,12 +506,12 @@ def _read_csv(meta: _File, text: str, delim: str | None, plan: FieldPlan) -> Res
     got = next(rows, None)
     if got is None or isinstance(got[1], str):
         why = got[1] if got else "the file is empty"
-        raise TerminalError("no_records", f"CSV has no header row ({why})")
+        raise TerminalError(Reason.NO_RECORDS, f"CSV has no header row ({why})")
     header = got[1]
     keys = [norm_key(h.strip()) for h in header]
     if not TEXT_COLUMNS.intersection(keys) and not set(plan.body_user).intersection(keys):
         shown = ", ".join(h.strip() for h in header[:12])
-        raise TerminalError("no_records", f"CSV header has no text column (columns: {shown})")
+        raise TerminalError(Reason.NO_RECORDS, f"CSV header has no text column (columns: {shown})")
     docs: list[RawDoc] = []
     rejects: list[Rejection] = []
     i = -1
@@ -520,10 +521,10 @@ def _read_csv(meta: _File, text: str, delim: str | None, plan: FieldPlan) -> Res
         i += 1
         where = f"row {i + 1} (line {line_no + first_line})"
         if isinstance(row, str):
-            rejects.append(meta.reject("invalid_csv", f"{where}: {row}", i))
+            rejects.append(meta.reject(Reason.INVALID_CSV, f"{where}: {row}", i))
             continue
         if any("\x00" in c for c in row):
-            rejects.append(meta.reject("invalid_csv", f"{where} holds a raw NUL byte: binary garbage in the row", i))
+            rejects.append(meta.reject(Reason.INVALID_CSV, f"{where} holds a raw NUL byte: binary garbage in the row", i))
             continue
         try:
             flat: dict[str, Any] = {}
@@ -533,7 +534,7 @@ def _read_csv(meta: _File, text: str, delim: str | None, plan: FieldPlan) -> Res
         except Exception as exc:
             rejects.append(_record_failed(meta, i, exc))
     if i < 0:
-        raise TerminalError("no_records", "CSV has a header but no rows")
+        raise TerminalError(Reason.NO_RECORDS, "CSV has a header but no rows")
     return docs, rejects
 
 
@@ -588,7 +589,7 @@ def _read_feed(meta: _File, text: str) -> Result:
             title = it.fields.get("title", "")
             rejects.append(
                 meta.reject(
-                    "no_text", f"feed item {it.index} has no content or summary (title: {title!r})", it.index
+                    Reason.NO_TEXT, f"feed item {it.index} has no content or summary (title: {title!r})", it.index
                 )
             )
     return docs, rejects

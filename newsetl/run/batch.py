@@ -156,30 +156,41 @@ def process_batch(batch_no: int, files: list[FileRef], settings: Settings, work_
 
     t0 = time.perf_counter()
     results: list[dict[str, Any]] = []
-    bad_ids: set[str] = set()
-    # each table in the shape its suite expects; a table without rows (every file of the batch
-    # quarantined or unchanged, or no article tagged) has nothing to validate
+    raw = cast_to_schema(pa.table({k: pa.array(v, type=TABLES["raw_documents"].schema.field(k).type)
+                                   for k, v in (raw_rows | {"run_id": [""] * len(docs)}).items()}), "raw_documents")
+
     def no_run_id_yet(t: pa.Table) -> pa.Table:
         return t.append_column("run_id", pa.array([""] * t.num_rows, pa.string()))
 
-    to_validate = [
-        ("articles", articles.drop_columns(["minhash", "n_shingles", PARTITION_COLUMN])),
-        ("article_sectors", no_run_id_yet(sect)),
-        ("article_entities", no_run_id_yet(ents)),
-    ]
-    suite_set = suites(settings) if articles.num_rows else {}
-    for name, tbl in to_validate:
-        if not tbl.num_rows:
+    # each table in the shape its suite expects. A batch that read no record (its files all quarantined or
+    # unchanged) produced none of them. A record whose raw row breaks its rules is quarantined before its
+    # article is validated; articles is validated even when empty: every record read must become an article
+    # or a quarantine row (its row count is checked against that)
+    suite_set = suites(settings) if docs else {}
+    gone = {r.article_id for r in extract_rejections if r.article_id}
+
+    def drop(ids: set[str]) -> None:
+        nonlocal articles, sect, ents
+        if ids:
+            keep = pa.array(sorted(ids))
+            articles, sect, ents = (t.filter(pc.invert(pc.is_in(t["article_id"], keep))) for t in (articles, sect, ents))
+
+    for name in ("raw_documents", "articles", "article_sectors", "article_entities") if docs else ():
+        tbl = (raw if name == "raw_documents" else
+               articles.drop_columns(["minhash", "n_shingles", PARTITION_COLUMN]) if name == "articles" else
+               no_run_id_yet(sect if name == "article_sectors" else ents))
+        expected = len(docs) - len(gone) if name == "articles" else None
+        if not tbl.num_rows and expected is None:
             continue
-        o = validate_table(name, tbl, suite_set)
+        o = validate_table(name, tbl, suite_set, expected_rows=expected)
         results.append(o.result)
         if not o.ok:
             raise ValidationFailed(f"{name} batch failed validation: " + "; ".join(o.batch_failures))
         rejections.extend(o.rejected)
-        bad_ids |= {r.article_id for r in o.rejected if r.article_id}
-    if bad_ids:  # a rejected article takes its sector and entity rows with it
-        drop = pa.array(sorted(bad_ids))
-        articles, sect, ents = (t.filter(pc.invert(pc.is_in(t["article_id"], drop))) for t in (articles, sect, ents))
+        bad = {r.article_id for r in o.rejected if r.article_id}
+        if name == "raw_documents":  # the record goes: its raw row and its article
+            raw, gone = o.passed, gone | bad
+        drop(bad)  # a rejected article takes its sector and entity rows with it
     secs["validate"] = time.perf_counter() - t0
     (out / "validation.json").write_text(json.dumps(results, default=str))
 
@@ -213,7 +224,7 @@ def process_batch(batch_no: int, files: list[FileRef], settings: Settings, work_
             side["cleaning_ledger"]["chars_removed"].append(removed)
             side["cleaning_ledger"]["spans"].append(
                 None if a.ledger_spans is None or rule not in a.ledger_spans else [list(x) for x in a.ledger_spans[rule]])
-    side["raw_documents"] = raw_rows
+    pq.write_table(raw, out / "raw_documents.parquet", compression="zstd")
     side["manifest"] = manifest_rows
     side["quarantine"] = rejection_rows(rejections, when)
     for name, cols in side.items():

@@ -23,6 +23,25 @@ def _history_ids_of(wh: Warehouse, uris: set[str]) -> list[str]:
     return t["article_id"].filter(pc.is_in(prefix, pa.array(sorted(uris)))).to_pylist()
 
 
+def _validate_duplicates(dups: pa.Table, batch_dir: Path, settings: Settings) -> None:
+    """The duplicates suite on a batch's copies (bookkeeping: a failing row is a dedup bug, so the run stops
+    naming it); the result joins the batch's other validation results (Data Docs)."""
+    if not dups.num_rows:
+        return
+    import json
+
+    from newsetl.errors import ValidationFailed
+    from newsetl.run.common import suites
+    from newsetl.validate import validate_table
+
+    t = dups.append_column("run_id", pa.array([""] * dups.num_rows, pa.string()))  # stamped at finalize
+    o = validate_table("duplicates", t, suites(settings))
+    (batch_dir / "validation-dedup.json").write_text(json.dumps([o.result], default=str))
+    if not o.ok:
+        raise ValidationFailed("duplicates failed validation (a bug in newsetl's dedup, not in the input: please "
+                               "report it): " + "; ".join(o.batch_failures))
+
+
 def dedup_batches(batch_dirs: list[str], wh: Warehouse, settings: Settings,
                   progress: ProgressFn | None = None, replaced: set[str] | None = None) -> dict[str, int]:
     """Decide duplicates batch by batch against history; writes dedup.parquet per batch."""
@@ -40,6 +59,7 @@ def dedup_batches(batch_dirs: list[str], wh: Warehouse, settings: Settings,
         history.add(res.index_rows)
         story = pa.table({"article_id": batch["article_id"], "story_id": pa.array(res.story_id, pa.string())})
         pq.write_table(story, Path(d) / "dedup.parquet")
+        _validate_duplicates(res.duplicates, Path(d), settings)
         pq.write_table(res.duplicates, Path(d) / "duplicates.parquet")
         pq.write_table(res.index_rows, Path(d) / "dedup_index.parquet")
         dups += res.duplicates.num_rows

@@ -7,16 +7,21 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from newsetl.errors import PublishFailed, ValidationFailed
 from newsetl.load import CommitResult, StagedRun, commit
+from newsetl.reasons import Reason
 from newsetl.run.batch import BatchSummary
 from newsetl.run.common import now, rejection_rows, work_root
-from newsetl.run.gate import check_marts
+from newsetl.run.gate import RESULTS_FILE, mart_gate
+from newsetl.run.kept import kept_versions, mark_kept, read_sources
 from newsetl.run.planning import Plan
 from newsetl.run.publish import build_docs, publish_duckdb_file
 from newsetl.run.recovery import recover
@@ -26,8 +31,9 @@ from newsetl.store import Warehouse, cast_to_schema, remove_tree, write_parquet
 from schemas import PARTITION_COLUMN, TABLES
 
 
-def finalize_batch(batch_dir: str, staged: StagedRun) -> dict[str, int]:
-    """Stamp run ids, attach story ids, cast to schemas/ and stage the final files of one batch."""
+def finalize_batch(batch_dir: str, staged: StagedRun, kept: dict[str, str] | None = None) -> dict[str, int]:
+    """Stamp run ids, attach story ids, cast to schemas/ and stage the final files of one batch (the
+    manifest and quarantine rows of ``kept`` sources marked as such: ``newsetl.run.kept``)."""
     d = Path(batch_dir)
     run_id = staged.run_id
     counts: dict[str, int] = {}
@@ -48,7 +54,7 @@ def finalize_batch(batch_dir: str, staged: StagedRun) -> dict[str, int]:
                  "duplicates", "dedup_index"):
         p = d / f"{name}.parquet"
         if p.exists():
-            tables[name] = pq.read_table(p)
+            tables[name] = mark_kept(name, pq.read_table(p), kept or {})
     for name, t in tables.items():
         if "run_id" in t.column_names:
             t = t.drop_columns(["run_id"])
@@ -83,10 +89,10 @@ def discovery_rejections_batch(plan_: Plan, staged: StagedRun) -> int:
     return t.num_rows
 
 
-def replaced_sources(plan_: Plan, summaries: list[BatchSummary]) -> set[str]:
-    """Sources read in this run whose earlier rows (if any) this run replaces."""
-    unchanged = {u for s in summaries for u in s.unchanged}
-    return {f.uri for b in plan_.batches for f in b} - unchanged
+def replaced_sources(plan_: Plan, summaries: list[BatchSummary], kept: Iterable[str] = ()) -> set[str]:
+    """Sources read in this run whose earlier rows (if any) this run replaces (``kept`` ones aside: their
+    new version gave no record, so their earlier rows stay; see ``newsetl.run.kept``)."""
+    return read_sources(plan_, summaries) - set(kept)
 
 
 def finish_run(wh: Warehouse, plan_: Plan, summaries: list[BatchSummary], settings: Settings,
@@ -97,12 +103,15 @@ def finish_run(wh: Warehouse, plan_: Plan, summaries: list[BatchSummary], settin
     staged = StagedRun(plan_.run_id, work_root(wh) / f"run-{plan_.run_id}")
     remove_tree(staged.staging)
     unchanged = {u for s in summaries for u in s.unchanged}
-    staged.replace_sources = replaced_sources(plan_, summaries)
+    kept = kept_versions(wh, plan_, summaries)
+    staged.replace_sources = replaced_sources(plan_, summaries, kept)
+    staged.keep_sources = set(kept)
     counts: dict[str, int] = {}
     for s in summaries:
-        for k, v in finalize_batch(s.dir, staged).items():
+        for k, v in finalize_batch(s.dir, staged, kept).items():
             counts[k] = counts.get(k, 0) + v
     counts["quarantine"] = counts.get("quarantine", 0) + discovery_rejections_batch(plan_, staged)
+    docs_results = validate_quarantine(staged, settings)
     reasons = _reason_counts(staged)
     stage_seconds["finalize"] = time.perf_counter() - t0
     res = RunResult(
@@ -110,6 +119,7 @@ def finish_run(wh: Warehouse, plan_: Plan, summaries: list[BatchSummary], settin
         files_skipped=plan_.skipped + len(unchanged), articles_loaded=counts.get("articles", 0),
         duplicates=dup_count, quarantined=counts.get("quarantine", 0), superseded=0,
         stage_seconds=stage_seconds, warehouse=wh.uri, snapshot_id=None, quarantine_reasons=reasons,
+        kept_versions=len(kept),
     )
     nothing_new = not any(staged.staged_files(t) for t in TABLES) and not staged.replace_sources
     if nothing_new and wh.exists():
@@ -118,19 +128,80 @@ def finish_run(wh: Warehouse, plan_: Plan, summaries: list[BatchSummary], settin
         return res
     t0 = time.perf_counter()
     write_run_row(staged, res, started)
-    result: CommitResult = commit(wh, staged, check=check_marts)
+    result: CommitResult = commit(wh, staged, check=mart_gate)
     res.superseded = result.superseded_articles
     res.snapshot_id = result.snapshot.id
+    if result.held_back:  # the gate held back articles its checks named (quarantined as mart_check_failed)
+        res.articles_loaded -= result.held_back
+        res.quarantined += result.held_back
+        res.quarantine_reasons[Reason.MART_CHECK_FAILED.value] = (
+            res.quarantine_reasons.get(Reason.MART_CHECK_FAILED.value, 0) + result.held_back)
+    gate_results = staged.staging / RESULTS_FILE
+    if gate_results.exists():
+        docs_results += json.loads(gate_results.read_text())
     stage_seconds["commit"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    publish_duckdb_file(wh)
-    if settings.validate_data_docs:
-        build_docs(wh, summaries, plan_.run_id)
+    failures = publish_after_commit(wh, summaries, plan_.run_id, settings.validate_data_docs, docs_results)
     stage_seconds["duckdb_file_docs"] = time.perf_counter() - t0
     remove_tree(staged.staging)
     for s in summaries:
         remove_tree(Path(s.dir))
+    if failures:
+        raise PublishFailed(res.snapshot_id, f"run {res.run_id}: {res.articles_loaded} articles loaded, "
+                                             f"{res.quarantined} quarantined", failures)
     return res
+
+
+def publish_after_commit(wh: Warehouse, summaries: list[BatchSummary], run_id: str, docs: bool,
+                         results: list[dict[str, Any]] | None = None) -> list[str]:
+    """Write the files derived from the committed snapshot: ``newsetl.duckdb``, then the Data Docs. Each is
+    tried whatever the other did; returns one sentence (what failed, why, the fix) per failure."""
+    failures: list[str] = []
+    try:
+        publish_duckdb_file(wh)
+    except Exception as exc:
+        failures.append(f"publishing {wh.url('newsetl.duckdb')} failed: {_why(exc)}; fix: {_fix(exc)}, then "
+                        f"`newsetl repair --warehouse {wh.uri}` writes it again (`newsetl sql` reads the committed "
+                        f"snapshot meanwhile)")
+    if docs:
+        try:
+            build_docs(wh, summaries, run_id, results)
+        except Exception as exc:
+            failures.append(f"publishing the GX Data Docs ({wh.local_dir('data_docs')}) failed: {_why(exc)}; "
+                            f"fix: {_fix(exc)} (the next run writes its own pages; this run's data needs no "
+                            f"re-run)")
+    return failures
+
+
+def _fix(exc: BaseException) -> str:
+    if isinstance(exc, OSError):
+        return "free space or fix permissions there"
+    return "this is a bug in newsetl: please report it with the message"
+
+
+def _why(exc: BaseException) -> str:
+    if isinstance(exc, OSError):
+        return f"{exc.strerror or exc}" + (f" ({exc.filename})" if exc.filename else "")
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def validate_quarantine(staged: StagedRun, settings: Settings) -> list[dict[str, Any]]:
+    """The quarantine suite on every quarantine row this run stages (batches and discovery). Its rules are
+    batch-level (a quarantine row cannot itself be quarantined): a failure stops the run, naming the rows.
+    Returns the validation result (for the Data Docs)."""
+    files = staged.staged_files("quarantine")
+    if not files:
+        return []
+    from newsetl.run.common import suites
+    from newsetl.validate import validate_table
+
+    t = pa.concat_tables([pq.read_table(f) for f in files]).select(list(TABLES["quarantine"].schema.names))
+    o = validate_table("quarantine", t, suites(settings))
+    if not o.ok:
+        raise ValidationFailed("quarantine rows failed validation (a bug in the reader or rule that wrote them: "
+                               "please report it): " + "; ".join(o.batch_failures))
+    return [o.result]
 
 
 def _reason_counts(staged: StagedRun) -> dict[str, int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from newsetl.load import CommitResult, StagedRun, commit
 from newsetl.run.common import work_root
-from newsetl.run.gate import check_marts
+from newsetl.run.gate import mart_gate
 from newsetl.run.publish import publish_duckdb_file
 from newsetl.settings import Settings
 from newsetl.store import Warehouse, new_run_id, remove_tree
@@ -18,7 +18,7 @@ def republish(wh: Warehouse, run_id: str, *, compact_all: bool = False) -> Commi
     remove_tree(staged.staging)
     staged.staging.mkdir(parents=True)
     try:
-        return commit(wh, staged, check=check_marts, compact_all=compact_all)
+        return commit(wh, staged, check=mart_gate, compact_all=compact_all)
     finally:
         remove_tree(staged.staging)
 

@@ -13,18 +13,30 @@ if TYPE_CHECKING:
     from newsetl.run.batch import BatchSummary
 
 
-def build_docs(wh: Warehouse, summaries: list[BatchSummary], run_id: str) -> Path | None:
-    """GX Data Docs of this run's validation results, into <warehouse>/data_docs (local copy for remote)."""
+DOCS_MAX_RESULTS = 50
+
+
+def build_docs(wh: Warehouse, summaries: list[BatchSummary], run_id: str,
+               extra: list[dict[str, Any]] | None = None) -> Path | None:
+    """GX Data Docs of this run's validation results, into <warehouse>/data_docs (local copy for remote):
+    the batches' (``validation*.json``: the batch stage's tables, dedup's duplicates) and ``extra`` (the
+    quarantine and the marts, validated by finalize and the gate). At most ``DOCS_MAX_RESULTS`` pages,
+    taken table by table in turn, so every validated table has its page."""
     from newsetl.validate import build_data_docs
 
     results: list[dict[str, Any]] = []
     for s in summaries:
-        p = Path(s.dir) / "validation.json"
-        if p.exists():
+        for p in sorted(Path(s.dir).glob("validation*.json")):
             results.extend(json.loads(p.read_text()))
+    results.extend(extra or [])
     if not results:
         return None
-    return build_data_docs(results[:50], wh.local_dir("data_docs"), run_name=run_id)
+    by_table: dict[str, list[dict[str, Any]]] = {}
+    for r in results:
+        by_table.setdefault(str(((r.get("meta") or {}).get("newsetl") or {}).get("table", "")), []).append(r)
+    queues = list(by_table.values())
+    picked = [q[i] for i in range(max(map(len, queues))) for q in queues if i < len(q)][:DOCS_MAX_RESULTS]
+    return build_data_docs(picked, wh.local_dir("data_docs"), run_name=run_id)
 
 
 def duckdb_file_path(wh: Warehouse) -> Path:
@@ -46,11 +58,13 @@ def publish_duckdb_file(wh: Warehouse) -> Path | None:
         return sqlguard.publish_duckdb_file(wh)
     import duckdb
 
+    from newsetl import runtime
     from newsetl import sql as wsql
 
     target = duckdb_file_path(wh)
     tmp = target.with_name(".newsetl.duckdb.tmp")
     tmp.unlink(missing_ok=True)
+    runtime.started("duckdb")
     con = duckdb.connect(str(tmp))
     try:
         con.register_filesystem(wh.fs)

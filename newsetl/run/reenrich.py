@@ -8,7 +8,7 @@ import pyarrow.compute as pc
 from newsetl.errors import ValidationFailed
 from newsetl.load import StagedRun, commit
 from newsetl.run.common import matchers, suites, work_root
-from newsetl.run.gate import check_marts
+from newsetl.run.gate import mart_gate
 from newsetl.run.publish import publish_duckdb_file
 from newsetl.settings import Settings
 from newsetl.store import Warehouse, cast_to_schema, new_run_id, remove_tree, write_parquet
@@ -60,7 +60,7 @@ def reenrich(settings: Settings, *, batch_rows: int = 5000, wait_seconds: float 
                                  else tbl.num_rows)
             counts["articles"] += arts.num_rows
         con.close()
-        commit(wh, staged, check=check_marts)
+        commit(wh, staged, check=mart_gate)
         publish_duckdb_file(wh)
         remove_tree(staged.staging)
     return counts

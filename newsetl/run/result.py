@@ -19,6 +19,7 @@ class RunResult:
     warehouse: str
     snapshot_id: str | None
     quarantine_reasons: dict[str, int] = field(default_factory=dict)
+    kept_versions: int = 0  # changed files whose new version gave no record: their earlier rows stay
 
     def summary(self) -> str:
         lines = [
@@ -32,6 +33,9 @@ class RunResult:
         ]
         if self.superseded:
             lines.append(f"  superseded:      {self.superseded} (earlier versions of changed files)")
+        if self.kept_versions:
+            lines.append(f"  kept:            {self.kept_versions} file(s) rewritten unreadable keep the rows of "
+                         f"their last readable version (quarantine reason superseding_version_unreadable)")
         lines.append("  stages: " + ", ".join(f"{k} {v:.2f}s" for k, v in self.stage_seconds.items()))
         lines.append(f"  warehouse: {self.warehouse}")
         return "\n".join(lines)

@@ -4,18 +4,21 @@ flow (``flows/pipeline.py``) both call :func:`run_stages`, each with its own way
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from newsetl.errors import NewsetlError
 from newsetl.run.batch import BatchSummary
 from newsetl.run.common import now, work_root
 from newsetl.run.finalize import replaced_sources
+from newsetl.run.kept import kept_versions
 from newsetl.run.planning import Plan
 from newsetl.run.result import RunResult
 from newsetl.settings import Settings
-from newsetl.store import Warehouse, new_run_id
+from newsetl.store import Warehouse, damaged_file_error, new_run_id
 
 PlanFn = Callable[[list[str], Settings, str, bool], Plan]
 ProcessFn = Callable[[Plan, Settings, str], list[BatchSummary]]  # (plan, settings, work root) -> summaries
@@ -38,6 +41,21 @@ class Stages:
     log: Callable[[str], None] = field(default=_no_log)
 
 
+@contextlib.contextmanager
+def _naming_damaged_files() -> Iterator[None]:
+    """An error reading a warehouse data file (DuckDB, pyarrow, a vanished file) becomes a WarehouseError
+    naming the file and ``newsetl repair``; the run has written nothing by then (reads come first)."""
+    try:
+        yield
+    except NewsetlError:
+        raise
+    except Exception as exc:
+        err = damaged_file_error(exc)
+        if err is None:
+            raise
+        raise err from exc
+
+
 def run_stages(sources: list[str], settings: Settings, stages: Stages, *, run_id: str | None = None,
                wait_seconds: float = 0.0, retry_quarantined: bool = False) -> RunResult:
     """Under the writer lock: plan, process the batches, dedupe, then finalize and commit."""
@@ -45,7 +63,7 @@ def run_stages(sources: list[str], settings: Settings, stages: Stages, *, run_id
     started = now()
     secs: dict[str, float] = {}
     rid = run_id or new_run_id()
-    with wh.lock(rid, wait_seconds):
+    with wh.lock(rid, wait_seconds), _naming_damaged_files():
         wh.require_current_format()  # before any work: a warehouse of the old format is converted first
         t0 = time.perf_counter()
         p = stages.plan(sources, settings, rid, retry_quarantined)
@@ -62,6 +80,7 @@ def run_stages(sources: list[str], settings: Settings, stages: Stages, *, run_id
         if cached:
             stages.log(f"re-used {cached} of {len(summaries)} batches processed by an earlier, failed run")
         t0 = time.perf_counter()
-        d = stages.dedup([s.dir for s in summaries], settings, replaced_sources(p, summaries))
+        kept = kept_versions(wh, p, summaries)  # their earlier articles stay: still history for dedup
+        d = stages.dedup([s.dir for s in summaries], settings, replaced_sources(p, summaries, kept))
         secs["dedup"] = time.perf_counter() - t0
         return stages.finish(p, summaries, settings, started, secs, d["duplicates"])

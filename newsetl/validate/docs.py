@@ -72,7 +72,9 @@ def build_data_docs(results: list[dict[str, Any]], out_dir: Path, *, run_name: s
                 "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
             }
         }
-        run_id = RunIdentifier(run_name=run_name)
+        # an explicit run time: without one GX parses the run name as a date (dateutil), and a run id such as
+        # 20261201T233052-9449ad reads as offset -94:49, which fails later ("offset must be a timedelta ...")
+        run_id = RunIdentifier(run_name=run_name, run_time=dt.datetime.now(dt.UTC))
         for i, result in enumerate(results):
             res = expectationSuiteValidationResultSchema.load(_escaped_result(result))
             table = ((result.get("meta") or {}).get("newsetl") or {}).get("table") or res.suite_name

@@ -28,6 +28,7 @@ from great_expectations.data_context.types.base import (
 from newsetl.model import Rejection
 from newsetl.validate.suites import (
     BATCH,
+    EXPECTED_ROWS_PARAMETER,
     MAX_DATE_PARAMETER,
     SCHEMA_TYPES,
     build_suites,
@@ -60,6 +61,9 @@ class ValidationOutcome:
     rejected: list[Rejection]  # one per failing row
     batch_failures: list[str]  # readable sentences; non-empty -> the run fails
     result: dict[str, Any] = field(default_factory=dict)  # the GX validation result, JSON-able
+    # batch-level failures of column expectations: the sentence -> the indices of the failing rows (what the
+    # mart gate maps to articles)
+    batch_failing_rows: dict[str, list[int]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -243,6 +247,7 @@ def validate_table(
     context: Any = None,
     today: dt.date | None = None,
     reconcile_with: pa.Table | None = None,
+    expected_rows: int | None = None,
 ) -> ValidationOutcome:
     """Validate one batch of table ``name`` against its suite.
 
@@ -251,6 +256,8 @@ def validate_table(
     with ``reconcile_with`` = the ``sector_daily`` table when validating ``sector_monthly``) go to
     ``batch_failures``. ``today`` (default: the current date) fills ``$PARAMETER: max_plausible_date``.
     ``context``: a GX context to use instead of the cached ephemeral one (its progress bars are turned off).
+    ``expected_rows`` fills ``$PARAMETER: expected_rows`` (the row count of a table in ``COUNTED``; None:
+    not checked).
     """
     if isinstance(table, pa.RecordBatchReader):  # e.g. DuckDB 2's relation.arrow()
         table = table.read_all()
@@ -265,6 +272,7 @@ def validate_table(
     n = table.num_rows
 
     schema_results, batch_failures = _schema_results(suite, table.schema, name)
+    batch_failing_rows: dict[str, list[int]] = {}
 
     # data expectations whose columns exist (a missing column is already a batch failure)
     present = set(table.column_names)
@@ -295,7 +303,8 @@ def validate_table(
         gx_result = batch.validate(
             run_suite,
             result_format=RESULT_FORMAT,
-            expectation_parameters={MAX_DATE_PARAMETER: today + dt.timedelta(days=1)},
+            expectation_parameters={MAX_DATE_PARAMETER: today + dt.timedelta(days=1),
+                                    EXPECTED_ROWS_PARAMETER: expected_rows},
         )
 
     # row-level failures -> per-row first failure (in suite order); batch-level -> sentences
@@ -333,10 +342,11 @@ def validate_table(
         idx_list = r.get("unexpected_index_list")
         if level(exp_cfg) == BATCH or idx_list is None:
             examples = ", ".join(_fmt_value(v) for v in (r.get("partial_unexpected_list") or [])[:3])
-            batch_failures.append(
-                f"{name}: {r.get('unexpected_count', '?')} of {n} rows fail {etype}{where} ({reason_why})"
-                + (f"; e.g. {examples}" if examples else "")
-            )
+            sentence = (f"{name}: {r.get('unexpected_count', '?')} of {n} rows fail {etype}{where} ({reason_why})"
+                        + (f"; e.g. {examples}" if examples else ""))
+            batch_failures.append(sentence)
+            if idx_list is not None:
+                batch_failing_rows[sentence] = [int(i) for i in idx_list]
             continue
         pos = order.get(_exp_key(etype, kw), len(order))
         for i in idx_list:
@@ -374,7 +384,7 @@ def validate_table(
 
     result = _combine(gx_result, schema_results + arrow_results, order, name, n, batch_failures, len(rejected))
     return ValidationOutcome(table=name, passed=passed, rejected=rejected, batch_failures=batch_failures,
-                             result=result)
+                             result=result, batch_failing_rows=batch_failing_rows)
 
 
 def _slim_result(r: dict[str, Any]) -> dict[str, Any]:

@@ -5,9 +5,30 @@ in :data:`MART_SCHEMAS` until they move into ``schemas/tables.py``):
 
 * batch level (the run fails, the warehouse is left untouched): the ordered column list and each column's
   Arrow type (evaluated on the Arrow schema itself, exactly: ``int32`` is not ``int64``), the row count, and
-  every expectation of the marts and of ``quarantine`` (those rows cannot be quarantined themselves);
+  every expectation of the bookkeeping tables (:data:`ALL_BATCH_LEVEL`);
 * row level (failing rows go to quarantine, the others pass): not-null for every non-nullable field,
   uniqueness of the key, value sets, ranges, length bounds and regexes that must not match a clean body.
+
+Where each suite runs, and what a failing row does (decided per table):
+
+==================  ===========================  ==========================================================
+table               runs in                      a failing row
+==================  ===========================  ==========================================================
+raw_documents       the batch (stage 2)          quarantines its record (the article with that id goes too)
+articles            the batch                    quarantines the article (its tags, entities, comments too)
+article_sectors     the batch                    quarantines the article it tags
+article_entities    the batch                    quarantines the article
+duplicates          dedup (stage 3)              fails the run: a copy's bookkeeping is wrong, which is a bug
+                                                 in dedup, not bad input (the article itself is fine)
+quarantine          finalize (stage 4)           fails the run: a quarantine row cannot be quarantined
+sector_daily,       the gate before the commit   fails the run (marts are aggregates: the gate maps failing
+sector_monthly                                   rows to this run's articles first, ``newsetl.run.gate``)
+==================  ===========================  ==========================================================
+
+``articles`` has no "never empty" rule (a batch whose records are all rejected is legitimate); its row
+count must equal the records read minus the records quarantined (``$PARAMETER: expected_rows``): every
+record read becomes an article or a quarantine row, so a batch that read good records but produced no
+article (or lost some) fails.
 
 Each expectation carries ``meta.newsetl = {"level": "row"|"batch", "why": ...}``; GX's own ``severity`` is
 ``warning`` for row-level and ``critical`` for batch-level expectations. The committed JSON files in
@@ -69,10 +90,12 @@ SUITE_TABLES: tuple[str, ...] = (
     "sector_daily",
     "sector_monthly",
 )
-#: Tables whose every expectation is batch-level (their rows cannot be quarantined).
-ALL_BATCH_LEVEL = frozenset({"quarantine", "sector_daily", "sector_monthly"})
-#: Tables that must hold at least one row in a validated batch.
-NON_EMPTY = frozenset({"raw_documents", "articles"})
+#: Tables whose every expectation is batch-level (bookkeeping: quarantining their rows makes no sense).
+ALL_BATCH_LEVEL = frozenset({"duplicates", "quarantine", "sector_daily", "sector_monthly"})
+#: Tables whose row count is given at validation time (``$PARAMETER: expected_rows``; unchecked when None).
+COUNTED = frozenset({"articles"})
+#: Suite parameter holding a batch's expected row count (records read minus records quarantined).
+EXPECTED_ROWS_PARAMETER = "expected_rows"
 
 #: The values of ``articles.language``: ISO 639-1, every code the language detector can return (derived
 #: from it: ``newsetl.extract.language.allowed_languages``; today all of them are ISO 639-1 codes), and 'und'.
@@ -161,8 +184,10 @@ def _build_one(table: str, sector_ids: Sequence[str] | None, today: dt.date | No
           column_list=list(schema.names))
     for f in schema:
         b.add(gxe.ExpectColumnValuesToBeOfType, BATCH, "Arrow type of schemas/", column=f.name, type_=str(f.type))
-    if table in NON_EMPTY:
-        b.add(gxe.ExpectTableRowCountToBeBetween, BATCH, "a batch of this table is never empty", min_value=1)
+    if table in COUNTED:
+        expected = {"$PARAMETER": EXPECTED_ROWS_PARAMETER}
+        b.add(gxe.ExpectTableRowCountToBeBetween, BATCH, "every record read becomes an article or a quarantine "
+              "row (expected_rows: records read minus records quarantined)", min_value=expected, max_value=expected)
     else:
         b.add(gxe.ExpectTableRowCountToBeBetween, BATCH, "row count (may be empty)", min_value=0)
     # row level: not-null of every non-nullable field

@@ -1,4 +1,4 @@
-"""Sector tagger on the BBC corpus (skipped when /work/shared/corpora/bbc is absent)."""
+"""Sector tagger on the BBC corpus (skipped when ../shared/corpora/bbc beside the checkout is absent)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 
 from newsetl.enrich.sectors import SectorMatcher
 
-BBC = Path("/work/shared/corpora/bbc")
+BBC = Path(__file__).resolve().parents[2].parent / "shared" / "corpora" / "bbc"
 pytestmark = [
     pytest.mark.corpus,
     pytest.mark.skipif(not (BBC / "tech").is_dir(), reason="BBC corpus not available"),

@@ -33,6 +33,11 @@ from newsetl.extract.title import clean_title, learn_affixes, split_title_date, 
          "The Fold-and-Cut Problem"),
         ("Knowledge Management, Part IV - by Jessica Talisman", {}, "Knowledge Management, Part IV"),
         ("Plumbers train as teachers : NPR", {"domain": "npr.org"}, "Plumbers train as teachers"),
+        # a breadcrumb to the site: every step of it goes, a section no word list knows included
+        ("Open source forum software? / GNU/Linux Discussion / Arch Linux Forums",
+         {"url": "https://bbs.archlinux.org/viewtopic.php?id=1"}, "Open source forum software?"),
+        ("Arch Linux Forums » Kernel & Hardware » Laptop fan stays on after resume",
+         {"url": "https://bbs.archlinux.org/viewtopic.php?id=1"}, "Laptop fan stays on after resume"),
         # one pipe, a short capitalised tail: a site even when nothing names it
         ("Tua Tagovailoa's draft status uncertain | Honolulu Star-Advertiser", {}, "Tua Tagovailoa's draft status uncertain"),
         # Russian and Urdu sites
@@ -68,6 +73,26 @@ def test_site_and_section_affixes(raw: str, kw: dict[str, object], want: str) ->
 )
 def test_headlines_are_kept(title: str) -> None:
     assert clean_title(title, domain="dawn.com" if title == "DAWN.COM" else None) == title
+
+
+def test_a_breadcrumb_needs_one_separator_on_both_sides() -> None:
+    url = "https://bbs.archlinux.org/viewtopic.php?id=1"
+    # "Desktop Support" sits between " - " and " / ": no breadcrumb, and no section word list names it
+    assert clean_title("Fan stays on after resume - Desktop Support / Arch Linux Forums", url=url) == (
+        "Fan stays on after resume - Desktop Support"
+    )
+    assert clean_title("Rock / Paper / Scissors league opens its season", url=url) == (
+        "Rock / Paper / Scissors league opens its season"
+    )
+
+
+def test_the_pipe_tail_guess_can_be_turned_off() -> None:
+    # a headline the page shows keeps its own "| tail"; the site named by the domain still goes
+    raw = "12 Must-Have Data Analysis Tools for 2026 | Python, SQL & AI | Splunk"
+    assert clean_title(raw, domain="splunk.com") == "12 Must-Have Data Analysis Tools for 2026"
+    assert clean_title(raw, domain="splunk.com", guess_tail=False) == (
+        "12 Must-Have Data Analysis Tools for 2026 | Python, SQL & AI"
+    )
 
 
 def test_empty_and_wordless() -> None:

@@ -232,3 +232,27 @@ def test_arbitrary_bytes_never_raise(data: bytes) -> None:
 def test_arbitrary_json_never_raises(obj: object) -> None:
     docs, rejects = read_bytes("x.json", json.dumps(obj).encode(), CFG)
     assert len(docs) + len(rejects) >= 1
+
+
+def test_a_bug_in_clean_extract_fails_under_strict_and_is_one_row_otherwise(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The batch's clean+extract catch-all: a NameError must fail the test suite (strict), not pass as a
+    quarantine row; in a real run it costs only its record."""
+    from newsetl import clean_extract as ce
+
+    lines = [json.dumps({"title": f"Story {i}", "body": f"{BODY} {BODY} {BODY} Item {i}."}) for i in range(3)]
+    docs, _ = read_bytes("x.jsonl", "\n".join(lines).encode(), CFG)
+    real = ce.clean_extract
+
+    def buggy(d: object, *a: object, **k: object) -> object:
+        if getattr(d, "record_index", None) == 1:
+            raise NameError("name 'oops' is not defined")
+        return real(d, *a, **k)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ce, "clean_extract", buggy)
+    with pytest.raises(NameError):
+        ce.clean_extract_batch(docs)
+    monkeypatch.setenv("NEWSETL_STRICT", "0")
+    arts, rejects = ce.clean_extract_batch(docs)
+    assert len(arts) == 2
+    assert [(r.reason, r.article_id, r.detail) for r in rejects] == [
+        ("internal_error", docs[1].article_id, "NameError: name 'oops' is not defined")]

@@ -52,7 +52,7 @@ def test_migrate_converts_once_and_keeps_every_row(legacy: Path, tmp_path: Path,
     assert S.dump_diff({k: before[k] for k in kept}, {k: after[k] for k in kept}) == {}
     assert len(after["article_sectors"]) > 0 and len(after["sector_monthly"]) > 0
     assert S.orphan_table_files(legacy) == []  # the old-format files are gone
-    assert [p.name for p in (legacy / "_state" / "snapshots").iterdir()] != []
+    assert f"{snap.id}.json" in [p.name for p in (legacy / "_state" / "snapshots").iterdir()]
     assert cli.main(["migrate", "--warehouse", str(legacy)]) == 0
     assert "nothing to migrate" in capsys.readouterr().out
 

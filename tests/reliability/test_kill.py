@@ -14,7 +14,7 @@ on disk or after a random delay) or makes it crash inside the commit (``os._exit
 
 Children are forked from a forkserver that has newsetl imported (a cold ``newsetl`` start spends ~10 s
 importing Great Expectations on this machine); one more trial kills the real ``newsetl`` executable
-mid-commit, and an xfail one kills it (two workers) while processing.
+mid-commit, and one kills it (two workers) while processing.
 The default set is 11 trials (~2.5 min here); ``NEWSETL_KILL_SOAK=1`` adds more kill points and
 ``NEWSETL_KILL_TRIALS=N`` N more random-delay trials. Outcomes are printed at the end (``-s``).
 """

@@ -73,7 +73,10 @@ def test_articles_rules() -> None:
     assert pd["min_value"] == "1900-01-01" and pd["max_value"] == {"$PARAMETER": "max_plausible_date"}
     (lang,) = [k for k in _of(suite, "expect_column_values_to_be_in_set") if k["column"] == "language"]
     assert "und" in lang["value_set"] and "en" in lang["value_set"] and len(lang["value_set"]) == 185
-    assert _of(suite, "expect_table_row_count_to_be_between") == [{"min_value": 1}]
+    # no "never empty": the count of records read minus records quarantined, given at validation time
+    expected = {"$PARAMETER": "expected_rows"}
+    assert _of(suite, "expect_table_row_count_to_be_between") == [{"min_value": expected, "max_value": expected}]
+    assert _of(build_suites()["raw_documents"], "expect_table_row_count_to_be_between") == [{"min_value": 0}]
 
 
 def test_levels_and_gx_severity() -> None:
@@ -81,7 +84,7 @@ def test_levels_and_gx_severity() -> None:
         for e in suite_json(suite)["expectations"]:
             lvl = e["meta"]["newsetl"]["level"]
             assert e["severity"] == ("critical" if lvl == "batch" else "warning")
-            if name in ("quarantine", "sector_daily", "sector_monthly") or e["type"] in (
+            if name in ("duplicates", "quarantine", "sector_daily", "sector_monthly") or e["type"] in (
                 "expect_table_columns_to_match_ordered_list", "expect_column_values_to_be_of_type",
                 "expect_table_row_count_to_be_between",
             ):

@@ -166,11 +166,17 @@ def test_reordered_columns_are_a_batch_failure() -> None:
 
 
 def test_row_count() -> None:
-    o = validate_table("articles", articles([]), today=TODAY)
+    """articles: as many rows as records read minus records quarantined (the old "never empty" rule was
+    wrong: a batch whose records are all rejected is legitimate, and it could never fire in a run)."""
+    o = validate_table("articles", articles([]), today=TODAY, expected_rows=2)
     assert o.batch_failures == [
-        "articles: a batch of this table is never empty: observed 0 (expect_table_row_count_to_be_between, "
-        "kwargs {'min_value': 1})"
+        "articles: every record read becomes an article or a quarantine row (expected_rows: records read minus "
+        "records quarantined): observed 0 (expect_table_row_count_to_be_between, kwargs {'min_value': 2, "
+        "'max_value': 2})"
     ]
+    assert validate_table("articles", articles([]), today=TODAY, expected_rows=0).ok
+    assert not validate_table("articles", articles([article(0)]), today=TODAY, expected_rows=0).ok
+    assert validate_table("articles", articles([article(0)]), today=TODAY).ok  # not given: not checked
     assert validate_table("article_sectors", table(SCHEMAS["article_sectors"], [])).ok
 
 
@@ -210,8 +216,15 @@ def test_entities_and_duplicates() -> None:
     o = validate_table("duplicates", table(SCHEMAS["duplicates"], [
         duplicate(1), duplicate(2, method="fuzzy"), duplicate(3, similarity=-0.1), duplicate(4, method="exact"),
     ]))
-    assert _reasons(o) == [("data/in/a2.txt#0", IN_SET), ("data/in/a3.txt#0", BETWEEN)]
-    assert o.rejected[0].source_uri == "data/in/a2.txt"
+    # duplicates is bookkeeping of dedup: a bad row is a dedup bug, so it fails the batch (the copy itself is
+    # a fine article; quarantining it would hide the bug)
+    assert o.rejected == [] and o.passed.num_rows == 4
+    assert o.batch_failures == [
+        "duplicates: 1 of 4 rows fail expect_column_values_to_be_in_set on method (method is exact, near or "
+        "containment); e.g. fuzzy",
+        "duplicates: 1 of 4 rows fail expect_column_values_to_be_between on similarity (similarity in [0, 1]); "
+        "e.g. -0.1",
+    ]
 
 
 def test_quarantine_failures_are_batch_level() -> None:

@@ -14,6 +14,7 @@ from newsetl.extract.html.knowledge import HtmlKnowledge, knowledge
 from newsetl.extract.html.parse import parse, precheck, saved_date
 from newsetl.extract.html.title import choose_title, section_names
 from newsetl.extract.html.util import key, norm, words
+from newsetl.reasons import Reason
 
 # trafilatura and htmldate log extraction misses at WARNING/ERROR; they are expected here.
 for _name in ("trafilatura", "htmldate", "courlan", "readability", "justext"):
@@ -52,7 +53,7 @@ def extract_html(
     try:
         return _extract(html, url, today or dt.date.today(), kn or knowledge())
     except RecursionError as err:  # lxml / trafilatura recurse over the tree
-        raise TerminalError("html_parse_error", "document nested too deeply") from err
+        raise TerminalError(Reason.HTML_PARSE_ERROR, "document nested too deeply") from err
 
 
 def _extract(html: str, url: str | None, today: dt.date, kn: HtmlKnowledge) -> HtmlExtract:
@@ -61,8 +62,8 @@ def _extract(html: str, url: str | None, today: dt.date, kn: HtmlKnowledge) -> H
     body = root.find("body")
     if body is None or (len(body) == 0 and not norm(body.text)):
         if pagekind.has_refresh(root):
-            raise TerminalError("no_article", "redirect stub (meta refresh, empty body)")
-        raise TerminalError("no_article", "empty body")
+            raise TerminalError(Reason.NO_ARTICLE, "redirect stub (meta refresh, empty body)")
+        raise TerminalError(Reason.NO_ARTICLE, "empty body")
 
     m = metadata.read_meta(root, kn)
     canonical = metadata.canonical_url(m, url, html)
@@ -78,19 +79,19 @@ def _extract(html: str, url: str | None, today: dt.date, kn: HtmlKnowledge) -> H
     n_words = words(text) + sum(words(c) for c in comments)
     if n_words < kn.min_article_words:
         if pagekind.has_refresh(root):
-            raise TerminalError("no_article", f"redirect stub ({n_words} words of text)")
-        raise TerminalError("no_article", f"too little text ({n_words} words < {kn.min_article_words})")
+            raise TerminalError(Reason.NO_ARTICLE, f"redirect stub ({n_words} words of text)")
+        raise TerminalError(Reason.NO_ARTICLE, f"too little text ({n_words} words < {kn.min_article_words})")
     error = pagekind.error_page(m)
     if error:
-        raise TerminalError("no_article", error)
+        raise TerminalError(Reason.NO_ARTICLE, error)
     if thread is None:
         anchors = pagekind.anchor_keys(root)
         share = pagekind.link_share(anchors, text)
         if share > kn.max_link_share:
-            raise TerminalError("no_article", f"mostly a link list ({share:.0%} of words are link texts)")
+            raise TerminalError(Reason.NO_ARTICLE, f"mostly a link list ({share:.0%} of words are link texts)")
         listing = pagekind.listing_reason(body, text, anchors, kn) or pagekind.listing_url(canonical or url, m)
         if listing:
-            raise TerminalError("no_article", listing)
+            raise TerminalError(Reason.NO_ARTICLE, listing)
 
     site = metadata.site_name(m, domain)
     title, title_source = choose_title(root, m, site, domain, canonical or url, kn)

@@ -17,7 +17,7 @@ from lxml import etree
 
 from newsetl.extract.dates import is_plausible, labelled_dates, parse_date, parse_date_line
 from newsetl.extract.html.knowledge import HtmlKnowledge
-from newsetl.extract.html.metadata import Meta
+from newsetl.extract.html.metadata import ARTICLE_TYPES, Meta
 from newsetl.extract.html.util import norm
 
 Dated = tuple[dt.date, dt.datetime | None, str]
@@ -28,33 +28,40 @@ _URL_DATE = re.compile(
     r"/((?:19|20)\d{2})(?:/(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01])|-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01]))(?:[/_.-]|$)"
 )
 _BAD_TIME_CONTEXT = re.compile(
-    r"comment|related|sidebar|widget|footer|recommend|trending|popular|modif|updat", re.I
+    r"comment|related|(?<!with-)(?<!with)(?<!has-)sidebar|widget|footer|recommend|trending|popular|modif|updat"
+    r"|recent|more-?stories",
+    re.I,
 )
 
 
+def _dates_something_else(el: Any) -> bool:
+    """The element or one of its near ancestors is a comment, a related / recent-stories list, a
+    sidebar or an "Updated" stamp; an embedded post (Instagram / X blockquote) dates the post."""
+    node = el
+    for _ in range(6):  # the element and a few ancestors ("with-sidebar" is the layout of the main column)
+        if node is None:
+            return False
+        cls = f"{node.get('class', '')} {node.get('id', '')} {node.get('itemprop', '')}"
+        if node.tag in ("aside", "nav", "footer", "blockquote") or _BAD_TIME_CONTEXT.search(cls):
+            return True
+        node = node.getparent()
+    return False
+
+
 def article_times(root: lxml.html.HtmlElement) -> list[str]:
-    """datetime values of <time> elements that date the article itself, best first."""
+    """datetime values of <time> elements that date the article itself, best first: an element marked
+    itemprop=datePublished (outside related-story lists: "articles-recent" teasers carry their own),
+    then the <time>s of the article container."""
     out: list[str] = []
     for el in root.xpath('//*[@itemprop="datePublished"][@datetime or @content]'):
-        out.append(el.get("datetime") or el.get("content") or "")
+        # the element's own itemprop is the marker: only its ancestors can say it dates something else
+        if not _dates_something_else(el.getparent()):
+            out.append(el.get("datetime") or el.get("content") or "")
     scopes = root.xpath("//article|//main|//*[@role='main']") or [root]
     for scope in scopes[:3]:
         for el in scope.iter("time"):
             value = el.get("datetime")
-            if not value:
-                continue
-            bad = False
-            node = el
-            for _ in range(6):  # the element and a few ancestors
-                if node is None:
-                    break
-                cls = f"{node.get('class', '')} {node.get('id', '')} {node.get('itemprop', '')}"
-                # an embedded post (Instagram / X blockquote) dates the post, not the article
-                if node.tag in ("aside", "nav", "footer", "blockquote") or _BAD_TIME_CONTEXT.search(cls):
-                    bad = True
-                    break
-                node = node.getparent()
-            if not bad:
+            if value and not _dates_something_else(el):
                 out.append(value)
         if out:
             break
@@ -100,20 +107,33 @@ _MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "l
                   "dcterms.modified")
 
 
+def static_page(m: Meta, meta_published: bool) -> bool:
+    """The JSON-LD date is a CMS's record of a static page, which shows no date: only a bare WebPage
+    (no article object on the page) states it, and the <meta> tags state a modification time but no
+    publication time (a CMS writes article:published_time for posts; its pages get only
+    article:modified_time)."""
+    if not m.jsonld.get("_page_dated") or meta_published or m.types & ARTICLE_TYPES:
+        return False
+    return any(m.meta.get(k) for k in _MODIFIED_META)
+
+
 def structured_candidates(
     m: Meta, times: list[str], canonical: str | None, url: str | None, today: dt.date, kn: HtmlKnowledge
 ) -> list[Candidate]:
     """Every date the page's structured data and URL state, in the order of :func:`structured_date`,
     then the modification dates (``html:modified``: never a publication date, an upper bound)."""
     out: list[Candidate] = []
-    for fld in ("datePublished", "dateCreated"):
-        got = _attempt(m.jsonld.get(fld), today)
-        if got:
-            out.append(Candidate("html:jsonld", fld, got[0], got[1]))
+    metas: list[Candidate] = []
     for k in kn.meta_date_keys:
         got = _attempt(m.meta.get(k), today)
         if got:
-            out.append(Candidate("html:meta", k, got[0], got[1]))
+            metas.append(Candidate("html:meta", k, got[0], got[1]))
+    if not static_page(m, bool(metas)):
+        for fld in ("datePublished", "dateCreated"):
+            got = _attempt(m.jsonld.get(fld), today)
+            if got:
+                out.append(Candidate("html:jsonld", fld, got[0], got[1]))
+    out.extend(metas)
     for value in times[:3]:
         got = _attempt(value, today)
         if got:
@@ -219,7 +239,9 @@ def text_date(root: lxml.html.HtmlElement, today: dt.date, saved: dt.date | None
             if hits or node is None or node in seen:
                 break
             seen.add(node)
-            content = norm(node.text_content())
+            # text nodes joined by spaces: "<div>Published</div><div>October 14, 2025</div>" is not glued
+            # into "PublishedOctober 14, 2025"
+            content = norm(" ".join(node.itertext()))
             if len(content) > 200:
                 break
             hits = labelled_dates(content)
@@ -313,6 +335,8 @@ class _Sources:
             if c.source != "html:modified":
                 self.structured.setdefault(c.source, (c.date, c.when, c.source))
         self.modified = [(c.date, c.when) for c in cands if c.source == "html:modified"]
+        # a static page's only dates are its CMS record's: htmldate would read the same ones
+        self.static = "html:meta" not in self.structured and static_page(m, False)
         self._text: tuple[Dated | None, Dated | None] | None = None
         self._htmldate: Dated | bool | None = False
 
@@ -348,7 +372,7 @@ class _Sources:
         if source == "html:label_updated":
             return self.text()[1]
         if source == "html:text":
-            return self.htmldate()
+            return None if self.static else self.htmldate()
         return None
 
 
@@ -393,4 +417,17 @@ def page_date(
             earlier = [fast] if fast and fast[0] < chosen[0] else []
         if earlier:
             chosen = max(earlier, key=lambda d: d[0])
+    return local_day(chosen, src.structured.values()) if chosen else None
+
+
+def local_day(chosen: Dated, stated: Any) -> Dated:
+    """The day of the chosen instant in the site's own time zone: a <time> in UTC ("21:13Z") and a
+    JSON-LD date with the site's offset ("00:13+03:00") state one instant on two days, and the page
+    shows the local one."""
+    when = chosen[1]
+    if when is None or chosen[0] != when.date():
+        return chosen  # no time stated, or already a local (non-UTC) day
+    for d in stated:
+        if d[1] == when and d[0] != chosen[0]:
+            return d[0], when, chosen[2]
     return chosen

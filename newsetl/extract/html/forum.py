@@ -122,11 +122,34 @@ def _containers(bodies: list[Any]) -> list[Any]:
     return out
 
 
+# what sits beside a post and dates something else: the poster's pane (an <aside>, "Joined ...", the
+# profile box, the signature) and the page's side column ("community created ...")
+_NOT_POST_DATE = re.compile(
+    r"join|regdate|registered|member-?since|user-?(?:extras|stats)|profile|(?<!post-)signature"
+    r"|(?:^|[\s_-])side(?:bar)?(?:$|[\s_-])",
+    re.I,
+)
+
+
+def _about_the_poster(el: Any, container: Any) -> bool:
+    """The date element sits in the poster's pane or the side column, not in the post's own header."""
+    node = el
+    for _ in range(8):
+        if node is None or node is container:  # the post's own box ("post has-profile") is the post
+            return False
+        if node.tag in ("aside", "nav") or _NOT_POST_DATE.search(f"{node.get('class', '')} {node.get('id', '')}"):
+            return True
+        node = node.getparent()
+    return False
+
+
 def _post_date(container: Any, today: dt.date) -> tuple[dt.date | None, dt.datetime | None]:
     """The earliest date the post's container states: its posting date comes before an "edited" one."""
     found: list[tuple[dt.date, dt.datetime | None]] = []
-    for value in _DATE_XPATH(container)[:12]:
-        value = str(value).strip()
+    for raw in _DATE_XPATH(container)[:12]:
+        if _about_the_poster(raw.getparent(), container):
+            continue
+        value = str(raw).strip()
         if not value or len(value) > 40:
             continue
         try:

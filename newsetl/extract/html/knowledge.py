@@ -60,6 +60,7 @@ class HtmlKnowledge(BaseModel):
     max_headline_words: int = Field(40, ge=2)
     headline_overlap_article: float = Field(0.3, ge=0.0, le=1.1)
     headline_overlap_single: float = Field(0.4, ge=0.0, le=1.1)
+    max_label_words: int = Field(3, ge=0)
     htmldate_extensive: bool = False
     date_source_order: list[str] = Field(default_factory=lambda: list(DATE_SOURCES))
     meta_date_keys: list[str] = Field(default_factory=list)

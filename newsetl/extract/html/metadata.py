@@ -30,7 +30,8 @@ _JSONLD_FIELDS = (
 @dataclass(slots=True)
 class Meta:
     meta: dict[str, str]  # <meta> content by lowercased property/name/itemprop/http-equiv, first wins
-    jsonld: dict[str, Any]  # fields of the first article-like JSON-LD object (+ "_org": a publisher name)
+    jsonld: dict[str, Any]  # fields of the first article-like JSON-LD object (+ "_org": a publisher name,
+    # "_page_dated": its datePublished is a bare WebPage's)
     title_tag: str
     h1s: list[str]
     h2s: list[str]
@@ -41,14 +42,14 @@ class Meta:
 
 
 # schema.org types of an article page and of a discussion page (a thread, a Q&A page)
-_ARTICLE_ONLY = frozenset({"article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
+ARTICLE_TYPES = frozenset({"article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
                            "opinionnewsarticle", "techarticle", "reviewnewsarticle", "backgroundnewsarticle"})
 _DISCUSSION = frozenset({"discussionforumposting", "qapage", "question", "socialmediaposting", "comment"})
 
 
 def declares_article(m: Meta) -> bool:
     """The page's JSON-LD calls it an article and nothing calls it a discussion."""
-    return bool(m.types & _ARTICLE_ONLY) and not m.types & _DISCUSSION
+    return bool(m.types & ARTICLE_TYPES) and not m.types & _DISCUSSION
 
 
 def iter_jsonld(root: lxml.html.HtmlElement) -> Iterator[dict[str, Any]]:
@@ -120,6 +121,8 @@ def _collect_title_meta(el: Any, content: str, titles: dict[str, str]) -> None:
 def read_meta(root: lxml.html.HtmlElement, kn: HtmlKnowledge) -> Meta:
     meta: dict[str, str] = {}
     titles: dict[str, str] = {}
+    head = root.find("head")
+    in_head = set(head.iter("meta")) if head is not None else set()
     for el in root.iter("meta"):
         content = el.get("content")
         if content is None:
@@ -127,7 +130,10 @@ def read_meta(root: lxml.html.HtmlElement, kn: HtmlKnowledge) -> Meta:
         content = clean_meta(content)
         if not content:
             continue
-        for attr in ("property", "name", "itemprop", "http-equiv"):
+        # an itemprop <meta> in the body belongs to one microdata item of the page (the article, or a
+        # related-story teaser): the date module reads those with their context (article_times)
+        attrs = ("property", "name", "itemprop", "http-equiv") if el in in_head else ("property", "name", "http-equiv")
+        for attr in attrs:
             val = el.get(attr)
             if val:
                 for k in val.lower().split():  # space-separated properties
@@ -144,6 +150,8 @@ def read_meta(root: lxml.html.HtmlElement, kn: HtmlKnowledge) -> Meta:
             for fld in _JSONLD_FIELDS:
                 if fld in obj and fld not in jsonld and not (is_page and fld == "name"):
                     jsonld[fld] = obj[fld]
+                    if is_page and fld == "datePublished":
+                        jsonld["_page_dated"] = True  # the date is a bare WebPage's, not an article's
         elif "organization" in types or "newsmediaorganization" in types:
             jsonld.setdefault("_org", obj.get("name"))
     title_el = root.find(".//title")

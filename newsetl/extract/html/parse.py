@@ -14,6 +14,7 @@ import lxml.html
 from lxml import etree
 
 from newsetl.errors import TerminalError
+from newsetl.reasons import Reason
 
 _PARSER = lxml.html.HTMLParser(
     encoding="utf-8",
@@ -40,22 +41,22 @@ _HTTRACK_SAVED = re.compile(r"by HTTrack Website Copier/[\w.]+ \[[^\]]*\], \w{3}
 def precheck(html: str, max_chars: int) -> None:
     """Reject input that is not markup or obviously not an article page, before parsing."""
     if not isinstance(html, str):
-        raise TerminalError("not_html", f"expected str, got {type(html).__name__}")
+        raise TerminalError(Reason.NOT_HTML, f"expected str, got {type(html).__name__}")
     head = html[:4096].lstrip("\ufeff \t\r\n")
     if not head:
-        raise TerminalError("not_html", "empty document")
+        raise TerminalError(Reason.NOT_HTML, "empty document")
     if "\x00" in head:
-        raise TerminalError("not_html", "binary content (NUL bytes)")
+        raise TerminalError(Reason.NOT_HTML, "binary content (NUL bytes)")
     if len(html) > max_chars:
-        raise TerminalError("no_article", f"document too large ({len(html)} chars)")
+        raise TerminalError(Reason.NO_ARTICLE, f"document too large ({len(html)} chars)")
     if _FEED_ROOT.search(head[:600]) and not re.search(r"<\s*html\b", head[:600], re.I):
-        raise TerminalError("no_article", "RSS/Atom feed, not an article page")
+        raise TerminalError(Reason.NO_ARTICLE, "RSS/Atom feed, not an article page")
     if not _TAG.search(html[:65536]):
         if _JS_HINT.match(head):
-            raise TerminalError("no_article", "saved JavaScript/CSS, not an article page")
-        raise TerminalError("not_html", "no HTML markup found")
+            raise TerminalError(Reason.NO_ARTICLE, "saved JavaScript/CSS, not an article page")
+        raise TerminalError(Reason.NOT_HTML, "no HTML markup found")
     if head[0] != "<" and _JS_HINT.match(head):
-        raise TerminalError("no_article", "saved JavaScript/CSS, not an article page")
+        raise TerminalError(Reason.NO_ARTICLE, "saved JavaScript/CSS, not an article page")
 
 
 def parse(html: str) -> lxml.html.HtmlElement:
@@ -63,9 +64,9 @@ def parse(html: str) -> lxml.html.HtmlElement:
     try:
         root = lxml.html.document_fromstring(html.encode("utf-8", "replace"), parser=_PARSER)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as err:
-        raise TerminalError("html_parse_error", f"lxml could not parse the document: {err}") from err
+        raise TerminalError(Reason.HTML_PARSE_ERROR, f"lxml could not parse the document: {err}") from err
     if root is None:
-        raise TerminalError("not_html", "parser returned no document")
+        raise TerminalError(Reason.NOT_HTML, "parser returned no document")
     return root
 
 

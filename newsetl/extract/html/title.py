@@ -77,6 +77,9 @@ def jsonld_title(root: lxml.html.HtmlElement, title_tag: str, headings: list[str
             continue
         if "@type" not in data and isinstance(data.get("@graph"), list):
             data = next((it for it in data["@graph"] if isinstance(it, dict) and _jsonld_type_ok(it)), None)
+        if isinstance(data, dict) and not _jsonld_type_ok(data):
+            main = data.get("mainEntity")  # a WebPage about its article (XenForo's threads)
+            data = main if isinstance(main, dict) and _jsonld_type_ok(main) else data
         if not isinstance(data, dict) or not _jsonld_type_ok(data):
             continue
         name, headline = data.get("name"), data.get("headline")
@@ -138,6 +141,16 @@ def section_names(m: Meta) -> list[str]:
 
 
 _TOKEN = re.compile(r"\w+")
+_QUOTED = re.compile(r'^(["“«\'‘])(.+)(["”»\'’])$')
+_PAIRS = {'"': '"', "“": "”", "«": "»", "'": "'", "‘": "’"}
+
+
+def _unquoted(title: str) -> str:
+    """``title`` without quotes wrapping all of it (and only there)."""
+    m = _QUOTED.match(title)
+    if m and _PAIRS[m.group(1)] == m.group(3) and m.group(1) not in m.group(2) and m.group(3) not in m.group(2):
+        return m.group(2).strip()
+    return title
 
 
 def _overlap(a: str, b: str) -> float:
@@ -160,14 +173,44 @@ def visible_headline(root: lxml.html.HtmlElement, m: Meta) -> tuple[str | None, 
     return (m.h1s[0], "first") if m.h1s else (None, "")
 
 
+def _continues(title: str, n_key: int) -> bool:
+    """After its first ``n_key`` key characters, ``title`` goes on with a word after a space (not with a
+    separator, bracket or colon that opens an affix or a subtitle)."""
+    seen = 0
+    for i, ch in enumerate(title):
+        if seen >= n_key:
+            rest = title[i:]
+            return rest[:1].isspace() and rest.lstrip()[:1].isalnum()
+        seen += len(key(ch))
+    return False
+
+
+def _label_words(shown: str, n_key: int) -> int:
+    """Words of ``shown`` before its last ``n_key`` key characters (the label before the headline)."""
+    count, seen = 0, 0
+    for tok in reversed(_TOKEN.findall(shown)):
+        if seen >= n_key:
+            count += 1
+        seen += len(key(tok))
+    return count
+
+
 def _prefer_visible(title: str, shown: str, kind: str, site_names: list[str], kn: HtmlKnowledge) -> bool:
     """Whether the shown headline beats the metadata title (already without site/section affixes)."""
     n = len(_TOKEN.findall(shown))
     if not 2 <= n <= kn.max_headline_words:
         return False
     ks, kt = key(shown), key(title)
-    if not ks or ks == kt or any(ks == key(s) for s in site_names if s):
-        return False  # the same words (keep the metadata's characters), or the site's own name
+    if ks and ks == kt:
+        # the same words: the metadata's characters, unless it wraps the headline in quotes the page does
+        # not show ('"What is Git?"' in JSON-LD)
+        return title != shown and _unquoted(title) == shown
+    if not ks or any(ks == key(s) for s in site_names if s):
+        return False  # the site's own name
+    if ks.endswith(kt) and _label_words(shown, len(kt)) <= min(kn.max_label_words, len(_TOKEN.findall(title)) - 1):
+        return False  # the headline after a label or date the h1 carries ("Thread: X", "Dec 18 2025 X")
+    if kt.startswith(ks) and _continues(title, len(ks)):
+        return False  # the metadata title goes on with the headline's words ("X in 2025"): the h1 is cut
     if kt.startswith(ks) or ks.startswith(kt):
         return kind != "first"  # the metadata title is the headline plus an affix, or truncated
     limit = {"article": kn.headline_overlap_article, "single": kn.headline_overlap_single}.get(kind)
@@ -187,8 +230,9 @@ def choose_title(
     site_names = [n for n in [site, *names(m.jsonld.get("publisher"))] if n]
     sections = section_names(m)
 
-    def clean(t: str | None) -> str | None:
-        return clean_title(t, site_names=site_names, domain=domain, url=url, sections=sections)
+    def clean(t: str | None, guess_tail: bool = True) -> str | None:
+        return clean_title(t, site_names=site_names, domain=domain, url=url, sections=sections,
+                           guess_tail=guess_tail)  # fmt: skip
 
     from_jsonld = jsonld_title(root, m.title_tag, m.h1s + m.h2s)
     found: tuple[str, str] | None = from_jsonld if from_jsonld and from_jsonld[0] else None
@@ -212,7 +256,7 @@ def choose_title(
         return (shown, "h1") if shown else (None, None)
     title = clean(found[0]) or found[0]
     if shown and _prefer_visible(title, shown, kind, site_names, kn):
-        return clean(shown) or shown, "h1"
+        return clean(shown, guess_tail=False) or shown, "h1"
     if found[1] == "title" and shown and key(shown) == key(title):
         return shown, "h1"  # the visible headline when it is the <title> without its site part
     return title, found[1]

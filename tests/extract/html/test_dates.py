@@ -145,3 +145,80 @@ def test_bad_date_source_order_is_a_config_error(tmp_path: Path, order: str, mes
     path.write_text(f"date_source_order: {order}\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=message):
         load_knowledge(path)
+
+
+def _webpage_jsonld(published: str, kind: str = "WebPage") -> str:
+    return (f'<script type="application/ld+json">{{"@context": "https://schema.org", "@graph": [{{"@type": '
+            f'"{kind}", "name": "Budget passed", "datePublished": "{published}", '
+            f'"dateModified": "2023-05-02T16:51:07+00:00"}}]}}</script>')  # fmt: skip
+
+
+MODIFIED_META = '<meta property="article:modified_time" content="2023-05-02T16:51:07+00:00">'
+
+
+def test_a_static_pages_cms_dates_are_no_publication_date() -> None:
+    # a bare WebPage states datePublished, the meta tags only a modification time: a CMS page, undated
+    ex = extract_html(page(_webpage_jsonld("2019-07-16T18:54:48+00:00") + MODIFIED_META), today=TODAY)
+    assert (ex.date, ex.date_source) == (None, None)
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        # a post: the meta tags state its publication time
+        _webpage_jsonld("2019-07-16T18:54:48+00:00") + MODIFIED_META
+        + '<meta property="article:published_time" content="2019-07-16T18:54:48+00:00">',
+        # the JSON-LD declares an article
+        _webpage_jsonld("2019-07-16T18:54:48+00:00", "BlogPosting") + MODIFIED_META,
+        # no modification time beside it
+        _webpage_jsonld("2019-07-16T18:54:48+00:00"),
+    ],
+)  # fmt: skip
+def test_a_webpage_date_with_other_signs_of_a_post_is_kept(head: str) -> None:
+    ex = extract_html(page(head), today=TODAY)
+    assert ex.date == dt.date(2019, 7, 16)
+
+
+def test_related_stories_itemprop_dates_are_not_the_articles() -> None:
+    teaser = ('<section class="articles articles-recent"><article class="teaser">'
+              '<meta itemprop="datePublished" content="2023-03-07T04:00:31-05:00"><a href="/x">Other story</a>'
+              '</article></section>')  # fmt: skip
+    html = page(body='<time datetime="2023-03-18T09:00:00+00:00">18 March 2023</time>').replace(
+        "</article></body>", f"</article>{teaser}</body>"
+    )
+    ex = extract_html(html, today=TODAY)
+    assert (ex.date, ex.date_source) == (dt.date(2023, 3, 18), "html:time")
+
+
+def test_a_with_sidebar_layout_class_is_no_sidebar() -> None:
+    html = page(body='<meta itemprop="datePublished" content="2023-03-18T09:00:00+00:00">').replace(
+        "<article>", '<article class="full-width-template-with-sidebar">'
+    )
+    ex = extract_html(html, today=TODAY)
+    assert (ex.date, ex.date_source) == (dt.date(2023, 3, 18), "html:time")
+
+
+def test_local_day_of_one_instant() -> None:
+    from newsetl.extract.html.dates import local_day
+
+    when = dt.datetime(2024, 4, 17, 21, 13, 4, tzinfo=dt.UTC)
+    utc_post = (dt.date(2024, 4, 17), when, "html:post")
+    site_local = (dt.date(2024, 4, 18), when, "html:jsonld")  # "2024-04-18T00:13:04+03:00"
+    assert local_day(utc_post, [utc_post, site_local]) == (dt.date(2024, 4, 18), when, "html:post")
+    # another instant, or no time stated: the chosen day stays
+    other = (dt.date(2024, 4, 18), when + dt.timedelta(hours=5), "html:jsonld")
+    assert local_day(utc_post, [other]) == utc_post
+    assert local_day((dt.date(2024, 4, 17), None, "url"), [site_local]) == (dt.date(2024, 4, 17), None, "url")
+
+
+def test_meta_published_names_the_publication_date() -> None:
+    ex = extract_html(page('<meta name="published" content="July 17, 2025">'), today=dt.date(2026, 1, 1))
+    assert (ex.date, ex.date_source) == (dt.date(2025, 7, 17), "html:meta")
+
+
+def test_a_label_and_its_date_in_sibling_blocks() -> None:
+    # "<div>Published</div><div>October 14, 2025</div>": the two texts are not glued into one word
+    line = ('<div class="category-header"><div>Published</div><div>October 14, 2023</div><div> in </div>'
+            '<a href="/c/training">Corporate training</a></div>')  # fmt: skip
+    ex = extract_html(page(body=line), today=TODAY)
+    assert (ex.date, ex.date_source) == (dt.date(2023, 10, 14), "html:label")

@@ -116,6 +116,27 @@ def test_xenforo_thread() -> None:
     assert "Reaction score" not in ex.text
 
 
+def test_the_posters_join_date_does_not_date_the_post() -> None:
+    # Invision: the poster's pane (an <aside>) shows "Joined January 7, 2020" with a <time> of its own
+    def post(who: str, joined: str, when: str, text: str) -> str:
+        return (
+            f'<article class="cPost ipsComment"><aside class="ipsComment_author cAuthorPane"><h3>{who}</h3>'
+            f'<ul class="cAuthorPane_info"><li>Joined <time datetime="{joined}">{joined[:10]}</time></li></ul>'
+            f'</aside><div class="ipsComment_content"><div class="ipsComment_meta"><time datetime="{when}">'
+            f'{when[:10]}</time></div><div data-role="commentContent"><p>{text}</p></div></div></article>'
+        )
+
+    html = (
+        "<html><head><title>Catering for forty - Example Boards</title></head><body>"
+        f"{NAV}<div id='elPostFeed'>{post('felixen', '2020-01-07T01:43:09Z', '2024-04-17T21:13:04Z', QUESTION)}"
+        f"{post('spikeymike', '2009-04-10T06:46:25Z', '2024-04-17T21:29:36Z', REPLY1)}"
+        f"{post('cynics', '2004-05-12T01:14:55Z', '2024-04-18T03:21:07Z', REPLY2)}</div></body></html>"
+    )
+    ex = extract_html(html, today=TODAY)
+    assert ex.extractor == "forum:invision"
+    assert (ex.date, ex.date_source) == (dt.date(2024, 4, 17), "html:post")
+
+
 def test_question_is_dated_when_asked_not_when_edited() -> None:
     # Stack Exchange: the question's signature shows "edited Apr 13 2017" before "asked Mar 28 2014"
     def post(cls: str, text: str, dates: list[str]) -> str:

@@ -69,6 +69,36 @@ def page(head: str, headline: str | None, *, in_article: bool = True, extra_h1: 
             "Assembly passes water budget",
             "og:title",
         ),
+        (  # a label or date the h1 carries before the headline is not the headline's
+            '<meta property="og:title" content="Preparing a transition in Debusine">',
+            "Dec 18 2025 Preparing a transition in Debusine",
+            "Preparing a transition in Debusine",
+            "og:title",
+        ),
+        (
+            "<title>What do you look for in a web host? | Web Hosting Talk</title>",
+            "Thread: What do you look for in a web host?",
+            "What do you look for in a web host?",
+            "title",
+        ),
+        (  # ... but a longer lead is the headline's own words (the metadata title is its short form)
+            '<meta property="og:title" content="Real Estate 101">',
+            "Real Estate Investing for Beginners Real Estate 101",
+            "Real Estate Investing for Beginners Real Estate 101",
+            "h1",
+        ),
+        (  # the metadata title goes on with the headline's words: the h1 is the cut one
+            '<meta property="og:title" content="Best Travel Insurance for Seniors in 2025">',
+            "Best Travel Insurance for Seniors",
+            "Best Travel Insurance for Seniors in 2025",
+            "og:title",
+        ),
+        (  # the h1's own "| tail" stays; the metadata's site part goes
+            '<meta property="og:title" content="12 Data Analysis Tools for 2026 | Python, SQL &amp; AI | Splunk">',
+            "12 Data Analysis Tools for 2026 | Python, SQL &amp; AI",
+            "12 Data Analysis Tools for 2026 | Python, SQL & AI",
+            "h1",
+        ),
     ],
 )
 def test_shown_headline_or_metadata_title(head: str, headline: str, expected: str, source: str) -> None:
@@ -107,3 +137,25 @@ def test_section_names_reach_the_normaliser() -> None:
     ex = extract_html(page(head, None), "https://images.example.com/news/1", today=TODAY)
     assert ex.title == "Ten films to watch this winter"
     assert ex.sections == ["Film & TV"]
+
+
+def _jsonld(obj: str) -> str:
+    return f'<script type="application/ld+json">{obj}</script>'
+
+
+def test_quotes_wrapping_a_jsonld_headline_give_way_to_the_shown_headline() -> None:
+    head = _jsonld('{"@context": "https://schema.org", "@type": "BlogPosting", "headline": "\\"What is Git?\\""}')
+    ex = extract_html(page(head, "What is Git?"), today=TODAY)
+    assert (ex.title, ex.title_source) == ("What is Git?", "h1")
+    # quotes inside the headline are its own
+    head = _jsonld('{"@context": "https://schema.org", "@type": "BlogPosting", '
+                   '"headline": "\\"Stay\\" or \\"go\\": the vote"}')
+    ex = extract_html(page(head, "Stay or go: the vote"), today=TODAY)
+    assert (ex.title, ex.title_source) == ('"Stay" or "go": the vote', "jsonld:headline")
+
+
+def test_a_webpages_main_entity_names_the_article() -> None:
+    head = _jsonld('{"@context": "https://schema.org", "@type": "WebPage", "mainEntity": '
+                   '{"@type": "DiscussionForumPosting", "headline": "Digital cameras: a status symbol?"}}')
+    ex = extract_html(page(head, "News Digital cameras: a status symbol?"), today=TODAY)
+    assert (ex.title, ex.title_source) == ("Digital cameras: a status symbol?", "jsonld:headline")
