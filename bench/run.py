@@ -128,9 +128,9 @@ def _worker_call(phase: str, corpus: str, warehouse: str, workers: int, batch_si
         wall = time.perf_counter() - t0
         return {"wall": wall, "result": _plain(res.__dict__), "cpu0": c0, "started_epoch": e0}
     if phase == "flow":
-        try:
+        if (REPO / "flows" / "startup.py").exists():  # not an import test: an editable install may find another checkout's
             from flows.startup import run_pipeline_flow as flow_fn  # what `newsetl run` calls
-        except ImportError:  # before flows/startup.py
+        else:  # before flows/startup.py
             from flows.pipeline import newsetl_pipeline as flow_fn
 
         live0 = _live_children_cpu()
