@@ -2,7 +2,8 @@
 
 1. Without ``PREFECT_API_URL`` (or a profile's ``api.url``), Prefect's temporary API server is started now,
    out of the terminal's process group (``flows.interrupt.start_ephemeral_api``; the flow then finds it
-   running). With an API configured, nothing is started.
+   running). With an API configured, nothing is started. The server is waited for after step 2: it starts
+   while this process builds its set-up.
 2. The CPU pool is forked now, while this process runs no other thread (``flows.pipeline.start_cpu_pool``),
    after this process has built what every batch needs once (matchers, GX suites and context, language
    model: ``newsetl.run.local.warm_imports(settings)``), so the workers inherit it instead of each
@@ -45,9 +46,10 @@ def run_pipeline_flow(sources: list[str], *, config: str | None = None, warehous
     quiet_environment()
     settings = load_settings(config, warehouse=warehouse, workers=workers, batch_size=batch_size)
     temporary = uses_temporary_server()
-    start_ephemeral_api()
+    server_ready = start_ephemeral_api()  # the server starts on the other core during the set-up below
     if uses_cpu_pool(runner, settings.workers, dask_address):
         start_cpu_pool(settings.workers, settings)  # forked now, before Prefect starts its threads
+    server_ready()
     with interrupt_quietly(stop_cpu_pool), _no_heartbeats() if temporary else contextlib.nullcontext():
         out: dict[str, Any] = newsetl_pipeline(sources=list(sources), warehouse=warehouse, config=config,
                                                workers=workers, batch_size=batch_size, runner=runner,
