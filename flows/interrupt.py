@@ -75,8 +75,8 @@ def start_ephemeral_api() -> Callable[[], None]:
                 subprocess.Popen = real  # type: ignore[misc]
 
     server = OwnGroupServer()
-    if server.running:
-        return lambda: None
+    if server.running or not isinstance(server, OwnGroupServer):  # Prefect's own instance already exists
+        return server.start
     if server.port is None:
         server.port = server.find_available_port()
     server.spawned = proc = server._run_uvicorn_command()  # start() polls its health, stops it at exit
