@@ -80,7 +80,12 @@ def start_ephemeral_api() -> Callable[[], None]:
     if server.port is None:
         server.port = server.find_available_port()
     server.spawned = proc = server._run_uvicorn_command()  # start() polls its health, stops it at exit
-    atexit.register(lambda: proc.poll() is None and server.server_process is None and proc.terminate())
+
+    def never_waited_for() -> None:  # e.g. Ctrl-C during the set-up: start() never registered its stop
+        if server.server_process is None and proc.poll() is None:
+            proc.terminate()
+
+    atexit.register(never_waited_for)
     return server.start
 
 
