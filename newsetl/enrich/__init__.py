@@ -6,6 +6,7 @@ Configuration: ``config/sectors.yaml`` (``taxonomy``) and ``config/entities.yaml
 
 import pyarrow as pa
 
+from newsetl.enrich._phrases import article_columns
 from newsetl.enrich.entities import (
     ENTITIES_SCHEMA,
     EntityMatcher,
@@ -45,12 +46,7 @@ __all__ = [
 def enrich_articles(articles: pa.Table, sectors: SectorMatcher, entities: EntityMatcher) -> tuple[pa.Table, pa.Table]:
     """``tag_sectors`` and ``extract_entities`` of the same articles in one pass: both matchers search an
     article one after the other, so its text is folded once (the same tables as the two calls)."""
-    for col in ("article_id", "body"):
-        if col not in articles.column_names:
-            raise ValueError(f"articles table has no column {col!r} (has {articles.column_names})")
-    ids = articles.column("article_id").to_pylist()
-    bodies = articles.column("body").to_pylist()
-    titles = articles.column("title").to_pylist() if "title" in articles.column_names else [None] * len(ids)
+    ids, titles, bodies = article_columns(articles)
     srows, erows = sector_rows(), entity_rows()
     for aid, title, body in zip(ids, titles, bodies, strict=True):
         add_sector_rows(srows, aid, sectors.tag(title, body or "", all_scores=True))

@@ -34,6 +34,7 @@ from typing import NamedTuple
 
 import ahocorasick
 import numpy as np
+import pyarrow as pa
 
 # Non-word characters become spaces. Arabic-script vowel marks stay (they sit inside Urdu words).
 # The plain space is left out of the class: it already is a space, and not substituting it halves the cost.
@@ -266,3 +267,13 @@ def leftmost_longest(hits: list[Hit]) -> list[Hit]:
             kept.append(h)
             last_end = h.end
     return kept
+
+
+def article_columns(articles: pa.Table) -> tuple[list[str | None], list[str | None], list[str | None]]:
+    """``(article_id, title, body)`` of an articles table as lists (``title`` all None when absent)."""
+    for col in ("article_id", "body"):
+        if col not in articles.column_names:
+            raise ValueError(f"articles table has no column {col!r} (has {articles.column_names})")
+    ids = articles.column("article_id").to_pylist()
+    titles = articles.column("title").to_pylist() if "title" in articles.column_names else [None] * len(ids)
+    return ids, titles, articles.column("body").to_pylist()

@@ -33,7 +33,14 @@ import pyarrow as pa
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from newsetl.enrich._phrases import Pattern, PhraseIndex, leftmost_longest, make_pattern, plural_variants
+from newsetl.enrich._phrases import (
+    Pattern,
+    PhraseIndex,
+    article_columns,
+    leftmost_longest,
+    make_pattern,
+    plural_variants,
+)
 from newsetl.errors import ConfigError
 from newsetl.settings import load_yaml
 from schemas.tables import ARTICLE_ENTITIES
@@ -181,12 +188,7 @@ def extract_entities(articles: pa.Table, matcher: EntityMatcher) -> pa.Table:
     One row per (article, entity), ordered by type (country, person, organisation), then mentions
     (descending), then id. The text searched is ``title + "\\n\\n" + body``.
     """
-    for col in ("article_id", "body"):
-        if col not in articles.column_names:
-            raise ValueError(f"articles table has no column {col!r} (has {articles.column_names})")
-    ids = articles.column("article_id").to_pylist()
-    bodies = articles.column("body").to_pylist()
-    titles = articles.column("title").to_pylist() if "title" in articles.column_names else [None] * len(ids)
+    ids, titles, bodies = article_columns(articles)
     rows = entity_rows()
     for aid, title, body in zip(ids, titles, bodies, strict=True):
         add_entity_rows(rows, aid, matcher.find(entity_text(title, body)))

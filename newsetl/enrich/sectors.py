@@ -52,13 +52,20 @@ from __future__ import annotations
 import bisect
 import math
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pyarrow as pa
 
 from newsetl.enrich._morph import term_variants
-from newsetl.enrich._phrases import Hit, Pattern, PhraseIndex, is_acronym, leftmost_longest, make_pattern
+from newsetl.enrich._phrases import (
+    Hit,
+    Pattern,
+    PhraseIndex,
+    article_columns,
+    is_acronym,
+    leftmost_longest,
+    make_pattern,
+)
 from newsetl.enrich.taxonomy import Taxonomy
 from schemas.tables import ARTICLE_SECTORS
 
@@ -400,12 +407,6 @@ def _listed_hits(text: str, kept: dict[int, list[Hit]], min_sectors: int,
     return listed
 
 
-def _column(table: pa.Table, name: str) -> list[str | None]:
-    if name not in table.column_names:
-        raise ValueError(f"articles table has no column {name!r} (has {table.column_names})")
-    return table.column(name).to_pylist()
-
-
 def tag_sectors(articles: pa.Table, matcher: SectorMatcher) -> pa.Table:
     """Tag every article (columns ``article_id``, ``title``, ``body``): ``ARTICLE_SECTORS`` without ``run_id``.
 
@@ -414,11 +415,7 @@ def tag_sectors(articles: pa.Table, matcher: SectorMatcher) -> pa.Table:
     ``rank`` 1 for the highest score, ``is_primary`` for a tagged rank 1. Articles without evidence for
     any sector have no row. A NULL body is read as empty text; ``title`` may be absent or NULL.
     """
-    ids = _column(articles, "article_id")
-    bodies = _column(articles, "body")
-    titles: Iterable[str | None] = (
-        _column(articles, "title") if "title" in articles.column_names else [None] * len(ids)
-    )
+    ids, titles, bodies = article_columns(articles)
     rows = sector_rows()
     for aid, title, body in zip(ids, titles, bodies, strict=True):
         add_sector_rows(rows, aid, matcher.tag(title, body or "", all_scores=True))
