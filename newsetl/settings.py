@@ -145,6 +145,22 @@ def load_yaml(text: str) -> Any:
     return yaml.safe_load(text)
 
 
+def read_yaml_file(path: Path, what: str, fix: str) -> Any:
+    """The YAML value of the config file ``path`` (``load_yaml``); a file that cannot be read, is not UTF-8
+    or is not YAML raises ``ConfigError`` naming ``what`` it is, the file and the fix."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{what} {path} is not UTF-8 text (byte {exc.object[exc.start]:#04x} at offset "
+                          f"{exc.start}): save it as UTF-8") from exc
+    except OSError as exc:
+        raise ConfigError(f"{what} {path} cannot be read ({exc}): {fix}") from exc
+    try:
+        return load_yaml(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{what} {path} is not valid YAML: {exc}") from exc
+
+
 def _without_empty_keys(d: dict[str, Any]) -> dict[str, Any]:
     """The YAML mapping without keys left empty (``field_map:`` with only comments under it reads as null):
     a key given no value means its default, as if it were not there."""

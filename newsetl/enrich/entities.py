@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pyarrow as pa
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from newsetl.enrich._phrases import (
@@ -42,7 +41,7 @@ from newsetl.enrich._phrases import (
     plural_variants,
 )
 from newsetl.errors import ConfigError
-from newsetl.settings import load_yaml
+from newsetl.settings import read_yaml_file
 from schemas.tables import ARTICLE_ENTITIES
 
 ENTITIES_SCHEMA = pa.schema([f for f in ARTICLE_ENTITIES if f.name != "run_id"])
@@ -113,12 +112,7 @@ class Gazetteer(_Model):
 def load_entities(path: Path) -> Gazetteer:
     """Read and validate ``config/entities.yaml``; raise ``ConfigError`` naming the file and entry."""
     path = Path(path)
-    try:
-        raw: Any = load_yaml(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"entity gazetteer {path} cannot be read ({exc}): check enrich.entities") from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"entity gazetteer {path} is not valid YAML: {exc}") from exc
+    raw: Any = read_yaml_file(path, "entity gazetteer", "check enrich.entities")
     if not isinstance(raw, dict):
         raise ConfigError(f"entity gazetteer {path} must be a mapping (countries, people, organisations)")
     try:

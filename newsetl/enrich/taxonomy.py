@@ -12,12 +12,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from newsetl.enrich._phrases import normalise_phrase
 from newsetl.errors import ConfigError
-from newsetl.settings import load_yaml
+from newsetl.settings import read_yaml_file
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -197,12 +196,4 @@ def parse_taxonomy(raw: Any, source: str = "<taxonomy>") -> Taxonomy:
 def load_taxonomy(path: Path) -> Taxonomy:
     """Read and validate ``config/sectors.yaml``; raise ``ConfigError`` naming the file and sector."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"sector taxonomy {path} cannot be read ({exc}): check enrich.taxonomy") from exc
-    try:
-        raw = load_yaml(text)
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"sector taxonomy {path} is not valid YAML: {exc}") from exc
-    return parse_taxonomy(raw, str(path))
+    return parse_taxonomy(read_yaml_file(path, "sector taxonomy", "check enrich.taxonomy"), str(path))

@@ -14,11 +14,10 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from newsetl.errors import ConfigError
-from newsetl.settings import load_yaml
+from newsetl.settings import read_yaml_file
 
 _NOT_ALNUM = re.compile(r"[\W_]+")  # what name_key drops (the C loop of re: 20x a Python one)
 DEFAULT_SOURCES = Path(__file__).resolve().parents[2] / "config" / "sources.yaml"
@@ -102,12 +101,4 @@ def parse_sources(raw: Any, source: str = "<sources>") -> SourceKnowledge:
 def load_sources(path: Path | str | None = None) -> SourceKnowledge:
     """Read and validate the source knowledge file (``config/sources.yaml`` by default), once per path."""
     p = Path(path) if path else DEFAULT_SOURCES
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"source knowledge file {p} cannot be read ({exc}): check extract.sources") from exc
-    try:
-        raw = load_yaml(text)
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"source knowledge file {p} is not valid YAML: {exc}") from exc
-    return parse_sources(raw, str(p))
+    return parse_sources(read_yaml_file(p, "source knowledge file", "check extract.sources"), str(p))

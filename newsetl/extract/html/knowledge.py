@@ -9,11 +9,11 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from lxml import etree
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from newsetl.errors import ConfigError
+from newsetl.settings import read_yaml_file
 
 DEFAULT_PATH = Path(__file__).resolve().parents[3] / "config" / "html.yaml"
 
@@ -104,12 +104,7 @@ class HtmlKnowledge(BaseModel):
 
 def load_knowledge(path: Path) -> HtmlKnowledge:
     """Read and validate an HTML knowledge file; raise ``ConfigError`` naming the file and the key."""
-    try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    except OSError as exc:
-        raise ConfigError(f"HTML knowledge file {path} cannot be read ({exc}): restore config/html.yaml") from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"HTML knowledge file {path} is not valid YAML: {exc}") from exc
+    raw = read_yaml_file(Path(path), "HTML knowledge file", "restore config/html.yaml") or {}
     if not isinstance(raw, dict):
         raise ConfigError(f"HTML knowledge file {path} must hold a mapping, not {type(raw).__name__}")
     try:
