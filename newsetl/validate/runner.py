@@ -260,6 +260,21 @@ def validate_table(
     ``expected_rows`` fills ``$PARAMETER: expected_rows`` (the row count of a table in ``COUNTED``; None:
     not checked).
     """
+    with configurations_cached():  # the suite's configurations too: read ~100 times per call below
+        return _validate_table(name, table, suites, context=context, today=today, reconcile_with=reconcile_with,
+                               expected_rows=expected_rows)
+
+
+def _validate_table(
+    name: str,
+    table: pa.Table | pa.RecordBatchReader | pa.RecordBatch,
+    suites: dict[str, gx.ExpectationSuite] | None,
+    *,
+    context: Any,
+    today: dt.date | None,
+    reconcile_with: pa.Table | None,
+    expected_rows: int | None,
+) -> ValidationOutcome:
     if isinstance(table, pa.RecordBatchReader):  # e.g. DuckDB 2's relation.arrow()
         table = table.read_all()
     elif isinstance(table, pa.RecordBatch):
@@ -299,7 +314,7 @@ def validate_table(
     df = table.select(projection).to_pandas() if projection else pd.DataFrame(index=pd.RangeIndex(n))
     run_suite = gx.ExpectationSuite(name=suite.name, expectations=runtime, meta=dict(suite.meta or {}))
     bd = _batch_definition(context, name)
-    with _LOCK, configurations_cached():
+    with _LOCK:
         batch = bd.get_batch(batch_parameters={"dataframe": df})
         gx_result = batch.validate(
             run_suite,

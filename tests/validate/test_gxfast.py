@@ -29,3 +29,46 @@ def test_two_expectations_get_their_own_configuration() -> None:
     with configurations_cached():
         assert a.configuration.kwargs["column"] == "title"
         assert b.configuration.kwargs["column"] == "body"
+
+
+def test_domain_object_built_once_per_configuration_while_it_is_unchanged() -> None:
+    cfg = gx.expectations.ExpectColumnValuesToBeBetween(column="word_count", min_value=1).configuration
+    outside = cfg.to_domain_obj()
+    assert cfg.to_domain_obj() is not outside  # GX's own: a new object each time
+    with configurations_cached():
+        first = cfg.to_domain_obj()
+        assert first.configuration == outside.configuration
+        assert cfg.to_domain_obj() is first
+        cfg.kwargs["min_value"] = 5  # changed configuration: a new expectation from its current state
+        changed = cfg.to_domain_obj()
+        assert changed is not first
+        assert changed.min_value == 5
+    assert cfg.to_domain_obj() is not changed
+
+
+def test_to_id_equals_gx_own_for_plain_and_other_values() -> None:
+    import datetime as dt
+
+    import numpy as np
+    from great_expectations.core.id_dict import IDDict
+
+    from newsetl.validate.gxfast import _ORIGINAL_TO_ID
+
+    cases = [
+        {"column": "body", "batch_id": "b-1", "row_condition": None, "condition_parser": None},
+        {"regex": r"^\?{4,}$", "value_set": ["en", "ru", "ur"], "mostly": 0.5, "strict": True, "n": 3},
+        {"a": {"b": [1, 2.5, None, ("x", "y")]}, "c": "d"},
+        {"min_value": dt.date(2026, 1, 1), "max_value": None},  # a date: GX's conversion
+        {"v": np.int64(3), "w": np.float32(0.1)},  # numpy scalars
+        {"x": float("nan"), "y": 1},  # NaN -> null in GX's conversion
+        {"s": {"b", "a"}, "t": 1},  # a set
+        {"k": {1: "one", None: "yes"}, "m": 2},  # non-str keys
+        {"only": "one key"},
+        {},
+    ]
+    for data in cases:
+        d = IDDict(data)
+        assert d.to_id() == _ORIGINAL_TO_ID(d), data
+        if len(data) > 1:
+            key = next(iter(data))
+            assert d.to_id(id_ignore_keys={key}) == _ORIGINAL_TO_ID(d, None, {key}), data
