@@ -226,10 +226,22 @@ class PhraseIndex:
             by_key.setdefault(key, []).append(p)
         self._automaton = ahocorasick.Automaton()
         for key, plist in by_key.items():
-            self._automaton.add_word(key, (len(key), tuple(plist)))
+            # per key: its length and, per pattern, the plain fields ``find`` reads
+            self._automaton.add_word(key, (len(key), tuple((len(p.folded), p.prefix, p.exact, p.payload)
+                                                          for p in plist)))
         self.size = len(by_key)
         if by_key:
             self._automaton.make_automaton()
+        self._surfaces: dict[str, str] = {}
+
+    def _surface(self, raw: str) -> str:
+        """``raw`` casefolded, whitespace collapsed (memoised: the same few hundred words recur)."""
+        surface = self._surfaces.get(raw)
+        if surface is None:
+            if len(self._surfaces) >= _SURFACE_CACHE:
+                self._surfaces.clear()
+            surface = self._surfaces[raw] = " ".join(raw.casefold().split())
+        return surface
 
     def find(self, text: str) -> list[Hit]:
         """All word-bounded hits of all patterns in ``text`` (overlapping hits included)."""
@@ -237,24 +249,26 @@ class PhraseIndex:
             return []
         visible, cuts, folded, padded = _prepared(text)
         hits: list[Hit] = []
-        keep_case: str | None = None
+        surface = self._surface
         for end_idx, (klen, plist) in self._automaton.iter(padded):
             # padded[end_idx - klen + 1] is the leading space, i.e. offset end_idx - klen + 1 in ``visible``
             start = end_idx - klen + 1
-            for p in plist:
-                end = start + len(p.folded)
-                if p.prefix:
+            for flen, prefix, exact, payload in plist:
+                end = start + flen
+                if prefix:
                     m = _WORD_TAIL.match(folded, end)
                     end = m.end() if m else end
-                if p.exact is not None:
-                    if keep_case is None:
-                        keep_case = fold_keep_case(visible)
-                    if " ".join(keep_case[start : start + len(p.folded)].split()) != p.exact:
-                        continue
+                # fold_keep_case maps character by character, so folding the hit's slice is folding the text
+                if exact is not None and " ".join(fold_keep_case(visible[start : start + flen]).split()) != exact:
+                    continue
                 s, e = (start, end) if cuts is None else (original_offset(start, cuts),
                                                           original_offset(end - 1, cuts) + 1)
-                hits.append(Hit(s, e, " ".join(visible[start:end].casefold().split()), p.payload))
+                hits.append(_new_hit(Hit, (s, e, surface(visible[start:end]), payload)))
         return hits
+
+
+_SURFACE_CACHE = 100_000
+_new_hit = tuple.__new__
 
 
 def leftmost_longest(hits: list[Hit]) -> list[Hit]:

@@ -50,6 +50,7 @@ sector's evidence keeps half its strength.
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 import re
 from dataclasses import dataclass, field
@@ -71,7 +72,6 @@ from schemas.tables import ARTICLE_SECTORS
 
 SECTORS_SCHEMA = pa.schema([f for f in ARTICLE_SECTORS if f.name != "run_id"])
 _NEWLINE = re.compile(r"\n")
-_WORD = re.compile(r"\S+")
 # a capitalised hit followed (within two more capitalised words, "&" or "of") by a company suffix,
 # or a hit that is itself such a name word ("Industries"): part of a company name
 _COMPANY_TAIL = re.compile(
@@ -118,13 +118,15 @@ def compose_text(title: str | None, body: str) -> tuple[str, int]:
 
 
 def _lead_end(text: str, body_start: int, words: int) -> int:
-    """Offset just after the first ``words`` words of the body."""
-    end = body_start
-    for i, m in enumerate(_WORD.finditer(text, body_start)):
-        if i >= words:
-            break
-        end = m.end()
-    return end
+    """Offset just after the first ``words`` words (``\\S+``) of the body (``body_start`` without words)."""
+    m = _lead_words(words).match(text, body_start)
+    return m.end() if m else body_start
+
+
+@functools.lru_cache(maxsize=8)
+def _lead_words(words: int) -> re.Pattern[str]:
+    # greedy and never backtracking into a word: each repetition takes the spaces then a whole word
+    return re.compile(r"(?:\s*\S+){0," + str(words) + "}")
 
 
 def _in_company_name(text: str, h: Hit) -> bool:
@@ -230,7 +232,7 @@ class SectorMatcher:
             scored.append((si, mass * spread, hits, counts, is_listed, anchor))
         top = max(sal * (sc.context_weight if si in self._context else 1.0) for si, sal, *_ in scored)
         dominance = sc.dominance / length if sc.long_article_relief else sc.dominance
-        out: list[SectorHit] = []
+        rows: list[tuple[str, float, int, str, list[tuple[int, int]], bool]] = []
         for si, sal, hits, counts, is_listed, anchor in scored:
             if si in self._context:
                 continue  # evidence for the share only: never stored
@@ -239,11 +241,11 @@ class SectorMatcher:
             score = round(strength * share * anchor, 4)
             ranked = sorted(counts.items(), key=lambda kv: -kv[1])  # stable: first seen first on ties
             evidence = "; ".join(f"{k} x{n}" for k, n in ranked)
-            out.append(SectorHit(self._ids[si], score, len(hits), evidence, [(h.start, h.end) for h in hits],
-                                 tagged=score >= self._thresholds[si]))
-        out.sort(key=lambda s: (-s.score, s.sector))
-        out = [SectorHit(h.sector, h.score, h.mentions, h.evidence, h.spans, rank, h.tagged,
-                         rank == 1 and h.tagged) for rank, h in enumerate(out, 1)]
+            rows.append((self._ids[si], score, len(hits), evidence, [(h.start, h.end) for h in hits],
+                         score >= self._thresholds[si]))
+        rows.sort(key=lambda r: (-r[1], r[0]))
+        out = [SectorHit(sector, score, mentions, evidence, spans, rank, tagged, rank == 1 and tagged)
+               for rank, (sector, score, mentions, evidence, spans, tagged) in enumerate(rows, 1)]
         return out if all_scores else [h for h in out if h.tagged]
 
     def is_tagged(self, hit: SectorHit) -> bool:
@@ -395,12 +397,14 @@ def _listed_hits(text: str, kept: dict[int, list[Hit]], min_sectors: int,
                 text[max(0, chain[0][0] - window) : chain[-1][1] + window].casefold())):
             listed.update((si, s) for s, _, si in chain)
 
+    single_too = min_sectors < 2  # one hit can be a "list" only then; otherwise skip closing single-hit chains
     for item in flat:
         if chain:
             _, prev_end, _ = chain[-1]
             s = item[0]
             if not (0 < s - prev_end <= 30 and _LIST_GAP.fullmatch(text, prev_end, s)):
-                close()
+                if single_too or len(chain) > 1:
+                    close()
                 chain = []
         chain.append(item)
     close()
