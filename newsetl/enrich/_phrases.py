@@ -28,7 +28,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -216,6 +216,10 @@ def _prepared(text: str) -> _Prepared:
     return out
 
 
+_PatternFields = tuple[int, bool, "str | None", Hashable]  # len(folded), prefix, exact, payload
+_Groups = tuple[tuple[_PatternFields, ...], ...]  # per index of a joint automaton: the patterns of one key
+
+
 class PhraseIndex:
     """One Aho-Corasick automaton over many patterns; ``find`` returns word-bounded hits."""
 
@@ -224,35 +228,57 @@ class PhraseIndex:
         for p in patterns:
             key = " " + p.folded + ("" if p.prefix else " ")
             by_key.setdefault(key, []).append(p)
-        self._automaton = ahocorasick.Automaton()
-        for key, plist in by_key.items():
-            # per key: its length and, per pattern, the plain fields ``find`` reads
-            self._automaton.add_word(key, (len(key), tuple((len(p.folded), p.prefix, p.exact, p.payload)
-                                                          for p in plist)))
+        # per key, per pattern: the plain fields ``find`` reads
+        self.keys: dict[str, tuple[_PatternFields, ...]] = {
+            key: tuple((len(p.folded), p.prefix, p.exact, p.payload) for p in plist) for key, plist in by_key.items()
+        }
+        self._automaton = _automaton({key: (plist,) for key, plist in self.keys.items()})
         self.size = len(by_key)
-        if by_key:
-            self._automaton.make_automaton()
-        self._surfaces: dict[str, str] = {}
-
-    def _surface(self, raw: str) -> str:
-        """``raw`` casefolded, whitespace collapsed (memoised: the same few hundred words recur)."""
-        surface = self._surfaces.get(raw)
-        if surface is None:
-            if len(self._surfaces) >= _SURFACE_CACHE:
-                self._surfaces.clear()
-            surface = self._surfaces[raw] = " ".join(raw.casefold().split())
-        return surface
 
     def find(self, text: str) -> list[Hit]:
         """All word-bounded hits of all patterns in ``text`` (overlapping hits included)."""
         if not self.size or not text:
             return []
-        visible, cuts, folded, padded = _prepared(text)
-        hits: list[Hit] = []
-        surface = self._surface
-        for end_idx, (klen, plist) in self._automaton.iter(padded):
-            # padded[end_idx - klen + 1] is the leading space, i.e. offset end_idx - klen + 1 in ``visible``
-            start = end_idx - klen + 1
+        return _scan(self._automaton, 1, text)[0]
+
+
+class JointIndex:
+    """Several ``PhraseIndex`` in one automaton: ``find`` scans a text once and returns, per index, the
+    hits that index's own ``find`` returns, in the same order (the automaton reports the keys ending at a
+    position longest first, whatever other keys it holds)."""
+
+    def __init__(self, indexes: Sequence[PhraseIndex]) -> None:
+        self.indexes = tuple(indexes)
+        keys: dict[str, list[tuple[_PatternFields, ...]]] = {}
+        for i, index in enumerate(self.indexes):
+            for key, plist in index.keys.items():
+                keys.setdefault(key, [()] * len(self.indexes))[i] = plist
+        self._automaton = _automaton({key: tuple(groups) for key, groups in keys.items()})
+        self.size = len(keys)
+
+    def find(self, text: str) -> list[list[Hit]]:
+        if not self.size or not text:
+            return [[] for _ in self.indexes]
+        return _scan(self._automaton, len(self.indexes), text)
+
+
+def _automaton(keys: dict[str, _Groups]) -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for key, groups in keys.items():
+        automaton.add_word(key, (len(key), groups))
+    if keys:
+        automaton.make_automaton()
+    return automaton
+
+
+def _scan(automaton: ahocorasick.Automaton, n_groups: int, text: str) -> list[list[Hit]]:
+    """The hits of each pattern group (see ``_automaton``) in ``text``: one pass of the automaton."""
+    visible, cuts, folded, padded = _prepared(text)
+    out: list[list[Hit]] = [[] for _ in range(n_groups)]
+    for end_idx, (klen, groups) in automaton.iter(padded):
+        # padded[end_idx - klen + 1] is the leading space, i.e. offset end_idx - klen + 1 in ``visible``
+        start = end_idx - klen + 1
+        for hits, plist in zip(out, groups, strict=True):
             for flen, prefix, exact, payload in plist:
                 end = start + flen
                 if prefix:
@@ -263,12 +289,23 @@ class PhraseIndex:
                     continue
                 s, e = (start, end) if cuts is None else (original_offset(start, cuts),
                                                           original_offset(end - 1, cuts) + 1)
-                hits.append(_new_hit(Hit, (s, e, surface(visible[start:end]), payload)))
-        return hits
+                hits.append(_new_hit(Hit, (s, e, _surface(visible[start:end]), payload)))
+    return out
 
 
+_SURFACES: dict[str, str] = {}
 _SURFACE_CACHE = 100_000
 _new_hit = tuple.__new__
+
+
+def _surface(raw: str) -> str:
+    """``raw`` casefolded, whitespace collapsed (memoised: the same few hundred words recur)."""
+    surface = _SURFACES.get(raw)
+    if surface is None:
+        if len(_SURFACES) >= _SURFACE_CACHE:
+            _SURFACES.clear()
+        surface = _SURFACES[raw] = " ".join(raw.casefold().split())
+    return surface
 
 
 def leftmost_longest(hits: list[Hit]) -> list[Hit]:

@@ -33,6 +33,7 @@ import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from newsetl.enrich._phrases import (
+    Hit,
     Pattern,
     PhraseIndex,
     article_columns,
@@ -162,9 +163,15 @@ class EntityMatcher:
             patterns.append(make_pattern(phrase, _IGNORE))
         self._index = PhraseIndex(patterns)
 
-    def find(self, text: str) -> dict[tuple[str, str, str], int]:
-        """``{(entity_type, entity_id, name): mentions}`` for one text."""
-        hits = leftmost_longest(self._index.find(text))
+    @property
+    def index(self) -> PhraseIndex:
+        """The automaton over every alias (and ignored phrase)."""
+        return self._index
+
+    def find(self, text: str, found: list[Hit] | None = None) -> dict[tuple[str, str, str], int]:
+        """``{(entity_type, entity_id, name): mentions}`` for one text (``found``: ``self.index.find(text)``,
+        when the caller has it already)."""
+        hits = leftmost_longest(self._index.find(text) if found is None else found)
         counts: Counter[tuple[str, str, str]] = Counter(h.payload for h in hits if h.payload != _IGNORE)  # type: ignore[misc]
         return dict(counts)
 

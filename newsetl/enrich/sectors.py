@@ -163,12 +163,17 @@ class SectorMatcher:
     def n_patterns(self) -> int:
         return self._index.size
 
-    def _kept_hits(self, text: str) -> dict[int, list[Hit]]:
+    @property
+    def index(self) -> PhraseIndex:
+        """The automaton over every term (and exclusion) of every sector."""
+        return self._index
+
+    def _kept_hits(self, text: str, found: list[Hit] | None = None) -> dict[int, list[Hit]]:
         per_sector: dict[int, list[Hit]] = {}
         excluded: dict[int, list[tuple[int, int]]] = {}
         acronyms = False
         links = _has_links(text)
-        for h in self._index.find(text):
+        for h in self._index.find(text) if found is None else found:
             p = h.payload
             if isinstance(p, _Term):
                 if h.start > 1 and text[h.start - 1] == "." and text[h.start - 2].isalnum():
@@ -193,10 +198,12 @@ class SectorMatcher:
             kept = _drop_contained(kept)
         return kept
 
-    def tag(self, title: str | None, body: str, all_scores: bool = False) -> list[SectorHit]:
-        """Sectors of one document, best first; ``all_scores`` also returns the untagged scored ones."""
+    def tag(self, title: str | None, body: str, all_scores: bool = False,
+            found: list[Hit] | None = None) -> list[SectorHit]:
+        """Sectors of one document, best first; ``all_scores`` also returns the untagged scored ones.
+        ``found``: ``self.index.find`` of its ``compose_text``, when the caller has it already."""
         text, title_len = compose_text(title, body)
-        kept = self._kept_hits(text)
+        kept = self._kept_hits(text, found)
         if not kept or all(si in self._context for si in kept):
             return []
         sc = self.taxonomy.scoring
