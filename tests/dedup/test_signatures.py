@@ -104,3 +104,27 @@ def test_normal_form_is_idempotent_and_token_separated(s: str) -> None:
     n = normalize_text(s)
     assert normalize_text(n) == n
     assert "  " not in n and n == n.strip()
+
+
+def _normal_tokens_by_definition(text: str) -> list[bytes]:
+    """The normal form's tokens by its definition: NFKC, casefold, non-ASCII non-word runs and ASCII
+    non-alphanumerics to spaces (``normalize_bytes`` takes a code point table for the BMP)."""
+    from newsetl.dedup.text import _ASCII_FOLD, _NON_ASCII_FOLD
+
+    folded = _NON_ASCII_FOLD.sub(" ", unicodedata.normalize("NFKC", text).casefold())
+    return folded.encode("utf-8").translate(_ASCII_FOLD).split()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=200)
+       | st.text(alphabet=st.sampled_from("Ab1 ,.-—«»…ёЁпРИ\u00a0\u200bپاکستانی۲\u064b\U0001f600ß\ufb01İ"), max_size=60))
+def test_normal_tokens_equal_the_definition(s: str) -> None:
+    assert normalize_bytes(s).split() == _normal_tokens_by_definition(s)
+
+
+def test_fold_table_equals_the_regex_on_every_bmp_character() -> None:
+    from newsetl.dedup.text import _NON_ASCII_FOLD, _fold_table
+
+    table = _fold_table()
+    for cp in (*range(0x80, 0xD800), *range(0xE000, 0x10000)):
+        assert table[cp] == (32 if _NON_ASCII_FOLD.fullmatch(chr(cp)) else cp), hex(cp)
