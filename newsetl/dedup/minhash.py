@@ -39,7 +39,6 @@ EMPTY = np.uint32(0xFFFFFFFF)
 _CHUNK_ELEMENTS = 1 << 20  # rows * num_perm per broadcast block (8 MiB of uint64)
 _CHUNK_CHARS = 4_000_000  # characters of text tokenised at once
 _U64 = np.uint64
-_KEEP = _U64(0xFFFFFFFEFFFFFFFF)  # clears bit 32, the lowest bit of the 32 kept
 _MIX1 = _U64(0xFF51AFD7ED558CCD)
 _MIX2 = _U64(0xC4CEB9FE1A85EC53)
 _GOLDEN = _U64(0x9E3779B97F4A7C15)
@@ -76,6 +75,8 @@ def permutations(cfg: DedupConfig) -> tuple[np.ndarray, np.ndarray]:
 
 _BYTE_POS = np.random.default_rng(0x5EED).integers(0, 2**64, size=64, dtype=np.uint64, endpoint=False) | _U64(1)
 """Random odd multiplier per byte position inside a token (positions wrap every 64 bytes)."""
+_BYTE_TERMS = ((np.arange(256, dtype=np.uint64)[None, :] + _U64(1)) * _BYTE_POS[:, None]).ravel()
+"""``(byte + 1) * _BYTE_POS[position]`` mod 2**64 at ``position * 256 + byte`` (128 KiB)."""
 
 
 def _token_arrays(bodies: list[str], normalized: list[bytes] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -103,10 +104,17 @@ def _token_arrays(bodies: list[str], normalized: list[bytes] | None = None) -> t
     tlen = np.flatnonzero(word & np.r_[sp[1:], True]) + 1 - starts
     cstart = np.zeros(starts.size, dtype=np.int64)
     np.cumsum(tlen[:-1], out=cstart[1:])
-    rel = np.arange(wb.size, dtype=np.int64) - np.repeat(cstart, tlen)
-    val = (wb.astype(np.uint64) + _U64(1)) * _BYTE_POS[rel & 63]
+    # position of each byte in its token, mod 64, in uint8 arithmetic (256 is a multiple of 64)
+    rel = np.resize(np.arange(64, dtype=np.uint8), wb.size)
+    rel -= np.repeat((cstart & 63).astype(np.uint8), tlen)
+    rel &= np.uint8(63)
+    idx = rel.astype(np.uint16)
+    idx <<= np.uint16(8)
+    idx |= wb
+    val = _BYTE_TERMS[idx]  # (byte + 1) * _BYTE_POS[position], one look-up
     th = fmix64(np.add.reduceat(val, cstart) + tlen.astype(np.uint64) * _GOLDEN)
-    has_digit = np.logical_or.reduceat((wb >= 48) & (wb <= 57), cstart)
+    has_digit = np.zeros(starts.size, dtype=bool)  # digits are rare: mark the tokens of the digit bytes
+    has_digit[np.searchsorted(cstart, np.flatnonzero((wb - np.uint8(48)) < np.uint8(10)), side="right") - 1] = True
     return th, has_digit, offsets
 
 
@@ -164,17 +172,36 @@ def minhash_from_shingles(
 ) -> np.ndarray:
     """MinHash signatures uint32 [n_docs, num_perm] of (doc, 32-bit hash) rows sorted by doc.
 
-    Bit 0 of each value is the digit flag of the shingle that reached the minimum (the permuted value's
-    bit 32 is replaced by it before the minimum), so verification can tell whether two documents differ
-    in their numbers. Broadcasts a ``[num_perm, chunk]`` block ``a[:, None] * x[None, :] + b[:, None]`` per chunk of rows
-    and reduces it per document with ``np.minimum.reduceat`` along the contiguous axis.
+    Bit 0 of each value is the digit flag of the shingle that reached the minimum: the value is the minimum
+    over the document's shingles of ``(v >> 33) << 1 | flag`` with ``v = (a * x + b) mod 2**64`` (``v``'s bit
+    32 replaced by the flag, the upper 32 bits kept). That is ``min(2 * min_u0, 2 * min_u1 + 1)`` with
+    ``min_uF`` the least ``v >> 33`` over the shingles whose flag is ``F``, and ``v >> 33`` is monotone, so each
+    flag's rows are reduced on the plain ``v`` (see :func:`_min_per_doc`) and the two minima combined once.
     """
     a, b = permutations(cfg)
-    flags = (hashes & _U64(1)) << _U64(32)  # the argmin's digit flag travels in bit 0 of the result
-    out = np.full((cfg.num_perm, n_docs), _U64(0xFFFFFFFFFFFFFFFF), dtype=np.uint64)
+    flagged = (hashes & _U64(1)).astype(bool)
+    out = np.full((cfg.num_perm, n_docs), np.uint32(EMPTY), dtype=np.uint32)
+    for flag in (0, 1):
+        rows = flagged if flag else ~flagged
+        d, h = docs[rows], hashes[rows]
+        if not d.size:
+            continue
+        mins = _min_per_doc(d, h, n_docs, a, b)  # uint64 [num_perm, n_docs], max where a doc has no such row
+        vals = ((mins >> _U64(33)) << _U64(1)) | _U64(flag)
+        present = np.bincount(d, minlength=n_docs) > 0
+        np.minimum(out, np.where(present[None, :], vals, _U64(EMPTY)).astype(np.uint32), out=out)
+    return np.ascontiguousarray(out.T)
+
+
+def _min_per_doc(docs: np.ndarray, hashes: np.ndarray, n_docs: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``min((a_i * x + b_i) mod 2**64)`` per permutation and document, uint64 [num_perm, n_docs] (all ones
+    for a document without rows): a broadcast ``[num_perm, chunk]`` block per chunk of rows, reduced per
+    document with ``np.minimum.reduceat`` along the contiguous axis."""
+    num_perm = a.size
+    out = np.full((num_perm, n_docs), _U64(0xFFFFFFFFFFFFFFFF), dtype=np.uint64)
     m = hashes.size
-    step = max(1, _CHUNK_ELEMENTS // cfg.num_perm)
-    buf = np.empty((cfg.num_perm, min(step, max(m, 1))), dtype=np.uint64)
+    step = max(1, _CHUNK_ELEMENTS // num_perm)
+    buf = np.empty((num_perm, min(step, max(m, 1))), dtype=np.uint64)
     a_col, b_col = a[:, None], b[:, None]
     for r0 in range(0, m, step):
         r1 = min(m, r0 + step)
@@ -183,12 +210,10 @@ def minhash_from_shingles(
         block = buf[:, : r1 - r0]
         np.multiply(a_col, hashes[None, r0:r1], out=block)
         block += b_col
-        block &= _KEEP
-        block |= flags[None, r0:r1]
         mins = np.minimum.reduceat(block, seg, axis=1)
         ids = d[seg]
         out[:, ids] = np.minimum(out[:, ids], mins)
-    return np.ascontiguousarray((out >> _U64(32)).astype(np.uint32).T)
+    return out
 
 
 def compute_signatures(bodies: list[str], cfg: DedupConfig,

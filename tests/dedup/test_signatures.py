@@ -128,3 +128,14 @@ def test_fold_table_equals_the_regex_on_every_bmp_character() -> None:
     table = _fold_table()
     for cp in (*range(0x80, 0xD800), *range(0xE000, 0x10000)):
         assert table[cp] == (32 if _NON_ASCII_FOLD.fullmatch(chr(cp)) else cp), hex(cp)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from("ab c1 2д ж9پ ,x"), max_size=80), min_size=1, max_size=6))
+def test_signatures_equal_the_slow_reference_for_any_batch(docs: list[str]) -> None:
+    cfg = DedupConfig(num_perm=16, bands=4)
+    sig, n_sh = compute_signatures(docs, cfg)
+    for i, d in enumerate(docs):
+        ref, n_ref = slow_signature(d, cfg)
+        assert sig[i].tolist() == ref, d
+        assert int(n_sh[i]) == n_ref
