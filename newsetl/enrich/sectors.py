@@ -57,7 +57,7 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
-from newsetl.enrich._morph import term_variants
+from newsetl.enrich._morph import save_forms, term_variants
 from newsetl.enrich._phrases import (
     Hit,
     Pattern,
@@ -155,6 +155,7 @@ class SectorMatcher:
             for phrase in sector.exclusions:
                 patterns.extend(make_pattern(v, _Exclusion(i)) for v in term_variants(phrase))
         self._index = PhraseIndex(patterns)
+        save_forms()  # the Russian forms computed for this taxonomy, for the next process
         cues = [c.strip().rstrip("*").casefold() for c in taxonomy.scoring.list_cues if c.strip()]
         self._cue = (re.compile(r"(?<!\w)(?:" + "|".join(sorted(map(re.escape, cues), key=len, reverse=True)) + r")")
                      if cues else None)
