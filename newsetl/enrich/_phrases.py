@@ -263,9 +263,10 @@ class JointIndex:
 
 
 def _automaton(keys: dict[str, _Groups]) -> ahocorasick.Automaton:
+    """The automaton of ``keys``; a key's value: its length and its patterns as (group, fields...) rows."""
     automaton = ahocorasick.Automaton()
     for key, groups in keys.items():
-        automaton.add_word(key, (len(key), groups))
+        automaton.add_word(key, (len(key), tuple((g, *fields) for g, plist in enumerate(groups) for fields in plist)))
     if keys:
         automaton.make_automaton()
     return automaton
@@ -275,21 +276,20 @@ def _scan(automaton: ahocorasick.Automaton, n_groups: int, text: str) -> list[li
     """The hits of each pattern group (see ``_automaton``) in ``text``: one pass of the automaton."""
     visible, cuts, folded, padded = _prepared(text)
     out: list[list[Hit]] = [[] for _ in range(n_groups)]
-    for end_idx, (klen, groups) in automaton.iter(padded):
+    for end_idx, (klen, rows) in automaton.iter(padded):
         # padded[end_idx - klen + 1] is the leading space, i.e. offset end_idx - klen + 1 in ``visible``
         start = end_idx - klen + 1
-        for hits, plist in zip(out, groups, strict=True):
-            for flen, prefix, exact, payload in plist:
-                end = start + flen
-                if prefix:
-                    m = _WORD_TAIL.match(folded, end)
-                    end = m.end() if m else end
-                # fold_keep_case maps character by character, so folding the hit's slice is folding the text
-                if exact is not None and " ".join(fold_keep_case(visible[start : start + flen]).split()) != exact:
-                    continue
-                s, e = (start, end) if cuts is None else (original_offset(start, cuts),
-                                                          original_offset(end - 1, cuts) + 1)
-                hits.append(_new_hit(Hit, (s, e, _surface(visible[start:end]), payload)))
+        for g, flen, prefix, exact, payload in rows:
+            end = start + flen
+            if prefix:
+                m = _WORD_TAIL.match(folded, end)
+                end = m.end() if m else end
+            # fold_keep_case maps character by character, so folding the hit's slice is folding the text
+            if exact is not None and " ".join(fold_keep_case(visible[start : start + flen]).split()) != exact:
+                continue
+            s, e = (start, end) if cuts is None else (original_offset(start, cuts),
+                                                      original_offset(end - 1, cuts) + 1)
+            out[g].append(_new_hit(Hit, (s, e, _surface(visible[start:end]), payload)))
     return out
 
 

@@ -55,6 +55,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
 import pyarrow as pa
 
 from newsetl.enrich._morph import save_forms, term_variants
@@ -127,6 +128,25 @@ def _lead_end(text: str, body_start: int, words: int) -> int:
 def _lead_words(words: int) -> re.Pattern[str]:
     # greedy and never backtracking into a word: each repetition takes the spaces then a whole word
     return re.compile(r"(?:\s*\S+){0," + str(words) + "}")
+
+
+def word_count(text: str) -> int:
+    """``len(text.split())`` without building the words: the starts of whitespace-delimited runs, counted
+    with numpy over the code points (every Unicode whitespace character is in the BMP)."""
+    if text.isascii():
+        space = _space_table()[np.frombuffer(text.encode("ascii"), dtype=np.uint8)]
+    else:
+        cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        space = _space_table()[np.minimum(cps, 0xFFFF)]
+    if not space.size:
+        return 0
+    return int(np.count_nonzero(space[:-1] & ~space[1:])) + (not space[0])
+
+
+@functools.cache
+def _space_table() -> np.ndarray:
+    """``str.isspace`` of every BMP character (built once)."""
+    return np.fromiter((chr(c).isspace() for c in range(0x10000)), dtype=bool, count=0x10000)
 
 
 def _in_company_name(text: str, h: Hit) -> bool:
@@ -211,7 +231,7 @@ class SectorMatcher:
         listed = _listed_hits(text, kept, sc.list_min_sectors, self._cue, sc.list_cue_window)
         body_start = title_len + 2 if title_len else 0
         lead_end = _lead_end(text, body_start, sc.lead_words)
-        words = len(text.split())
+        words = word_count(text)
         length = max(1.0, words / sc.ref_words) ** sc.length_exponent
         breaks = [m.start() for m in _NEWLINE.finditer(text)]
         named = _company_hits(text, kept)

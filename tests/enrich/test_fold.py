@@ -34,3 +34,16 @@ def test_fold_known_cases() -> None:
     assert fold("Straße-Ǆ") == "strase ǆ"  # ß casefolds to "ss": one character kept per character
     assert fold("a\u200cb \U0001F600 c_d") == "a b   c d"  # ZWNJ separates words; an emoji is no word
     assert fold("ΑΣ") == fold_steps("ΑΣ") == "ασ"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=120) | st.text(alphabet=st.sampled_from(" \t\n\x1c\x85\u00a0\u2003\u200b\u3000a1я\U0001f600"),
+                                       max_size=40))
+def test_word_count_equals_split(text: str) -> None:
+    from newsetl.enrich.sectors import word_count
+
+    assert word_count(text) == len(text.split())
+
+
+def test_every_whitespace_character_is_in_the_bmp() -> None:
+    assert not [c for c in range(0x10000, 0x110000) if chr(c).isspace()]
