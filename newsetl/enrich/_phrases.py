@@ -103,6 +103,7 @@ def original_offset(j: int, cuts: list[int] | None) -> int:
 @functools.cache
 def _fold_table() -> np.ndarray:
     """``fold`` of every Basic Multilingual Plane character on its own, as code points (built once)."""
+    _invisible_table()  # built with it (newsetl.run.common.warm_resources builds this one before forking)
     table = np.empty(0x10000, dtype=np.uint32)
     for cp in range(0x10000):
         c = (chr(cp).casefold()[:1] or " ").translate(_SCRIPT_TABLE)
@@ -209,11 +210,26 @@ def _prepared(text: str) -> _Prepared:
     last = _last
     if last is not None and last[0] == text:
         return last[1]
+    if not text.isascii():  # one code point array serves both steps (the regex search costs ~4x)
+        cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        if cps.max() < 0x10000 and not _invisible_table()[cps].any():
+            folded = _fold_table()[cps].tobytes().decode("utf-32-le", "surrogatepass")
+            out = (text, None, folded, " " + folded + " ")  # = strip_invisible (nothing to strip), fold
+            _last = (text, out)
+            return out
     visible, cuts = strip_invisible(text)
     folded = fold(visible)
     out = (visible, cuts, folded, " " + folded + " ")
     _last = (text, out)
     return out
+
+
+@functools.cache
+def _invisible_table() -> np.ndarray:
+    """Per BMP code point: is it one of the characters ``strip_invisible`` removes (built once)."""
+    table = np.zeros(0x10000, dtype=bool)
+    table[[cp for cp in range(0x10000) if _INVISIBLE.fullmatch(chr(cp))]] = True
+    return table
 
 
 _PatternFields = tuple[int, bool, "str | None", Hashable]  # len(folded), prefix, exact, payload

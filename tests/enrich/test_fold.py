@@ -47,3 +47,22 @@ def test_word_count_equals_split(text: str) -> None:
 
 def test_every_whitespace_character_is_in_the_bmp() -> None:
     assert not [c for c in range(0x10000, 0x110000) if chr(c).isspace()]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=80) | st.text(alphabet=st.sampled_from("aЯё \u064b\u0640\u200d\u200c\u00adپاکِستان\U0001f600ß"),
+                                      max_size=40))
+def test_prepared_text_equals_strip_then_fold(text: str) -> None:
+    from newsetl.enrich import _phrases
+
+    _phrases._last = None
+    visible, cuts = _phrases.strip_invisible(text)
+    folded = fold(visible)
+    assert _phrases._prepared(text) == (visible, cuts, folded, " " + folded + " ")
+
+
+def test_invisible_table_equals_the_regex() -> None:
+    from newsetl.enrich._phrases import _INVISIBLE, _invisible_table
+
+    table = _invisible_table()
+    assert [cp for cp in range(0x10000) if table[cp]] == [cp for cp in range(0x10000) if _INVISIBLE.fullmatch(chr(cp))]
