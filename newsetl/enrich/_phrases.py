@@ -214,7 +214,7 @@ def _prepared(text: str) -> _Prepared:
         cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         if cps.max() < 0x10000 and not _invisible_table()[cps].any():
             folded = _fold_table()[cps].tobytes().decode("utf-32-le", "surrogatepass")
-            out = (text, None, folded, " " + folded + " ")  # = strip_invisible (nothing to strip), fold
+            out: _Prepared = (text, None, folded, " " + folded + " ")  # = strip_invisible (nothing to strip), fold
             _last = (text, out)
             return out
     visible, cuts = strip_invisible(text)
