@@ -159,23 +159,33 @@ def finish_run(wh: Warehouse, plan_: Plan, summaries: list[BatchSummary], settin
 
 def publish_after_commit(wh: Warehouse, summaries: list[BatchSummary], run_id: str, docs: bool,
                          results: list[dict[str, Any]] | None = None) -> list[str]:
-    """Write the files derived from the committed snapshot: ``newsetl.duckdb``, then the Data Docs. Each is
-    tried whatever the other did; returns one sentence (what failed, why, the fix) per failure."""
-    failures: list[str] = []
-    try:
-        publish_duckdb_file(wh)
-    except Exception as exc:
-        failures.append(f"publishing {wh.url('newsetl.duckdb')} failed: {_why(exc)}; fix: {_fix(exc)}, then "
-                        f"`newsetl repair --warehouse {wh.uri}` writes it again (`newsetl sql` reads the committed "
-                        f"snapshot meanwhile)")
-    if docs:
+    """Write the files derived from the committed snapshot: ``newsetl.duckdb`` and the Data Docs, side by side
+    (the DuckDB file's queries run outside the GIL while GX renders the pages). Each is tried whatever the
+    other did; returns one sentence (what failed, why, the fix) per failure, the DuckDB file's first."""
+
+    def duckdb_file() -> str | None:
+        try:
+            publish_duckdb_file(wh)
+        except Exception as exc:
+            return (f"publishing {wh.url('newsetl.duckdb')} failed: {_why(exc)}; fix: {_fix(exc)}, then "
+                    f"`newsetl repair --warehouse {wh.uri}` writes it again (`newsetl sql` reads the committed "
+                    f"snapshot meanwhile)")
+        return None
+
+    def data_docs() -> str | None:
         try:
             build_docs(wh, summaries, run_id, results)
         except Exception as exc:
-            failures.append(f"publishing the GX Data Docs ({wh.local_dir('data_docs')}) failed: {_why(exc)}; "
-                            f"fix: {_fix(exc)} (the next run writes its own pages; this run's data needs no "
-                            f"re-run)")
-    return failures
+            return (f"publishing the GX Data Docs ({wh.local_dir('data_docs')}) failed: {_why(exc)}; "
+                    f"fix: {_fix(exc)} (the next run writes its own pages; this run's data needs no re-run)")
+        return None
+
+    if not docs:
+        return [f for f in (duckdb_file(),) if f]
+    with ThreadPoolExecutor(1) as pool:
+        pages = pool.submit(data_docs)
+        first = duckdb_file()
+        return [f for f in (first, pages.result()) if f]
 
 
 def _fix(exc: BaseException) -> str:
