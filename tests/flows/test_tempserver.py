@@ -29,7 +29,8 @@ http.server.HTTPServer(("127.0.0.1", port), H).serve_forever()
 class StandIn(TemporaryServer):
     def __init__(self, script: str, marker: Path) -> None:
         super().__init__()
-        self.script, self.marker, self.ports = script, marker, []  # type: list[int]
+        self.script, self.marker = script, marker
+        self.ports: list[int] = []
 
     def _command(self) -> list[str]:
         assert self.port is not None
@@ -63,7 +64,7 @@ def test_a_server_that_never_answers_is_stopped_and_named(tmp_path: Path) -> Non
     srv = StandIn("import time; time.sleep(600)", tmp_path / "marker")
     srv.spawn()
     proc = srv.proc
-    with pytest.raises(OrchestratorError, match="did not answer within 0.5 s"):
+    with pytest.raises(OrchestratorError, match=r"did not answer within 0\.5 s"):
         srv.wait(timeout=0.5)
     assert proc is not None and proc.returncode is not None  # not left running
 
