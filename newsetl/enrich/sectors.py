@@ -236,6 +236,8 @@ class SectorMatcher:
         breaks = [m.start() for m in _NEWLINE.finditer(text)]
         named = _company_hits(text, kept)
         scored: list[tuple[int, float, list[Hit], dict[str, int], bool, float]] = []
+        name_weight, list_weight = sc.name_weight, sc.list_weight
+        title_weight, lead_weight, body_weight = sc.title_weight, sc.lead_weight, sc.body_weight
         for si, hits in kept.items():
             counts: dict[str, int] = {}
             weights: dict[str, float] = {}
@@ -243,19 +245,19 @@ class SectorMatcher:
             paragraphs: set[int] = set()
             for h in hits:
                 t: _Term = h.payload  # type: ignore[assignment]
+                start = h.start
                 label = h.surface if t.prefix else t.label
                 counts[label] = counts.get(label, 0) + 1
-                w = t.weight * (sc.name_weight if h.start in named else 1.0)
-                if (si, h.start) in listed:
-                    w = max(w, sc.list_weight)
+                w = t.weight * (name_weight if start in named else 1.0)
+                if listed and (si, start) in listed:
+                    w = max(w, list_weight)
                 weights[label] = max(weights.get(label, 0.0), w)
-                zone = (sc.title_weight if h.start < title_len
-                        else sc.lead_weight if h.start < lead_end else sc.body_weight)
+                zone = title_weight if start < title_len else lead_weight if start < lead_end else body_weight
                 zones[label] = max(zones.get(label, 0.0), zone)
-                paragraphs.add(bisect.bisect_left(breaks, h.start))
+                paragraphs.add(bisect.bisect_left(breaks, start))
             mass = sum(weights[k] * (zones[k] + math.log(n)) for k, n in counts.items())
             spread = 1.0 + sc.spread_bonus * min(len(paragraphs) - 1, sc.spread_cap)
-            is_listed = any((si, h.start) in listed for h in hits)
+            is_listed = bool(listed) and any((si, h.start) in listed for h in hits)
             anchor = 1.0 if sc.anchor_weight <= 0 else min(1.0, max(weights.values()) / sc.anchor_weight)
             scored.append((si, mass * spread, hits, counts, is_listed, anchor))
         top = max(sal * (sc.context_weight if si in self._context else 1.0) for si, sal, *_ in scored)
