@@ -68,5 +68,18 @@ def normalized_text_hash(title: str | None, body: str, body_bytes: bytes | None 
     """Exact-duplicate key: xxh3-128 hex digest of the normalised title and body (digits kept);
     ``body_bytes``: ``normalize_bytes(body)`` when the caller has it already."""
     nb = normalize_bytes(body) if body_bytes is None else body_bytes
-    key = b" ".join(normalize_bytes(title).split()) + b"\n" + b" ".join(nb.split())
+    key = _collapse(normalize_bytes(title)) + b"\n" + _collapse(nb)
     return xxhash.xxh3_128_hexdigest(key)
+
+
+def _collapse(normal: bytes) -> bytes:
+    """``b" ".join(normal.split())`` of a ``normalize_bytes`` output (whose only ASCII whitespace byte is the
+    space): keep the word bytes and the first space of every run, then strip. Numpy for long texts (~4x
+    faster than building the words)."""
+    if len(normal) < 64:
+        return b" ".join(normal.split())
+    arr = np.frombuffer(normal, dtype=np.uint8)
+    space = arr == 32
+    keep = ~space
+    keep[1:] |= space[1:] & keep[:-1]  # the right side is evaluated first: "the byte before is a word byte"
+    return arr[keep].tobytes().strip(b" ")

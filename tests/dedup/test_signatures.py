@@ -139,3 +139,18 @@ def test_signatures_equal_the_slow_reference_for_any_batch(docs: list[str]) -> N
         ref, n_ref = slow_signature(d, cfg)
         assert sig[i].tolist() == ref, d
         assert int(n_sh[i]) == n_ref
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab1 ,\t\n.ЖжپX\u00a0\u2003-"), max_size=300))
+def test_exact_key_equals_its_definition(s: str) -> None:
+    import xxhash
+
+    from newsetl.dedup.text import _collapse
+
+    norm = normalize_bytes(s)
+    assert _collapse(norm) == b" ".join(norm.split())
+    title = s[:20]
+    want = xxhash.xxh3_128_hexdigest(b" ".join(normalize_bytes(title).split()) + b"\n" + b" ".join(norm.split()))
+    assert normalized_text_hash(title, s) == want
+    assert normalized_text_hash(title, s, norm) == want
