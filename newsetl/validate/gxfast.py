@@ -66,11 +66,21 @@ def _to_domain_obj(self: ExpectationConfiguration) -> Expectation:
     if cache is None:
         return _ORIGINAL_TO_DOMAIN_OBJ(self)
     hit = cache.get(id(self))
-    if hit is not None and hit[0] is self and hit[1] == _config_state(self):
+    if hit is not None and hit[0] is self and _same(hit[1], _config_state(self)):
         return hit[2]
     obj = _ORIGINAL_TO_DOMAIN_OBJ(self)
-    cache[id(self)] = (self, copy.deepcopy(_config_state(self)), obj)
+    try:
+        cache[id(self)] = (self, copy.deepcopy(_config_state(self)), obj)
+    except Exception:  # a state that cannot be copied is not cached: GX's own path every time
+        cache.pop(id(self), None)
     return obj
+
+
+def _same(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
+    try:
+        return bool(a == b)
+    except Exception:  # e.g. an array-valued kwarg: ambiguous truth value, so build a new one
+        return False
 
 
 _LEAVES = (str, int, bool, type(None))

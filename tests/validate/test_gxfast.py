@@ -72,3 +72,17 @@ def test_to_id_equals_gx_own_for_plain_and_other_values() -> None:
         if len(data) > 1:
             key = next(iter(data))
             assert d.to_id(id_ignore_keys={key}) == _ORIGINAL_TO_ID(d, None, {key}), data
+
+
+def test_array_valued_configuration_is_rebuilt_not_compared_ambiguously() -> None:
+    import numpy as np
+
+    from newsetl.validate.gxfast import _ORIGINAL_TO_DOMAIN_OBJ
+
+    cfg = gx.expectations.ExpectColumnValuesToBeInSet(column="language", value_set=["en", "ru"]).configuration
+    with configurations_cached():
+        first = cfg.to_domain_obj()
+        cfg.kwargs["value_set"] = np.array(["en", "ru", "ur"])  # == on it is an array: no truth value
+        second = cfg.to_domain_obj()
+        assert second is not first
+        assert list(second.value_set) == list(_ORIGINAL_TO_DOMAIN_OBJ(cfg).value_set)  # what GX builds
