@@ -286,7 +286,11 @@ _LINK_MARKS = ("://", "www.", "=/", "href=")
 
 
 def _has_links(text: str) -> bool:
-    return any(m in text for m in _LINK_MARKS)
+    """``any(m in text for m in _LINK_MARKS)``; two of the marks hold "/", so without one they are not
+    searched (most articles: three scans instead of four)."""
+    if "/" in text:
+        return "://" in text or "=/" in text or "www." in text or "href=" in text
+    return "www." in text or "href=" in text
 
 
 def _in_link(text: str, pos: int) -> bool:

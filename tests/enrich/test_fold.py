@@ -66,3 +66,11 @@ def test_invisible_table_equals_the_regex() -> None:
 
     table = _invisible_table()
     assert [cp for cp in range(0x10000) if table[cp]] == [cp for cp in range(0x10000) if _INVISIBLE.fullmatch(chr(cp))]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("a /:=.whrefw"), max_size=30))
+def test_has_links_is_any_mark(text: str) -> None:
+    from newsetl.enrich.sectors import _LINK_MARKS, _has_links
+
+    assert _has_links(text) == any(m in text for m in _LINK_MARKS)
