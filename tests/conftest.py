@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -13,6 +16,11 @@ quiet_environment()
 # an unexpected exception while reading a record or file fails the test (a run would quarantine it as
 # internal_error); inherited by the `newsetl` subprocesses the tests start
 os.environ.setdefault("NEWSETL_STRICT", "1")
+# caches newsetl keeps between runs (the Russian term forms) go to a folder of this test session, never
+# to the user's cache directory; inherited by the subprocesses too
+_CACHE = tempfile.mkdtemp(prefix="newsetl-test-cache-")
+os.environ.setdefault("NEWSETL_CACHE_DIR", _CACHE)
+atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = REPO / "data" / "sample"
