@@ -308,8 +308,11 @@ def _clean_once(text: str) -> tuple[CleanText, _Trace]:
     pars: list[_Par] = []
     block: list[int] = []
 
+    # the working text's lines are stripped and single-spaced, with no whitespace but " " (normalize_text):
+    # a paragraph's collapsed text is its text, its words its spaces + 1
     def line_par(i: int, kind: str = BODY) -> _Par:
-        return _Par(lines[i], kind, start=starts[i], end=starts[i] + len(lines[i]))
+        t = lines[i]
+        return _Par(t, kind, -1, t.count(" ") + 1 if t else 0, t, starts[i], starts[i] + len(t))
 
     def flush() -> None:
         if not block:
@@ -317,9 +320,12 @@ def _clean_once(text: str) -> tuple[CleanText, _Trace]:
         texts = [lines[i] for i in block]
         if _is_wrapped(texts):
             last = block[-1]
-            pars.append(_Par(" ".join(texts), start=starts[block[0]], end=starts[last] + len(lines[last])))
+            t = " ".join(texts)
+            pars.append(_Par(t, BODY, -1, t.count(" ") + 1, t, starts[block[0]], starts[last] + len(lines[last])))
+        elif len(block) == 1:
+            pars.append(line_par(block[0]))
         else:
-            pars.extend(line_par(i) for i in block)
+            pars.extend(map(line_par, block))
         block.clear()
 
     for i, line in enumerate(lines):
@@ -337,10 +343,6 @@ def _clean_once(text: str) -> tuple[CleanText, _Trace]:
         else:
             block.append(i)
     flush()
-    for p in pars:
-        toks = p.text.split()
-        p.words = len(toks)
-        p.norm = " ".join(toks)
 
     _paragraph_rules(pars, ledger, hints, pieces)
 

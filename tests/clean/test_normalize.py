@@ -59,7 +59,7 @@ def test_idempotent() -> None:
 _PIECES = ["ab", " ", "\n", "\t", "\r\n", "\f", "\v", "&amp;", "&#x1F600;", "â€™", "Ã©", "\u00a0", "\u200b",
            "\u2028", "\x85", "\x9d", "\x00", "e\u0301", "\u2000", "\ufeff", "ё", "ہ", "—", "’", "Â\xa0", "\u3000",
            "\u06d2\u0654", "\u0654", "\u0653", "\u1100\u1161", "\u11a8", "\u2126", "\u0344", "\U0001f1f7", "\u0323",
-           "\u0f73", "\u0dd9\u0dcf", "\u2001", "\ud800"]
+           "\u0f73", "\u0dd9\u0dcf", "\u2001", "\ud800", "??", " ?? ", "\x1c", "\u205f", "\u202f"]
 
 
 @settings(max_examples=500, deadline=None)
@@ -128,3 +128,22 @@ def test_whitespace_is_the_regex_rules(text: str) -> None:
 
     want = re.sub(r"\n{3,}", "\n\n", re.sub(r"[ \t]+\n[ \t]*|\n[ \t]+", "\n", re.sub(r"[ \t]{2,}|\t", " ", text))).strip()
     assert nz._whitespace(text, {}) == want
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES) | st.text(max_size=3), max_size=20).map("".join))
+def test_normalized_lines_are_stripped_and_single_spaced(text: str) -> None:
+    """What the cleaner relies on (a paragraph's words are its spaces + 1): no whitespace but " " and
+    "\\n" is left, and every line is its own ``" ".join(line.split())``; also after a ``??`` cut."""
+    from newsetl.clean.cleaner import _lost_chars
+
+    out, _ = normalize_text(text)
+    for t in (out, _lost_chars(out, {})[0]):
+        for line in t.split("\n"):
+            assert line == " ".join(line.split())
+
+
+def test_every_whitespace_character_is_normalized() -> None:
+    every = "".join(c for c in map(chr, range(0x110000)) if c.isspace())
+    out, _ = normalize_text("a" + "b".join(every) + "c")
+    assert set(out) <= set("abc \n")
