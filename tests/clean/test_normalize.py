@@ -147,3 +147,12 @@ def test_every_whitespace_character_is_normalized() -> None:
     every = "".join(c for c in map(chr, range(0x110000)) if c.isspace())
     out, _ = normalize_text("a" + "b".join(every) + "c")
     assert set(out) <= set("abc \n")
+
+
+def test_no_layout_character_is_astral() -> None:
+    """``spans._layout_table`` inspects the BMP only: no whitespace or invisible character lies above it."""
+    from newsetl.clean import spans
+
+    astral = "".join(map(chr, range(0x10000, 0x110000)))
+    assert not any(c.isspace() for c in astral) and spans._INVISIBLE.search(astral) is None
+    assert not spans._layout_table()[0x10000:].any()
