@@ -315,34 +315,37 @@ def _clean_once(text: str) -> tuple[CleanText, _Trace]:
         return _Par(t, kind, -1, t.count(" ") + 1 if t else 0, t, starts[i], starts[i] + len(t))
 
     def flush() -> None:
-        if not block:
-            return
-        texts = [lines[i] for i in block]
-        if _is_wrapped(texts):
+        if len(block) >= 3 and _is_wrapped(texts := [lines[i] for i in block]):
             last = block[-1]
             t = " ".join(texts)
             pars.append(_Par(t, BODY, -1, t.count(" ") + 1, t, starts[block[0]], starts[last] + len(lines[last])))
-        elif len(block) == 1:
-            pars.append(line_par(block[0]))
         else:
             pars.extend(map(line_par, block))
         block.clear()
 
+    checks = bool(post_starts or headers or domains)
     for i, line in enumerate(lines):
-        if i in post_starts:
-            flush()
+        if checks and i in post_starts:
+            if block:
+                flush()
             pars.append(_Par("", POST, start=starts[i], end=starts[i]))
         if rule[i] is not None or not line:
-            flush()
-        elif i in headers:
-            flush()
+            if block:
+                flush()
+        elif checks and i in headers:
+            if block:
+                flush()
             pars.append(line_par(i, HEADER))
-        elif i in domains:
-            flush()
+        elif checks and i in domains:
+            if block:
+                flush()
             pars.append(line_par(i, DOMAIN))
-        else:
+        elif block or (i + 1 < n and lines[i + 1]):  # a block of single-newline lines
             block.append(i)
-    flush()
+        else:  # a paragraph of one line (the common case): no block
+            pars.append(line_par(i))
+    if block:
+        flush()
 
     _paragraph_rules(pars, ledger, hints, pieces)
 
