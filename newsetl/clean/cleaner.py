@@ -263,28 +263,32 @@ def _clean_once(text: str) -> tuple[CleanText, _Trace]:
     # --- other line rules ------------------------------------------------------------------------------
     headers: set[int] = set()
     domains: set[int] = set()
+    chrome_chars = chrome.CHROME_CHARS.search(text) is not None
     for i, line in enumerate(lines):
         if not line or rule[i] is not None or len(line) > 500:
             continue
         c = line[0]
         if len(line) <= 220:
-            if chrome.comment_header(line):
-                headers.add(i)
-                continue
-            if chrome.forum_chrome(line):
-                drop(i, "forum_chrome")
-                if "date" not in hints and (td := chrome.thread_date(line)):
-                    hints["date"] = td  # the thread's date: extraction uses it when nothing else states one
-                continue
-            if chrome.share_bar(line):
-                drop(i, "share_bar")
-                continue
-            if chrome.page_chrome(line):
-                drop(i, "page_chrome")
-                continue
-            if chrome.wire_credit(line):
-                drop(i, "wire_credit")
-                continue
+            # none of these five rules can match a line without a CHROME_CHARS character (most lines of
+            # Urdu or Russian text): one scan of the text, then of such lines, instead of five tests
+            if chrome_chars and chrome.CHROME_CHARS.search(line):
+                if chrome.comment_header(line):
+                    headers.add(i)
+                    continue
+                if chrome.forum_chrome(line):
+                    drop(i, "forum_chrome")
+                    if "date" not in hints and (td := chrome.thread_date(line)):
+                        hints["date"] = td  # the thread's date: extraction uses it when nothing else states one
+                    continue
+                if chrome.share_bar(line):
+                    drop(i, "share_bar")
+                    continue
+                if chrome.page_chrome(line):
+                    drop(i, "page_chrome")
+                    continue
+                if chrome.wire_credit(line):
+                    drop(i, "wire_credit")
+                    continue
             if c in "#@" and _HASHTAG_LINE.fullmatch(line):
                 drop(i, "hashtag_only")
                 continue
