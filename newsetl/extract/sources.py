@@ -28,6 +28,11 @@ def name_key(s: str | None) -> str:
     compared in."""
     if not s:
         return ""
+    return _name_key(s)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _name_key(s: str) -> str:  # site names, host labels and title words recur from record to record
     if not s.isascii():
         s = unicodedata.normalize("NFC", s)
     return _NOT_ALNUM.sub("", s.casefold())
