@@ -102,7 +102,7 @@ def feature_counts(nextmove: Any, rowbase: Any, output: Any, text: bytes) -> tup
     None when there is none."""
     import numpy as np
 
-    b = np.frombuffer(text, dtype=np.uint8)
+    b = np.frombuffer(text, dtype=np.uint8).astype(np.int64)
     n = len(b)
     if not n:
         return None
@@ -122,7 +122,10 @@ def feature_counts(nextmove: Any, rowbase: Any, output: Any, text: bytes) -> tup
     np.not_equal(by_feat[1:], by_feat[:-1], out=new[1:])
     start = np.flatnonzero(new)
     order = np.argsort(key[start] & ((1 << bits) - 1))  # by first position (all distinct)
-    return by_feat[start][order], np.diff(start, append=n)[order]
+    counts = np.empty_like(start)
+    np.subtract(start[1:], start[:-1], out=counts[:-1])
+    counts[-1] = n - start[-1]
+    return by_feat[start][order], counts[order]
 
 
 def _get() -> Any:
