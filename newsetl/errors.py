@@ -42,6 +42,10 @@ class WarehouseLockedError(WarehouseError):
     """Another run holds the warehouse lock."""
 
 
+class OrchestratorError(NewsetlError):
+    """Prefect's API server could not be started or reached (the run did nothing yet)."""
+
+
 class ValidationFailed(NewsetlError):
     """A batch-level expectation failed: the run stops and the warehouse keeps its previous state."""
 

@@ -23,10 +23,12 @@ def _history_ids_of(wh: Warehouse, uris: set[str]) -> list[str]:
     return t["article_id"].filter(pc.is_in(prefix, pa.array(sorted(uris)))).to_pylist()
 
 
-def _validate_duplicates(dups: pa.Table, batch_dir: Path, settings: Settings) -> None:
-    """The duplicates suite on a batch's copies (bookkeeping: a failing row is a dedup bug, so the run stops
-    naming it); the result joins the batch's other validation results (Data Docs)."""
-    if not dups.num_rows:
+def _validate_duplicates(dups: list[pa.Table], batch_dir: Path, settings: Settings) -> None:
+    """The duplicates suite on the run's copies, all batches in one call (bookkeeping: a failing row is a
+    dedup bug, so the run stops naming it); the result joins the last batch's validation results (Data
+    Docs)."""
+    dups = [t for t in dups if t.num_rows]
+    if not dups:
         return
     import json
 
@@ -34,7 +36,8 @@ def _validate_duplicates(dups: pa.Table, batch_dir: Path, settings: Settings) ->
     from newsetl.run.common import suites
     from newsetl.validate import validate_table
 
-    t = dups.append_column("run_id", pa.array([""] * dups.num_rows, pa.string()))  # stamped at finalize
+    t = pa.concat_tables(dups)
+    t = t.append_column("run_id", pa.array([""] * t.num_rows, pa.string()))  # stamped at finalize
     o = validate_table("duplicates", t, suites(settings))
     (batch_dir / "validation-dedup.json").write_text(json.dumps([o.result], default=str))
     if not o.ok:
@@ -52,18 +55,18 @@ def dedup_batches(batch_dirs: list[str], wh: Warehouse, settings: Settings,
         history.remove(_history_ids_of(wh, replaced))
     cols = ["article_id", "source_uri", "title", "body", "published_date", "encoding_loss", "word_count",
             "content_hash", "minhash", "n_shingles"]
-    dups = 0
+    found: list[pa.Table] = []
     for i, d in enumerate(batch_dirs):
         batch = pq.read_table(Path(d) / "articles.parquet", columns=cols)
         res = deduplicate_batch(batch, history, settings.dedup)
         history.add(res.index_rows)
         story = pa.table({"article_id": batch["article_id"], "story_id": pa.array(res.story_id, pa.string())})
         pq.write_table(story, Path(d) / "dedup.parquet")
-        _validate_duplicates(res.duplicates, Path(d), settings)
         pq.write_table(res.duplicates, Path(d) / "duplicates.parquet")
         pq.write_table(res.index_rows, Path(d) / "dedup_index.parquet")
-        dups += res.duplicates.num_rows
+        found.append(res.duplicates)
         if progress:
             progress("dedup", i + 1, len(batch_dirs))
-    return {"duplicates": dups}
-
+    if batch_dirs:
+        _validate_duplicates(found, Path(batch_dirs[-1]), settings)
+    return {"duplicates": sum(t.num_rows for t in found)}

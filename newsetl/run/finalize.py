@@ -8,6 +8,7 @@ import datetime as dt
 import json
 import time
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -44,12 +45,14 @@ def finalize_batch(batch_dir: str, staged: StagedRun, kept: dict[str, str] | Non
         articles = articles.drop_columns(["story_id", "is_duplicate"]).join(story, "article_id")
         articles = articles.append_column(
             "is_duplicate", pc.not_equal(articles["story_id"], articles["article_id"]))
-    part = dict(zip(articles["article_id"].to_pylist(), articles[PARTITION_COLUMN].to_pylist(), strict=True))
     tables: dict[str, pa.Table] = {"articles": articles}
     for name in ("article_sectors", "article_entities"):
         t = pq.read_table(d / f"{name}.parquet")
-        tables[name] = t.append_column(PARTITION_COLUMN, pa.array([part[a] for a in t["article_id"].to_pylist()],
-                                                                  pa.string()))
+        at = pc.index_in(t["article_id"], value_set=articles["article_id"])  # the row of each one's article
+        if at.null_count:
+            raise ValidationFailed(f"{d}: {name} has rows of an article the batch does not hold (a bug in newsetl, "
+                                   "please report it)")
+        tables[name] = t.append_column(PARTITION_COLUMN, articles[PARTITION_COLUMN].take(at).cast(pa.string()))
     for name in ("comments", "embedded_posts", "cleaning_ledger", "raw_documents", "manifest", "quarantine",
                  "duplicates", "dedup_index"):
         p = d / f"{name}.parquet"
@@ -107,9 +110,11 @@ def finish_run(wh: Warehouse, plan_: Plan, summaries: list[BatchSummary], settin
     staged.replace_sources = replaced_sources(plan_, summaries, kept)
     staged.keep_sources = set(kept)
     counts: dict[str, int] = {}
-    for s in summaries:
-        for k, v in finalize_batch(s.dir, staged, kept).items():
-            counts[k] = counts.get(k, 0) + v
+    # the batches are independent and Arrow reads, casts and writes outside the GIL: one thread per worker
+    with ThreadPoolExecutor(max(1, min(settings.workers, len(summaries)))) as pool:
+        for got in pool.map(lambda s: finalize_batch(s.dir, staged, kept), summaries):
+            for k, v in got.items():
+                counts[k] = counts.get(k, 0) + v
     counts["quarantine"] = counts.get("quarantine", 0) + discovery_rejections_batch(plan_, staged)
     docs_results = validate_quarantine(staged, settings)
     reasons = _reason_counts(staged)
@@ -154,23 +159,33 @@ def finish_run(wh: Warehouse, plan_: Plan, summaries: list[BatchSummary], settin
 
 def publish_after_commit(wh: Warehouse, summaries: list[BatchSummary], run_id: str, docs: bool,
                          results: list[dict[str, Any]] | None = None) -> list[str]:
-    """Write the files derived from the committed snapshot: ``newsetl.duckdb``, then the Data Docs. Each is
-    tried whatever the other did; returns one sentence (what failed, why, the fix) per failure."""
-    failures: list[str] = []
-    try:
-        publish_duckdb_file(wh)
-    except Exception as exc:
-        failures.append(f"publishing {wh.url('newsetl.duckdb')} failed: {_why(exc)}; fix: {_fix(exc)}, then "
-                        f"`newsetl repair --warehouse {wh.uri}` writes it again (`newsetl sql` reads the committed "
-                        f"snapshot meanwhile)")
-    if docs:
+    """Write the files derived from the committed snapshot: ``newsetl.duckdb`` and the Data Docs, side by side
+    (the DuckDB file's queries run outside the GIL while GX renders the pages). Each is tried whatever the
+    other did; returns one sentence (what failed, why, the fix) per failure, the DuckDB file's first."""
+
+    def duckdb_file() -> str | None:
+        try:
+            publish_duckdb_file(wh)
+        except Exception as exc:
+            return (f"publishing {wh.url('newsetl.duckdb')} failed: {_why(exc)}; fix: {_fix(exc)}, then "
+                    f"`newsetl repair --warehouse {wh.uri}` writes it again (`newsetl sql` reads the committed "
+                    f"snapshot meanwhile)")
+        return None
+
+    def data_docs() -> str | None:
         try:
             build_docs(wh, summaries, run_id, results)
         except Exception as exc:
-            failures.append(f"publishing the GX Data Docs ({wh.local_dir('data_docs')}) failed: {_why(exc)}; "
-                            f"fix: {_fix(exc)} (the next run writes its own pages; this run's data needs no "
-                            f"re-run)")
-    return failures
+            return (f"publishing the GX Data Docs ({wh.local_dir('data_docs')}) failed: {_why(exc)}; "
+                    f"fix: {_fix(exc)} (the next run writes its own pages; this run's data needs no re-run)")
+        return None
+
+    if not docs:
+        return [f for f in (duckdb_file(),) if f]
+    with ThreadPoolExecutor(1) as pool:
+        pages = pool.submit(data_docs)
+        first = duckdb_file()
+        return [f for f in (first, pages.result()) if f]
 
 
 def _fix(exc: BaseException) -> str:

@@ -37,7 +37,9 @@ def test_default_command_starts_and_stops_a_temporary_server(sample_dir: Path, t
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     env["PREFECT_HOME"] = str(tmp_path / "prefect-home")
     proc = subprocess.run(
-        [sys.executable, "-c", "import sys; from newsetl.cli import main; sys.exit(main())", "run",
+        [sys.executable, "-c", "import sys; from newsetl.cli import main; rc = main(); "
+         "print('server code imported:', 'prefect.server.api.server' in sys.modules, file=sys.stderr); sys.exit(rc)",
+         "run",
          str(sample_dir), "--warehouse", str(tmp_path / "wh"), "--json"],
         capture_output=True, text=True, env=env, timeout=600, check=False,
     )
@@ -45,3 +47,5 @@ def test_default_command_starts_and_stops_a_temporary_server(sample_dir: Path, t
     res = json.loads(proc.stdout)
     assert res["articles_loaded"] == 5 and res["quarantined"] == 0
     assert (tmp_path / "prefect-home").is_dir()  # the temporary server's database lives there
+    # the flow talked to it over HTTP: this process never imported the server's code (~1.9 s CPU)
+    assert "server code imported: False" in proc.stderr

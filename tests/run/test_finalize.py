@@ -1,0 +1,53 @@
+"""``newsetl.run.finalize.finalize_batch``: every sector and entity row is staged in its article's partition."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from newsetl.errors import ValidationFailed
+from newsetl.load import StagedRun
+from newsetl.run.batch import process_batch
+from newsetl.run.dedupe import dedup_batches
+from newsetl.run.finalize import finalize_batch
+from newsetl.run.planning import plan
+from newsetl.settings import load_settings
+from newsetl.store import Warehouse
+from schemas import PARTITION_COLUMN
+
+
+@pytest.fixture()
+def batch_dir(sample_dir: Path, tmp_path: Path) -> str:
+    settings = load_settings(None, warehouse=str(tmp_path / "wh"), workers=1)
+    wh = Warehouse.of(settings)
+    p = plan([str(sample_dir)], settings, wh, "run-1", False)
+    s = process_batch(0, [f for b in p.batches for f in b], settings, str(tmp_path / "work"), p.known_hashes)
+    dedup_batches([s.dir], wh, settings)
+    return s.dir
+
+
+def test_sector_and_entity_rows_take_their_articles_partition(batch_dir: str, tmp_path: Path) -> None:
+    staged = StagedRun("run-1", tmp_path / "staging")
+    counts = finalize_batch(batch_dir, staged)
+    arts = pq.read_table(staged.staged_files("articles"))
+    part_of = dict(zip(arts["article_id"].to_pylist(), arts[PARTITION_COLUMN].to_pylist(), strict=True))
+    for name in ("article_sectors", "article_entities"):
+        t = pq.read_table(staged.staged_files(name))
+        assert t.num_rows == counts[name] > 0
+        got = list(zip(t["article_id"].to_pylist(), t[PARTITION_COLUMN].to_pylist(), strict=True))
+        assert got == [(a, part_of[a]) for a in t["article_id"].to_pylist()]
+        assert set(t["run_id"].to_pylist()) == {"run-1"}
+
+
+def test_a_row_of_an_article_the_batch_lacks_is_a_bug_named_not_a_wrong_partition(batch_dir: str,
+                                                                                     tmp_path: Path) -> None:
+    path = Path(batch_dir) / "article_sectors.parquet"
+    t = pq.read_table(path)
+    i = t.schema.get_field_index("article_id")
+    orphan = t.slice(0, 1).set_column(i, t.schema.field(i), pa.array(["no-such-article"], pa.string()))
+    pq.write_table(pa.concat_tables([t, orphan]), path)
+    with pytest.raises(ValidationFailed, match="article_sectors has rows of an article the batch does not hold"):
+        finalize_batch(batch_dir, StagedRun("run-1", tmp_path / "staging"))
