@@ -93,18 +93,22 @@ def _nfc_suspects() -> list[int]:
     (canonical reordering), or decomposes to a first character that is one of those. A character that is
     none of these is a normalisation boundary (UAX #15): NFC(x + c + y) == NFC(x) + NFC(c + y)."""
     second: set[int] = set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))  # Hangul (algorithmic)
-    for cp in range(0x10000):
-        d = unicodedata.decomposition(chr(cp))
+    mapped = []  # a character with no decomposition and class 0 is its own NFC and NFD (Hangul syllables:
+    for cp in range(0x10000):  # their NFD opens with a leading consonant, no suspect)
+        c = chr(cp)
+        d = unicodedata.decomposition(c)
         if d and not d.startswith("<"):  # canonical: every non-first part may compose with what precedes
             second.update(int(x, 16) for x in d.split()[1:])
-    out = []
-    for cp in range(0x10000):
+        if d or unicodedata.combining(c):
+            mapped.append(cp)
+    out = set(second)
+    for cp in mapped:
         c = chr(cp)
         first = unicodedata.normalize("NFD", c)[:1] or c
-        if (cp in second or unicodedata.combining(c) or unicodedata.normalize("NFC", c) != c
-                or unicodedata.combining(first) or ord(first) in second):  # fmt: skip
-            out.append(cp)
-    return out
+        if (unicodedata.combining(c) or unicodedata.normalize("NFC", c) != c or unicodedata.combining(first)
+                or ord(first) in second):  # fmt: skip
+            out.add(cp)
+    return sorted(cp for cp in out if cp < 0x10000)
 
 
 @cache
