@@ -28,22 +28,31 @@ _LABEL = re.compile(r"(?:[-•*·]\s*)?(?:" + _LABELS + r")\s*(?::\s*(?P<value>.
 _DASH_VALUE = re.compile(r"[-•*·]\s*\S(?:\S*\s?){0,4}")
 
 # --- other forum chrome (post headers, quote markers, reaction and share bars) ------------------------
-_FORUM_LINE = re.compile(
+# Alternatives that open with a wildcard (the engine tries every split of the line's first 30-40
+# characters before failing) sit in their own regexes behind the substring or last-character test that
+# each of them needs; _FORUM_LINE is their union (what forum_chrome tests).
+_FORUM_MAIN = (
     r"click to expand\.{0,3}|…?click to expand…?|"
     r"reactions?\s*:.*|"  # XenForo "Reactions: A, B and 3 others"
-    r"(?:.{0,40}\s)?#\d{1,6}|"  # "Apr 7, 2021 #1", "#12"
     r"add bookmark|thread starter\b.*|start date\b.*|last edited(?: by .{1,40})?:?.*|"
     r"discussion in '.{1,60}' started by .{1,80}|"
     r"originally posted by .{1,60}|quote:?|reply with quote|multi-quote this message|"
     r"post by .{1,60}».*|re:\s.{1,150}|top|back to top|"
-    r"(?!(?:he|she|they|it|we|i|you|the|a|an|his|her|this|that|spokes\w+|officials?|ministers?)\b)"
-    r"[^\s:][^:]{0,30} said:|"  # "Vanguard One said:"
     r"(?:you must )?log in or register to reply here\.?|not open for further replies\.?|"
     r"(?:\d+\s+)?(?:users?|members?|guests?) (?:are )?viewing this thread.*|"
     r"similar threads|share this page|share:|tags(?::.*)?|status:?\s*not open.*|"
-    r"\d+ (?:users?|people) (?:liked|like|thanked) this.*|.{1,40} likes? this\.?|"
-    r"the following \d+ users? (?:say thank you|thanked).*",
-    re.I,
+    r"\d+ (?:users?|people) (?:liked|like|thanked) this.*|"
+    r"the following \d+ users? (?:say thank you|thanked).*"
+)
+_FORUM_NUMBER = r"(?:.{0,40}\s)?#\d{1,6}"  # "Apr 7, 2021 #1", "#12": needs "#"
+_FORUM_SAID = (  # "Vanguard One said:": ends with ":"
+    r"(?!(?:he|she|they|it|we|i|you|the|a|an|his|her|this|that|spokes\w+|officials?|ministers?)\b)"
+    r"[^\s:][^:]{0,30} said:"
+)
+_FORUM_LIKES = r".{1,40} likes? this\.?"  # ends with "s" (or "ſ", case-insensitively) or "."
+_FORUM_LINE = re.compile("|".join((_FORUM_MAIN, _FORUM_NUMBER, _FORUM_SAID, _FORUM_LIKES)), re.I)
+_FORUM_MAIN_RE, _FORUM_NUMBER_RE, _FORUM_SAID_RE, _FORUM_LIKES_RE = (
+    re.compile(x, re.I) for x in (_FORUM_MAIN, _FORUM_NUMBER, _FORUM_SAID, _FORUM_LIKES)
 )
 _BAR_TOKENS = frozenset(
     ["like", "likes", "unlike", "reply", "replies", "quote", "quotes", "report", "share", "shared", "tweet", "retweet", "facebook", "twitter", "x", "whatsapp", "email", "e-mail", "print", "linkedin", "reddit", "pinterest", "tumblr", "telegram", "vk", "link", "copy", "save", "bookmark", "upvote", "downvote", "vote", "follow", "permalink", "thanks", "thank", "agree", "disagree", "love", "haha", "wow", "sad", "angry", "funny", "winner", "informative", "useful", "react", "more", "options", "menu", "comment", "comments", "flag", "block", "mute", "embed", "subscribe", "messenger", "sms", "mail", "on", "this", "·", "•", "|", "/", "-", "–", "—", ">", "»", "›", "+"]
@@ -52,7 +61,7 @@ _BAR_SPLIT = re.compile(r"[\s,:;()]+")
 _BAR_FIRST = re.compile(r"[\s,:;()]*([^\s,:;()]+)")
 
 # --- news page chrome ----------------------------------------------------------------------------------
-_PAGE_LINE = re.compile(
+_PAGE_MAIN = (
     r"advertisement|advertisements|sponsored(?: content)?|story continues below(?: advertisement)?|"
     r"continue reading(?: below)?|scroll (?:down|to continue).*|"
     r"(?:share|share this|share this (?:article|story|post)|share on \w+|follow us on .{1,60})[:.]?|"
@@ -65,10 +74,11 @@ _PAGE_LINE = re.compile(
     r"powered by disqus|sort by (?:best|newest|oldest)|log in with|or sign up with disqus.*|"
     r"be the first to comment\.?|join the discussion…?\.{0,3}|do not sell my data|"
     r"load more comments|show more replies|view \d+ more repl(?:y|ies)|hide replies|"
-    r"(?:\d+ )?(?:minutes?|hours?|days?|weeks?|months?|years?) ago|"
-    r"(?:[\w .'-]{1,40} )?•\s*\d+\s*(?:minutes?|hours?|days?|weeks?|months?|years?) ago.*",
-    re.I,
+    r"(?:\d+ )?(?:minutes?|hours?|days?|weeks?|months?|years?) ago"
 )
+_PAGE_AGO = r"(?:[\w .'-]{1,40} )?•\s*\d+\s*(?:minutes?|hours?|days?|weeks?|months?|years?) ago.*"  # needs "•"
+_PAGE_LINE = re.compile(_PAGE_MAIN + "|" + _PAGE_AGO, re.I)
+_PAGE_MAIN_RE, _PAGE_AGO_RE = re.compile(_PAGE_MAIN, re.I), re.compile(_PAGE_AGO, re.I)
 
 # a line that opens the readers' comment section: what follows is comments, not body
 COMMENT_HEADER = re.compile(
@@ -85,6 +95,15 @@ _WIRE_CREDIT = re.compile(
     r"\((?:with )?(?:inputs? from )?(?:reuters|afp|ap|app|pti|ians|ani|agencies|dpa|efe|xinhua|tass)"
     r"(?: ?[/,&] ?\w+)*\)\.?",
     re.I,
+)
+
+
+# A line that comment_header, forum_chrome, share_bar, page_chrome or wire_credit accepts holds one of
+# these characters: every alternative of their regexes needs an ASCII letter (matched case-insensitively:
+# also "İ", "ı", "ſ" and the Kelvin sign), "#" or "©", and a share bar a button word, i.e. a character
+# whose casefold has an ASCII letter ("ß", ligatures ...). tests/clean/test_share_bar.py checks all three.
+CHROME_CHARS = re.compile(
+    "[A-Za-z#©\u0130\u0131\u017f\u212a\u00df\u0149\u01f0\u1e96-\u1e9a\u1e9e\ufb00-\ufb06]"
 )
 
 
@@ -121,7 +140,12 @@ def forum_chrome(line: str) -> bool:
         return False
     if n > 60 and line[:1] not in "RrTtSsDd":  # only Reactions:/Thread starter/Start date/Re:/Discussion in are long
         return False
-    return _FORUM_LINE.fullmatch(line) is not None
+    return (  # _FORUM_LINE.fullmatch(line), each wildcard-led alternative behind what it needs
+        _FORUM_MAIN_RE.fullmatch(line) is not None
+        or ("#" in line and _FORUM_NUMBER_RE.fullmatch(line) is not None)
+        or (line[-1] == ":" and _FORUM_SAID_RE.fullmatch(line) is not None)
+        or (line[-1] in "sSſ." and _FORUM_LIKES_RE.fullmatch(line) is not None)
+    )
 
 
 _THREAD_DATE = re.compile(
@@ -167,7 +191,9 @@ def page_chrome(line: str) -> bool:
     n = len(line)
     if n == 0 or n > 220:
         return False
-    return _PAGE_LINE.fullmatch(line) is not None
+    return _PAGE_MAIN_RE.fullmatch(line) is not None or (  # _PAGE_LINE.fullmatch(line)
+        "•" in line and _PAGE_AGO_RE.fullmatch(line) is not None
+    )
 
 
 def comment_header(line: str) -> bool:

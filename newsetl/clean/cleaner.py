@@ -263,28 +263,32 @@ def _clean_once(text: str) -> tuple[CleanText, _Trace]:
     # --- other line rules ------------------------------------------------------------------------------
     headers: set[int] = set()
     domains: set[int] = set()
+    chrome_chars = chrome.CHROME_CHARS.search(text) is not None
     for i, line in enumerate(lines):
         if not line or rule[i] is not None or len(line) > 500:
             continue
         c = line[0]
         if len(line) <= 220:
-            if chrome.comment_header(line):
-                headers.add(i)
-                continue
-            if chrome.forum_chrome(line):
-                drop(i, "forum_chrome")
-                if "date" not in hints and (td := chrome.thread_date(line)):
-                    hints["date"] = td  # the thread's date: extraction uses it when nothing else states one
-                continue
-            if chrome.share_bar(line):
-                drop(i, "share_bar")
-                continue
-            if chrome.page_chrome(line):
-                drop(i, "page_chrome")
-                continue
-            if chrome.wire_credit(line):
-                drop(i, "wire_credit")
-                continue
+            # none of these five rules can match a line without a CHROME_CHARS character (most lines of
+            # Urdu or Russian text): one scan of the text, then of such lines, instead of five tests
+            if chrome_chars and chrome.CHROME_CHARS.search(line):
+                if chrome.comment_header(line):
+                    headers.add(i)
+                    continue
+                if chrome.forum_chrome(line):
+                    drop(i, "forum_chrome")
+                    if "date" not in hints and (td := chrome.thread_date(line)):
+                        hints["date"] = td  # the thread's date: extraction uses it when nothing else states one
+                    continue
+                if chrome.share_bar(line):
+                    drop(i, "share_bar")
+                    continue
+                if chrome.page_chrome(line):
+                    drop(i, "page_chrome")
+                    continue
+                if chrome.wire_credit(line):
+                    drop(i, "wire_credit")
+                    continue
             if c in "#@" and _HASHTAG_LINE.fullmatch(line):
                 drop(i, "hashtag_only")
                 continue
@@ -308,39 +312,44 @@ def _clean_once(text: str) -> tuple[CleanText, _Trace]:
     pars: list[_Par] = []
     block: list[int] = []
 
+    # the working text's lines are stripped and single-spaced, with no whitespace but " " (normalize_text):
+    # a paragraph's collapsed text is its text, its words its spaces + 1
     def line_par(i: int, kind: str = BODY) -> _Par:
-        return _Par(lines[i], kind, start=starts[i], end=starts[i] + len(lines[i]))
+        t = lines[i]
+        return _Par(t, kind, -1, t.count(" ") + 1 if t else 0, t, starts[i], starts[i] + len(t))
 
     def flush() -> None:
-        if not block:
-            return
-        texts = [lines[i] for i in block]
-        if _is_wrapped(texts):
+        if len(block) >= 3 and _is_wrapped(texts := [lines[i] for i in block]):
             last = block[-1]
-            pars.append(_Par(" ".join(texts), start=starts[block[0]], end=starts[last] + len(lines[last])))
+            t = " ".join(texts)
+            pars.append(_Par(t, BODY, -1, t.count(" ") + 1, t, starts[block[0]], starts[last] + len(lines[last])))
         else:
-            pars.extend(line_par(i) for i in block)
+            pars.extend(map(line_par, block))
         block.clear()
 
+    checks = bool(post_starts or headers or domains)
     for i, line in enumerate(lines):
-        if i in post_starts:
-            flush()
+        if checks and i in post_starts:
+            if block:
+                flush()
             pars.append(_Par("", POST, start=starts[i], end=starts[i]))
         if rule[i] is not None or not line:
-            flush()
-        elif i in headers:
-            flush()
+            if block:
+                flush()
+        elif checks and i in headers:
+            if block:
+                flush()
             pars.append(line_par(i, HEADER))
-        elif i in domains:
-            flush()
+        elif checks and i in domains:
+            if block:
+                flush()
             pars.append(line_par(i, DOMAIN))
-        else:
+        elif block or (i + 1 < n and lines[i + 1]):  # a block of single-newline lines
             block.append(i)
-    flush()
-    for p in pars:
-        toks = p.text.split()
-        p.words = len(toks)
-        p.norm = " ".join(toks)
+        else:  # a paragraph of one line (the common case): no block
+            pars.append(line_par(i))
+    if block:
+        flush()
 
     _paragraph_rules(pars, ledger, hints, pieces)
 

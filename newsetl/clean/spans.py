@@ -31,7 +31,9 @@ _WINDOW = 2048  # characters compared per vectorised step
 
 @cache
 def _layout_table() -> np.ndarray:
-    table = np.zeros(0x10000, dtype=bool)
+    """Layout or not, for every code point (all layout characters are in the BMP: a lookup per character,
+    no range test)."""
+    table = np.zeros(0x110000, dtype=bool)
     for cp in range(0x10000):
         c = chr(cp)
         if c.isspace() or _INVISIBLE.match(c):
@@ -44,10 +46,7 @@ def _codepoints(s: str) -> np.ndarray:
 
 
 def _visible(cps: np.ndarray) -> np.ndarray:
-    layout = np.zeros(len(cps), dtype=bool)
-    bmp = cps < 0x10000
-    layout[bmp] = _layout_table()[cps[bmp]]
-    return np.flatnonzero(~layout)
+    return np.flatnonzero(~_layout_table()[cps])
 
 
 def squeeze(s: str) -> str:

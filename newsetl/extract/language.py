@@ -12,7 +12,8 @@ English function words ("the", "which", "were" ...) is ``"en"``. The thresholds 
 paragraphs): every text the fast path accepts, py3langid also classifies as ``en`` (with confidence), and
 the most English-looking text py3langid does *not* call ``en`` has 6 such words (a list of names), half
 the threshold. The model is loaded once per process, lazily, and its feature table is converted once to a
-C-ordered float32 array (the same numbers; the scores are bit-identical, the row gather is faster).
+C-ordered float32 array (the same numbers; the scores are bit-identical, the row gather is faster); the
+feature walk over the sample's bytes runs in numpy (see ``AC_DEPTH``: the same counts, in the same order).
 """
 
 from __future__ import annotations
@@ -42,15 +43,101 @@ _EN_FUNCTION_WORDS = frozenset(
 _ASCII_WORD = re.compile(r"[a-z]+")
 
 
+# The feature walk (py3langid's ``visit_counts``: a byte-by-byte Python loop through its n-gram
+# automaton, most of the classifier's time) runs in numpy: the automaton is the Aho-Corasick automaton of
+# its n-gram trie (verified for this model by tests/extract/test_language.py), so the state after each
+# byte is the state reached from the start by the last AC_DEPTH bytes alone, computed for every position
+# at once in AC_DEPTH vectorised steps. The features are counted in the order the loop finds them, so the
+# scores are bit-identical. Only for the model verified (``AC_MODEL_CRC``) and texts of AC_MIN_BYTES or
+# more; any other model or a shorter text walks the library's loop.
+AC_DEPTH = 6  # the deepest state of the automaton (its longest n-gram, in bytes)
+AC_MODEL_CRC = 608781725  # zlib.crc32 of the automaton's tables (see _model_crc)
+AC_MIN_BYTES = 384  # shorter texts: the library's loop is faster than numpy's per-call overhead (measured)
+
+
+def _model_crc(ident: Any) -> int:
+    import zlib
+
+    import numpy as np
+
+    crc = zlib.crc32(ident.tk_nextmove)
+    crc = zlib.crc32(ident.tk_row, crc)
+    return zlib.crc32(np.asarray(ident.tk_output, dtype=np.int64).tobytes(), crc)
+
+
+def _identifier_class() -> Any:
+    import numpy as np
+    from py3langid.langid import LanguageIdentifier
+
+    class Identifier(LanguageIdentifier):  # type: ignore[misc]
+        """py3langid's classifier with the feature walk in numpy (see AC_DEPTH); the rest is the library's."""
+
+        __slots__ = ("_np_next", "_np_out", "_np_rowbase")
+
+        def use_numpy_walk(self) -> bool:
+            """Prepare the numpy walk; False (the library's loop throughout) for a model not verified."""
+            self._np_next = None
+            if self.tk_nextmove.itemsize != 4 or _model_crc(self) != AC_MODEL_CRC:
+                return False
+            self._np_next = np.frombuffer(self.tk_nextmove, dtype=np.uint32)
+            self._np_rowbase = np.asarray(self.tk_row, dtype=np.int64) << 8
+            self._np_out = np.asarray(self.tk_output, dtype=np.int64)
+            return True
+
+        def _raw_score(self, text: bytes) -> Any:
+            if self._np_next is None or len(text) < AC_MIN_BYTES:
+                return super()._raw_score(text)
+            got = feature_counts(self._np_next, self._np_rowbase, self._np_out, text)
+            if got is None:
+                return super()._raw_score(text)  # no feature: the library's fill
+            idx, counts = got  # the library's _sparse_score, from arrays instead of a Counter
+            return np.log1p(counts.astype(np.float32)) @ self.nb_ptc[idx] + self.nb_pc
+
+    return Identifier
+
+
+def feature_counts(nextmove: Any, rowbase: Any, output: Any, text: bytes) -> tuple[Any, Any] | None:
+    """What ``py3langid.langid.visit_counts(...)`` counts, for an Aho-Corasick automaton of depth at most
+    AC_DEPTH: (features, counts) in the order each feature first occurs (the library's Counter order),
+    None when there is none."""
+    import numpy as np
+
+    b = np.frombuffer(text, dtype=np.uint8).astype(np.int64)
+    n = len(b)
+    if not n:
+        return None
+    state = np.zeros(n, dtype=np.int64)
+    for j in range(min(AC_DEPTH, n) - 1, -1, -1):  # position i reads byte i - j (j = AC_DEPTH-1 .. 0)
+        state[j:] = nextmove[rowbase[state[j:]] + b[:n - j]]
+    feats = output[state]
+    feats = feats[feats >= 0]
+    n = len(feats)
+    if not n:
+        return None
+    bits = n.bit_length()  # one sort of (feature, position) keys: groups by feature, first position first
+    key = np.sort((feats << bits) | np.arange(n))
+    by_feat = key >> bits
+    new = np.empty(n, dtype=bool)
+    new[0] = True
+    np.not_equal(by_feat[1:], by_feat[:-1], out=new[1:])
+    start = np.flatnonzero(new)
+    order = np.argsort(key[start] & ((1 << bits) - 1))  # by first position (all distinct)
+    counts = np.empty_like(start)
+    np.subtract(start[1:], start[:-1], out=counts[:-1])
+    counts[-1] = n - start[-1]
+    return by_feat[start][order], counts[order]
+
+
 def _get() -> Any:
     global _identifier
     if _identifier is None:
         with _lock:
             if _identifier is None:
                 import numpy as np
-                from py3langid.langid import MODEL_FILE, LanguageIdentifier
+                from py3langid.langid import MODEL_FILE
 
-                ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+                ident = _identifier_class().from_model_file(MODEL_FILE, norm_probs=True)
+                ident.use_numpy_walk()
                 langs = sorted({c for c in ident.nb_classes if len(c) == 2 and c not in _EXCLUDED})
                 ident.set_languages(langs)
                 # the column selection leaves a Fortran-ordered float16 copy: gathering ~300 feature rows

@@ -28,6 +28,15 @@ def name_key(s: str | None) -> str:
     compared in."""
     if not s:
         return ""
+    return _short_name_key(s) if len(s) <= 64 else _name_key(s)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _short_name_key(s: str) -> str:  # site names, host labels and title words recur from record to record
+    return _name_key(s)
+
+
+def _name_key(s: str) -> str:
     if not s.isascii():
         s = unicodedata.normalize("NFC", s)
     return _NOT_ALNUM.sub("", s.casefold())

@@ -28,6 +28,7 @@ API (stable):
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections import Counter, defaultdict
@@ -106,11 +107,11 @@ class _Affixes:
     """What one record's title is stripped with."""
 
     def __init__(self, kn: SourceKnowledge, site_names: Iterable[str | None], domain: str | None,
-                 url: str | None, sections: Iterable[str | None], learned: Iterable[str]) -> None:  # fmt: skip
+                 url_host: str, sections: Iterable[str | None], learned: Iterable[str]) -> None:  # fmt: skip
         self.kn = kn
         own = {name_key(s) for s in site_names if s}
         labels: list[str] = []
-        for host in (_host(url), (domain or "").lower().removeprefix("www.")):
+        for host in (url_host, (domain or "").lower().removeprefix("www.")):
             if not host:
                 continue
             own.add(name_key(host))
@@ -260,6 +261,13 @@ def _strip(title: str, aff: _Affixes) -> str:
     return aff.own_prefix(title) if aff.own else title
 
 
+@functools.lru_cache(maxsize=4096)
+def _affixes(kn: SourceKnowledge, site_names: tuple[str | None, ...], domain: str | None, url_host: str,
+             sections: tuple[str | None, ...], learned: frozenset[str]) -> _Affixes:  # fmt: skip
+    """One record's affixes (read-only after construction): records of one site share them."""
+    return _Affixes(kn, site_names, domain, url_host, sections, learned)
+
+
 def clean_title(
     raw: str | None,
     *,
@@ -288,7 +296,8 @@ def clean_title(
         return None
     if not learned and ": " not in t and not t.endswith(")") and _SEP.search(t) is None:
         return t  # no separator, no "Site: ", no "(Site)": nothing to strip (most headlines)
-    aff = _Affixes(knowledge or load_sources(), site_names, domain, url, sections, learned)
+    aff = _affixes(knowledge or load_sources(), tuple(site_names), domain, _host(url), tuple(sections),
+                   frozenset(learned))  # fmt: skip
     for _ in range(4):  # to the fixpoint: what one pass exposes ("X | Site |") the next can strip
         new = _strip(t, aff)
         if new == t:

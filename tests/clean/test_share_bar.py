@@ -37,3 +37,56 @@ def test_share_bar_examples() -> None:
     assert chrome.share_bar("Share this story with friends") is False
     assert chrome.share_bar("") is False
     assert chrome.share_bar(" , ; ") is False
+
+
+def _needs_chrome_char(items: object) -> bool:
+    """Every match of the parsed regex ``items`` holds an ASCII letter, "#" or "©" (a literal that no
+    optional part, repeat of zero or lookahead carries)."""
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    for op, av in items:  # type: ignore[attr-defined]
+        if op is c.LITERAL and ((chr(av).isascii() and chr(av).isalpha()) or chr(av) in "#©"):
+            return True
+        if op is c.SUBPATTERN and _needs_chrome_char(av[-1]):
+            return True
+        if op is c.BRANCH and all(_needs_chrome_char(alt) for alt in av[1]):
+            return True
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[0] >= 1 and _needs_chrome_char(av[2]):
+            return True
+    return False
+
+
+def test_the_line_rules_need_a_chrome_char() -> None:
+    """What lets the cleaner skip the five line rules on a line without a ``CHROME_CHARS`` character."""
+    import re
+    import string
+    from re import _parser  # type: ignore[attr-defined]
+
+    assert _needs_chrome_char(_parser.parse(r"(?:ab|c#)+\d", re.I))
+    assert not _needs_chrome_char(_parser.parse(r"(?:ab)?\d+|x", re.I))
+    assert not _needs_chrome_char(_parser.parse(r"(?!ab).{1,3}", re.I))
+    for rx in (chrome.COMMENT_HEADER, chrome._FORUM_LINE, chrome._PAGE_LINE, chrome._WIRE_CREDIT):
+        assert rx.flags & re.I and _needs_chrome_char(_parser.parse(rx.pattern, rx.flags)), rx.pattern[:40]
+    every = "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, 0x110000)))
+    for letter in string.ascii_letters + "#©":  # what each such literal matches case-insensitively
+        assert all(chrome.CHROME_CHARS.match(m.group()) for m in re.finditer(re.escape(letter), every, re.I))
+    # a share bar holds a button word: ASCII (casefolded) letters, which only these characters give
+    assert all(t.isascii() for t in chrome._BAR_TOKENS if any(ch.isalpha() for ch in t))
+    assert all(chrome.CHROME_CHARS.match(ch) for ch in every if any("a" <= x <= "z" for x in ch.casefold()))
+
+
+_CHROME_BITS = ["#12", "#", " said:", ":", " likes this", " like this.", "•", " • 3 hours ago", "2 hours ago", "Apr 7, 2021",
+                "Vanguard One", "ſ", "S", ".", " ", "word", "the", "Reactions: ", "©", "Copyright 2021", "وزیر", "Министр"]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_CHROME_BITS) | st.text(max_size=3), max_size=10).map("".join))
+def test_gated_line_rules_are_the_regexes(line: str) -> None:
+    line = line.strip()
+    n = len(line)
+    want_forum = 0 < n <= 200 and (n <= 60 or line[:1] in "RrTtSsDd") and chrome._FORUM_LINE.fullmatch(line) is not None
+    assert chrome.forum_chrome(line) == want_forum
+    assert chrome.page_chrome(line) == (0 < n <= 220 and chrome._PAGE_LINE.fullmatch(line) is not None)
+    if not chrome.CHROME_CHARS.search(line):
+        assert not (chrome.comment_header(line) or chrome.forum_chrome(line) or chrome.share_bar(line)
+                    or chrome.page_chrome(line) or chrome.wire_credit(line))  # fmt: skip

@@ -6,6 +6,8 @@ import types
 from dataclasses import dataclass
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsetl.clean_extract import clean_extract
 from newsetl.errors import TerminalError
@@ -247,3 +249,18 @@ def test_relative_links_are_no_domain() -> None:
     assert registered_domain("index.html") is None
     assert registered_domain("132252.html") is None
     assert registered_domain("https://www.dawn.com/index.html") == "dawn.com"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(["a", "ب", " ", "\n", "\t", "\u00a0", "\u2003", "\u3000", "\x1c", "\x85", "😀",
+                                         "\u200b", "\ud800", "é"]), max_size=40))  # fmt: skip
+def test_word_count_is_split(text: str) -> None:
+    from newsetl.extract.article import word_count
+
+    assert word_count(text) == len(text.split())
+
+
+def test_no_astral_character_is_whitespace() -> None:
+    from newsetl.extract.article import _space_table
+
+    assert not any(chr(cp).isspace() for cp in range(0x10000, 0x110000)) and not _space_table()[0x10000:].any()
