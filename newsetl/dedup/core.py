@@ -179,7 +179,7 @@ def candidate_pairs(keys: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     k = keys.ravel()
     r = np.repeat(rows.astype(np.int64), keys.shape[1])
-    order = np.argsort(k, kind="stable")
+    order = np.argsort(k)  # the order within a bucket is irrelevant: pairs are normalised and made unique
     k, r = k[order], r[order]
     start = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
     size = np.diff(np.r_[start, k.size])
