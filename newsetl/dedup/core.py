@@ -244,7 +244,7 @@ def _col(batch: pa.Table, name: str) -> list:
 def deduplicate_batch(batch: pa.Table, history: HistoryIndex, cfg: DedupConfig) -> DedupResult:
     """Decide the story of every row of ``batch`` against itself and ``history``.
 
-    ``batch`` columns: article_id, source_uri, title, body, published_date, encoding_loss, word_count,
+    ``batch`` columns: article_id, source_uri, body, published_date, encoding_loss, word_count,
     content_hash, minhash (list<uint32>), n_shingles. ``history`` is not modified: call
     ``history.add(result.index_rows)`` to make the batch visible to the next one.
     """
