@@ -372,7 +372,8 @@ def deduplicate_batch(batch: pa.Table, history: HistoryIndex, cfg: DedupConfig) 
             for i in members:
                 story[i] = sid
             continue
-        c = min(members, key=lambda i: (enc[i] != 0, not has_date[i], -body_len[i], i, aids[i]))
+        c = members[0] if len(members) == 1 else \
+            min(members, key=lambda i: (enc[i] != 0, not has_date[i], -body_len[i], i, aids[i]))
         for i in members:
             story[i] = aids[c]
             canonical_row[i] = c
