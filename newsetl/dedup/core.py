@@ -179,7 +179,7 @@ def candidate_pairs(keys: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     k = keys.ravel()
     r = np.repeat(rows.astype(np.int64), keys.shape[1])
-    order = np.argsort(k, kind="stable")
+    order = np.argsort(k)  # the order within a bucket is irrelevant: pairs are normalised and made unique
     k, r = k[order], r[order]
     start = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
     size = np.diff(np.r_[start, k.size])
@@ -244,7 +244,7 @@ def _col(batch: pa.Table, name: str) -> list:
 def deduplicate_batch(batch: pa.Table, history: HistoryIndex, cfg: DedupConfig) -> DedupResult:
     """Decide the story of every row of ``batch`` against itself and ``history``.
 
-    ``batch`` columns: article_id, source_uri, title, body, published_date, encoding_loss, word_count,
+    ``batch`` columns: article_id, source_uri, body, published_date, encoding_loss, word_count,
     content_hash, minhash (list<uint32>), n_shingles. ``history`` is not modified: call
     ``history.add(result.index_rows)`` to make the batch visible to the next one.
     """
@@ -280,15 +280,11 @@ def deduplicate_batch(batch: pa.Table, history: HistoryIndex, cfg: DedupConfig) 
             es.append(s.astype(np.float64))
 
     # exact within the batch
-    first: dict[str, int] = {}
-    xu: list[int] = []
-    xv: list[int] = []
-    for i, h in enumerate(hashes):
-        j = first.setdefault(h, i)
-        if j != i:
-            xu.append(i)
-            xv.append(j)
-    add_edges(np.array(xu, np.int64), np.array(xv, np.int64), np.full(len(xu), EXACT), np.ones(len(xu)))
+    hcol = batch.column("content_hash")  # each row's first row of equal hash (null equals null, as in a dict)
+    code = np.asarray(pc.index_in(hcol, value_set=pc.unique(hcol)).to_numpy(zero_copy_only=False), np.int64)
+    first_row = np.unique(code, return_index=True)[1][code] if n else np.zeros(0, np.int64)
+    xu = np.flatnonzero(first_row != np.arange(n))
+    add_edges(xu, first_row[xu], np.full(xu.size, EXACT), np.ones(xu.size))
 
     # exact against history
     hrows, hstories, _ = history.exact(hashes)
@@ -355,8 +351,9 @@ def deduplicate_batch(batch: pa.Table, history: HistoryIndex, cfg: DedupConfig) 
     has_date = np.asarray(batch.column("published_date").is_valid().to_numpy(zero_copy_only=False))
     body_len = pc.utf8_length(batch.column("body").cast(pa.string())).fill_null(0).to_numpy(zero_copy_only=False).tolist()
     clusters: dict[int, list[int]] = {}
+    linked = uf.parent
     for i in range(n):
-        clusters.setdefault(uf.find(i), []).append(i)
+        clusters.setdefault(uf.find(i) if i in linked else i, []).append(i)  # a row never linked is its root
     hist_best: dict[int, tuple[int, float, int]] = {}  # cluster root -> best edge into history
     for a_, b_, m_, s_ in zip(u.tolist(), v.tolist(), meth.tolist(), sim.tolist(), strict=True):
         if b_ >= n:
@@ -372,7 +369,8 @@ def deduplicate_batch(batch: pa.Table, history: HistoryIndex, cfg: DedupConfig) 
             for i in members:
                 story[i] = sid
             continue
-        c = min(members, key=lambda i: (enc[i] != 0, not has_date[i], -body_len[i], i, aids[i]))
+        c = members[0] if len(members) == 1 else \
+            min(members, key=lambda i: (enc[i] != 0, not has_date[i], -body_len[i], i, aids[i]))
         for i in members:
             story[i] = aids[c]
             canonical_row[i] = c

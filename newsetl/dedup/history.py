@@ -92,18 +92,20 @@ class SortedRuns:
         counts = np.zeros(fp.size, np.int64)
         qi_parts: list[np.ndarray] = []
         doc_parts: list[np.ndarray] = []
-        lo_key = fp.astype(np.uint64) << _U64(32)
+        fp_u = fp.astype(np.uint64)
+        lo_key = fp_u << _U64(32)
         hi_key = lo_key | _LOW
         for run in self.runs:
             lo = np.searchsorted(run, lo_key, side="left")
-            hi = np.searchsorted(run, hi_key, side="right")
-            n = hi - lo
-            counts += n
-            hit = np.flatnonzero(n)
+            # most fingerprints are absent: the end of the range is searched only for those present
+            hit = np.flatnonzero(run[np.minimum(lo, run.size - 1)] >> _U64(32) == fp_u)
+            hit = hit[lo[hit] < run.size]
             if hit.size == 0:
                 continue
-            qi_parts.append(np.repeat(hit, n[hit]))
-            doc_parts.append((run[ranges(lo[hit], n[hit])] & _LOW).astype(np.int64))
+            n_hit = np.searchsorted(run, hi_key[hit], side="right") - lo[hit]
+            counts[hit] += n_hit
+            qi_parts.append(np.repeat(hit, n_hit))
+            doc_parts.append((run[ranges(lo[hit], n_hit)] & _LOW).astype(np.int64))
         if not qi_parts:
             return np.zeros(0, np.int64), np.zeros(0, np.int64), counts
         return np.concatenate(qi_parts), np.concatenate(doc_parts), counts
@@ -231,8 +233,11 @@ class HistoryIndex:
         ``fp[i]`` is a key of row ``rows[i]``; each distinct key is looked up once. Keys whose history
         bucket holds more than ``max_bucket`` entries are skipped. Rows of one key keep their order.
         """
-        o = np.argsort(fp, kind="stable")
-        fs, rs = fp[o], rows[o]
+        # a stable argsort of the 32-bit fingerprints, as one sort of (fingerprint << 32 | position): the
+        # packed values are distinct, so any sort gives the stable order (SIMD sort, ~10x a stable argsort)
+        packed = np.sort((fp.astype(np.uint64) << _U64(32)) | np.arange(fp.size, dtype=np.uint64))
+        o = (packed & _LOW).astype(np.int64)
+        fs, rs = packed >> _U64(32), rows[o]
         first = np.flatnonzero(np.r_[True, fs[1:] != fs[:-1]])  # distinct keys, each with its run of rows
         key_rows = np.diff(np.r_[first, fs.size])
         qi, doc, counts = runs.lookup(fs[first])

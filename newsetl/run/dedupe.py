@@ -53,17 +53,19 @@ def dedup_batches(batch_dirs: list[str], wh: Warehouse, settings: Settings,
     history = HistoryIndex.open(wh.files("dedup_index"), settings.dedup)
     if replaced:
         history.remove(_history_ids_of(wh, replaced))
-    cols = ["article_id", "source_uri", "title", "body", "published_date", "encoding_loss", "word_count",
-            "content_hash", "minhash", "n_shingles"]
+    cols = ["article_id", "source_uri", "body", "published_date", "encoding_loss", "word_count", "content_hash",
+            "minhash", "n_shingles"]
     found: list[pa.Table] = []
     for i, d in enumerate(batch_dirs):
         batch = pq.read_table(Path(d) / "articles.parquet", columns=cols)
         res = deduplicate_batch(batch, history, settings.dedup)
         history.add(res.index_rows)
         story = pa.table({"article_id": batch["article_id"], "story_id": pa.array(res.story_id, pa.string())})
-        pq.write_table(story, Path(d) / "dedup.parquet")
-        pq.write_table(res.duplicates, Path(d) / "duplicates.parquet")
-        pq.write_table(res.index_rows, Path(d) / "dedup_index.parquet")
+        # run-internal files (finalize reads them back): no dictionary pages, which distinct ids and MinHash
+        # values only fill and then abandon (the dictionary attempt was ~85% of writing dedup_index)
+        pq.write_table(story, Path(d) / "dedup.parquet", use_dictionary=False)
+        pq.write_table(res.duplicates, Path(d) / "duplicates.parquet", use_dictionary=False)
+        pq.write_table(res.index_rows, Path(d) / "dedup_index.parquet", use_dictionary=False)
         found.append(res.duplicates)
         if progress:
             progress("dedup", i + 1, len(batch_dirs))
