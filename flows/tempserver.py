@@ -23,7 +23,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -83,7 +82,7 @@ class TemporaryServer:
         try:
             with urllib.request.urlopen(f"{self.api_url}/health", timeout=2) as r:
                 return bool(r.status == 200)
-        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+        except OSError:  # refused, reset, timed out (urllib's URLError is an OSError too)
             return False
 
     def wait(self, timeout: float | None = None) -> str:

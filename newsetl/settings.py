@@ -107,17 +107,7 @@ def load_settings(config_path: str | os.PathLike[str] | None = None, **overrides
         p = Path(path)
         if not p.is_file():
             raise ConfigError(f"config file {p} does not exist: pass an existing YAML file to --config")
-        try:
-            text = p.read_text(encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            raise ConfigError(f"config file {p} is not UTF-8 text (byte {exc.object[exc.start]:#04x} at offset "
-                              f"{exc.start}): save it as UTF-8") from exc
-        except OSError as exc:
-            raise ConfigError(f"config file {p} cannot be read ({exc.strerror or exc}): check its permissions") from exc
-        try:
-            loaded = load_yaml(text) or {}
-        except yaml.YAMLError as exc:
-            raise ConfigError(f"config file {p} is not valid YAML: {_one_line(str(exc))}") from exc
+        loaded = read_yaml_file(p, "config file", "check its permissions") or {}
         if not isinstance(loaded, dict):
             raise ConfigError(f"config file {p} must hold a mapping of settings, not {type(loaded).__name__}")
         data.update(_without_empty_keys(loaded))
@@ -154,11 +144,11 @@ def read_yaml_file(path: Path, what: str, fix: str) -> Any:
         raise ConfigError(f"{what} {path} is not UTF-8 text (byte {exc.object[exc.start]:#04x} at offset "
                           f"{exc.start}): save it as UTF-8") from exc
     except OSError as exc:
-        raise ConfigError(f"{what} {path} cannot be read ({exc}): {fix}") from exc
+        raise ConfigError(f"{what} {path} cannot be read ({exc.strerror or exc}): {fix}") from exc
     try:
         return load_yaml(text)
     except yaml.YAMLError as exc:
-        raise ConfigError(f"{what} {path} is not valid YAML: {exc}") from exc
+        raise ConfigError(f"{what} {path} is not valid YAML: {_one_line(str(exc))}") from exc
 
 
 def _without_empty_keys(d: dict[str, Any]) -> dict[str, Any]:

@@ -180,12 +180,10 @@ def publish_after_commit(wh: Warehouse, summaries: list[BatchSummary], run_id: s
                     f"fix: {_fix(exc)} (the next run writes its own pages; this run's data needs no re-run)")
         return None
 
-    if not docs:
-        return [f for f in (duckdb_file(),) if f]
     with ThreadPoolExecutor(1) as pool:
-        pages = pool.submit(data_docs)
-        first = duckdb_file()
-        return [f for f in (first, pages.result()) if f]
+        pages = pool.submit(data_docs) if docs else None
+        found = [duckdb_file(), pages.result() if pages else None]
+    return [f for f in found if f]
 
 
 def _fix(exc: BaseException) -> str:
