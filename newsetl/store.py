@@ -58,7 +58,10 @@ KEEP_SNAPSHOTS = 2
 LOCK = "_lock"
 MART_PREFIX = "mart:"  # snapshot entries of materialised marts
 FORMAT = 2  # snapshot format: 2 = pinned Delta versions; 1 (no "format" key) = Parquet file lists only
-PARQUET_OPTS: dict[str, Any] = {"compression": "zstd", "row_group_size": 64_000}
+#: the staged files of a commit (``write_parquet``): read back by DuckDB (marts, gate) and by the Delta
+#: writer, which encodes the table's own files, then deleted. Plain pages: on a 2,000-article batch of
+#: articles, zstd with dictionary pages cost 47 ms to write and 77 ms to read, plain 5 and 6 ms (measured).
+PARQUET_OPTS: dict[str, Any] = {"compression": "none", "use_dictionary": False, "row_group_size": 64_000}
 
 
 # File descriptors of writer locks this process holds. A forked child (a worker of the CPU pool) gets a
