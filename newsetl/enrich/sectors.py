@@ -52,6 +52,7 @@ from __future__ import annotations
 import bisect
 import functools
 import math
+import operator
 import re
 from dataclasses import dataclass, field
 
@@ -224,6 +225,11 @@ class SectorMatcher:
         """Sectors of one document, best first; ``all_scores`` also returns the untagged scored ones.
         ``found``: ``self.index.find`` of its ``compose_text``, when the caller has it already."""
         text, title_len = compose_text(title, body)
+        return self.tag_text(text, title_len, all_scores, found)
+
+    def tag_text(self, text: str, title_len: int, all_scores: bool = False,
+                 found: list[Hit] | None = None) -> list[SectorHit]:
+        """``tag`` of a document given as its ``compose_text`` (the text and the length of its title part)."""
         kept = self._kept_hits(text, found)
         if not kept or all(si in self._context for si in kept):
             return []
@@ -372,30 +378,34 @@ def _confirm_capital_acronyms(text: str, per_sector: dict[int, list[Hit]]) -> No
 def _drop_contained(kept: dict[int, list[Hit]]) -> dict[int, list[Hit]]:
     """Drop a hit that lies strictly inside a longer hit of another sector: the longer phrase says what
     the words mean ("oil exports" is energy, so its "exports" is no trade evidence; "export earnings" is
-    trade, not company earnings)."""
-    flat = sorted(((h.start, -h.end, si, h) for si, hits in kept.items() for h in hits),
-                  key=lambda x: (x[0], x[1]))
-    best: dict[int, int] = {}  # sector -> the largest end of its hits started so far
-    top = -1
+    trade, not company earnings). Identical spans (two sectors sharing a word) are not containment.
+
+    One sweep by start (ties: longer first): a hit ``h`` is inside a longer hit of sector ``x`` exactly
+    when, among the hits of ``x`` seen before it, the one reaching furthest (ties: the earliest start)
+    ends after ``h``, or ends with it and starts before it."""
+    flat = sorted([(h.start, -h.end, si, h) for si, hits in kept.items() for h in hits], key=_START_LONGEST)
+    reach: dict[int, tuple[int, int]] = {}  # sector -> (end, -start) of its hit reaching furthest so far
+    top = -1  # the furthest end of any hit so far: a hit ending after it is inside nothing
     drop: set[int] = set()
     for start, neg_end, si, h in flat:
         end = -neg_end
         if end <= top:
-            # a hit of another sector started at or before ``start`` and reaches ``end``; identical spans
-            # (two sectors sharing a word) are not containment
-            for other, other_end in best.items():
-                if other != si and other_end >= end and any(
-                        o.start <= start and o.end >= end and (o.end - o.start) > (end - start)
-                        for o in kept[other]):
+            for other, (other_end, other_neg_start) in reach.items():
+                if other != si and (other_end > end or (other_end == end and -other_neg_start < start)):
                     drop.add(id(h))
                     break
-        if end > best.get(si, -1):
-            best[si] = end
-        top = max(top, end)
+        mine = reach.get(si)
+        if mine is None or (end, -start) > mine:
+            reach[si] = (end, -start)
+        if end > top:
+            top = end
     if not drop:
         return kept
     out = {si: [h for h in hits if id(h) not in drop] for si, hits in kept.items()}
     return {si: hits for si, hits in out.items() if hits}
+
+
+_START_LONGEST = operator.itemgetter(0, 1)  # (start, -end): by start, longer first; stable on ties
 
 
 # what may stand between two items of an enumeration: "trade, energy", "security and defence",
