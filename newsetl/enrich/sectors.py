@@ -244,23 +244,30 @@ class SectorMatcher:
         scored: list[tuple[int, float, list[Hit], dict[str, int], bool, float]] = []
         name_weight, list_weight = sc.name_weight, sc.list_weight
         title_weight, lead_weight, body_weight = sc.title_weight, sc.lead_weight, sc.body_weight
+        paragraph_of = bisect.bisect_left
         for si, hits in kept.items():
             counts: dict[str, int] = {}
             weights: dict[str, float] = {}
             zones: dict[str, float] = {}
             paragraphs: set[int] = set()
-            for h in hits:
-                t: _Term = h.payload  # type: ignore[assignment]
-                start = h.start
-                label = h.surface if t.prefix else t.label
-                counts[label] = counts.get(label, 0) + 1
-                w = t.weight * (name_weight if start in named else 1.0)
-                if listed and (si, start) in listed:
-                    w = max(w, list_weight)
-                weights[label] = max(weights.get(label, 0.0), w)
+            # (the comparisons below are the max() calls they replace: the first of equal values is kept)
+            for start, _, surface, t in hits:
+                label = surface if t.prefix else t.label
+                w = t.weight * name_weight if start in named else t.weight * 1.0
+                if listed and (si, start) in listed and list_weight > w:
+                    w = list_weight
                 zone = title_weight if start < title_len else lead_weight if start < lead_end else body_weight
-                zones[label] = max(zones.get(label, 0.0), zone)
-                paragraphs.add(bisect.bisect_left(breaks, start))
+                if label in counts:
+                    counts[label] += 1
+                    if w > weights[label]:
+                        weights[label] = w
+                    if zone > zones[label]:
+                        zones[label] = zone
+                else:
+                    counts[label] = 1
+                    weights[label] = w if w > 0.0 else 0.0
+                    zones[label] = zone if zone > 0.0 else 0.0
+                paragraphs.add(paragraph_of(breaks, start))
             mass = sum(weights[k] * (zones[k] + math.log(n)) for k, n in counts.items())
             spread = 1.0 + sc.spread_bonus * min(len(paragraphs) - 1, sc.spread_cap)
             is_listed = bool(listed) and any((si, h.start) in listed for h in hits)
@@ -277,7 +284,7 @@ class SectorMatcher:
             score = round(strength * share * anchor, 4)
             ranked = sorted(counts.items(), key=lambda kv: -kv[1])  # stable: first seen first on ties
             evidence = "; ".join(f"{k} x{n}" for k, n in ranked)
-            rows.append((self._ids[si], score, len(hits), evidence, [(h.start, h.end) for h in hits],
+            rows.append((self._ids[si], score, len(hits), evidence, [(h[0], h[1]) for h in hits],
                          score >= self._thresholds[si]))
         rows.sort(key=lambda r: (-r[1], r[0]))
         out = [SectorHit(sector, score, mentions, evidence, spans, rank, tagged, rank == 1 and tagged)
@@ -486,4 +493,4 @@ def add_sector_rows(rows: dict[str, list[object]], aid: str | None, hits: list[S
         rows["is_primary"].append(hit.is_primary)
         rows["mentions"].append(hit.mentions)
         rows["evidence"].append(hit.evidence)
-        rows["spans"].append([list(s) for s in hit.spans])
+        rows["spans"].append(hit.spans)  # (start, end) tuples: Arrow reads them as the lists they were
