@@ -237,7 +237,7 @@ def _prepared(text: str) -> _Prepared:
     else:
         # one code point array serves both steps: strip_invisible (a regex search, finditer and sub cost ~4x)
         # and fold
-        cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        cps = code_points(text)
         invisible = _invisible_table()[cps if cps.max() < 0x10000 else np.minimum(cps, 0xFFFF)]  # all in the BMP
         visible, cuts = text, None
         if invisible.any():
@@ -249,6 +249,22 @@ def _prepared(text: str) -> _Prepared:
         out = (visible, cuts, folded, " " + folded + " ")
     _last = (text, out)
     return out
+
+
+_last_cps: tuple[str, np.ndarray] | None = None
+
+
+def code_points(text: str) -> np.ndarray:
+    """The code points of ``text`` (uint32, read-only). The last text's are kept (one global tuple, replaced
+    whole), so the sector matcher's word count of the article ``_prepared`` just matched does not encode
+    it again."""
+    global _last_cps
+    last = _last_cps
+    if last is not None and (last[0] is text or last[0] == text):
+        return last[1]
+    cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    _last_cps = (text, cps)
+    return cps
 
 
 @functools.cache
@@ -396,6 +412,8 @@ def _surface(raw: str) -> str:
 
 def leftmost_longest(hits: list[Hit]) -> list[Hit]:
     """Non-overlapping hits, preferring the earliest start, then the longest span."""
+    if len(hits) < 2:  # most sectors of an article have one hit
+        return list(hits)
     hits = sorted(hits, key=lambda h: (h.start, h.start - h.end))
     kept: list[Hit] = []
     last_end = -1

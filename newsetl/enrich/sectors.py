@@ -65,6 +65,7 @@ from newsetl.enrich._phrases import (
     Pattern,
     PhraseIndex,
     article_columns,
+    code_points,
     is_acronym,
     leftmost_longest,
     make_pattern,
@@ -137,8 +138,7 @@ def word_count(text: str) -> int:
     if text.isascii():
         space = _space_table()[np.frombuffer(text.encode("ascii"), dtype=np.uint8)]
     else:
-        cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        space = _space_table()[np.minimum(cps, 0xFFFF)]
+        space = _space_table()[np.minimum(code_points(text), 0xFFFF)]
     if not space.size:
         return 0
     return int(np.count_nonzero(space[:-1] & ~space[1:])) + (not space[0])
@@ -197,14 +197,20 @@ class SectorMatcher:
         links = _has_links(text)
         for h in self._index.find(text) if found is None else found:
             p = h.payload
-            if isinstance(p, _Term):
-                if h.start > 1 and text[h.start - 1] == "." and text[h.start - 2].isalnum():
+            if type(p) is _Term:  # (final classes: the isinstance they replace)
+                start = h.start
+                if start > 1 and text[start - 1] == "." and text[start - 2].isalnum():
                     continue  # inside a dotted identifier: "CBS.MW", "RNWK.O", "example.com"
-                if links and _in_link(text, h.start):
+                if links and _in_link(text, start):
                     continue  # a word of a web address: ".../stocks/quickinfo/fullquote"
-                acronyms = acronyms or p.acronym
-                per_sector.setdefault(p.sector, []).append(h)
-            elif isinstance(p, _Exclusion):
+                if p.acronym:
+                    acronyms = True
+                mine = per_sector.get(p.sector)
+                if mine is None:
+                    per_sector[p.sector] = [h]
+                else:
+                    mine.append(h)
+            elif type(p) is _Exclusion:
                 excluded.setdefault(p.sector, []).append((h.start, h.end))
         if acronyms:
             _confirm_capital_acronyms(text, per_sector)
@@ -325,7 +331,7 @@ def _company_hits(text: str, kept: dict[int, list[Hit]]) -> set[int]:
     names: set[str] = set()
     for hits in kept.values():
         for h in hits:
-            if _in_company_name(text, h):
+            if text[h.start].isupper() and _in_company_name(text, h):  # (its first test, inlined: most hits fail it)
                 named.add(h.start)
                 m = _CAP_WORD_BEFORE.search(text, max(0, h.start - 60), h.start)
                 if m:
