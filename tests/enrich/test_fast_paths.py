@@ -3,6 +3,8 @@ one-sweep containment rule, the case-exact short cuts, one composed text for bot
 
 from __future__ import annotations
 
+import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -13,21 +15,33 @@ from newsetl.enrich.sectors import _drop_contained, compose_text
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.sets(st.text(alphabet="ab ", min_size=1, max_size=4).map(lambda k: " " + k), min_size=1, max_size=8),
-       st.text(alphabet="ab c", max_size=40))
-def test_automaton_reports_every_match_by_end_then_longest_first(keys: set[str], text: str) -> None:
+@given(st.sets(st.text(alphabet="ab жپ", min_size=1, max_size=4).map(lambda k: " " + k), min_size=1, max_size=8),
+       st.text(alphabet="ab cжпx\U0001f600", max_size=40), st.booleans())
+def test_automaton_reports_every_match_by_end_then_longest_first(keys: set[str], text: str, bytes_mode: bool) -> None:
     keys_list = sorted(keys)
-    automaton = _Automaton({k: ((),) for k in keys_list})
-    want = sorted(((i, s, s + len(k)) for i, k in enumerate(keys_list) for s in range(len(text))
-                   if text.startswith(k, s)), key=lambda m: (m[2], m[1]))
+    automaton = _Automaton({k: ((),) for k in keys_list}, bytes_mode=bytes_mode)
+    padded = " " + text + " "
+    want = sorted(((i, s, s + len(k)) for i, k in enumerate(keys_list) for s in range(len(padded))
+                   if padded.startswith(k, s)), key=lambda m: (m[2], m[1]))
     assert automaton.matches(text) == want
+    cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    assert automaton.matches(text, None if text.isascii() else cps) == want
 
 
-def test_automaton_offsets_are_characters_and_a_lone_surrogate_matches_nothing() -> None:
-    automaton = _Automaton({" ab": ((),), " \U0001f600 x": ((),)})
-    assert automaton.matches(" \U0001f600 x ab") == [(1, 0, 4), (0, 4, 7)]
-    assert automaton.matches(" \ud800 ab \ud800ab") == [(0, 2, 5)]
-    assert _Automaton({}).matches(" ab") == []
+@pytest.mark.parametrize("bytes_mode", [True, False])
+def test_automaton_offsets_are_characters_and_a_lone_surrogate_matches_nothing(bytes_mode: bool) -> None:
+    automaton = _Automaton({" ab": ((),), " \U0001f600 x": ((),)}, bytes_mode=bytes_mode)
+    assert automaton.matches("\U0001f600 x ab") == [(1, 0, 4), (0, 4, 7)]
+    assert automaton.matches("\ud800 ab \ud800ab") == [(0, 2, 5)]
+    assert _Automaton({}, bytes_mode=bytes_mode).matches("ab") == []
+
+
+def test_automaton_of_many_scripts_scans_text() -> None:
+    keys = {" " + chr(0x4E00 + i): ((),) for i in range(200)}  # 200 distinct non-ASCII characters
+    automaton = _Automaton(keys)
+    assert automaton._codes is None
+    assert automaton.matches(chr(0x4E00 + 150) + " " + chr(0x4E00 + 3)) == [(150, 0, 2), (3, 2, 4)]
+    assert _Automaton({" ж": ((),)})._codes is not None
 
 
 def _drop_contained_by_definition(kept: dict[int, list[Hit]]) -> dict[int, list[Hit]]:
@@ -72,7 +86,7 @@ def test_one_text_serves_both_matchers(title: str | None, body: str | None) -> N
 def test_prepared_text_of_astral_and_invisible_characters() -> None:
     _phrases._last = None
     text = "Пакِستان \U0001f600 Ba\u00adnk"
-    visible, cuts, folded, padded = _phrases._prepared(text)
+    visible, cuts, folded, folded_cps = _phrases._prepared(text)
     assert (visible, cuts) == _phrases.strip_invisible(text) == ("Пакستان \U0001f600 Bank", [3, 12])
-    assert folded == "пакستان   bank" and padded == " " + folded + " "
+    assert folded == "пакستان   bank" == folded_cps.tobytes().decode("utf-32-le")
     assert text[_phrases.original_offset(12, cuts)] == "n"
