@@ -442,7 +442,12 @@ def leftmost_longest(hits: list[Hit]) -> list[Hit]:
     """Non-overlapping hits, preferring the earliest start, then the longest span."""
     if len(hits) < 2:  # most sectors of an article have one hit
         return list(hits)
-    hits = sorted(hits, key=lambda h: (h.start, h.start - h.end))
+    prev = -1
+    for h in hits:  # the automaton's order (by end) is by start too when no two hits share a word
+        if h[0] <= prev:
+            hits = sorted(hits, key=lambda h: (h.start, h.start - h.end))
+            break
+        prev = h[0]
     kept: list[Hit] = []
     last_end = -1
     for h in hits:

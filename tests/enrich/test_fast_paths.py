@@ -90,3 +90,22 @@ def test_prepared_text_of_astral_and_invisible_characters() -> None:
     assert (visible, cuts) == _phrases.strip_invisible(text) == ("Пакستان \U0001f600 Bank", [3, 12])
     assert folded == "пакستان   bank" == folded_cps.tobytes().decode("utf-32-le")
     assert text[_phrases.original_offset(12, cuts)] == "n"
+
+
+def _leftmost_longest_by_definition(hits: list[Hit]) -> list[Hit]:
+    kept: list[Hit] = []
+    for h in sorted(hits, key=lambda h: (h.start, h.start - h.end)):
+        if not kept or h.start >= kept[-1].end:
+            kept.append(h)
+    return kept
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 15), st.integers(1, 4), st.integers(0, 2)), max_size=8))
+def test_leftmost_longest_equals_its_definition(rows: list[tuple[int, int, int]]) -> None:
+    from newsetl.enrich._phrases import leftmost_longest
+
+    hits = [Hit(s, s + n, "w", p) for s, n, p in rows]
+    assert [id(h) for h in leftmost_longest(hits)] == [id(h) for h in _leftmost_longest_by_definition(hits)]
+    by_end = sorted(hits, key=lambda h: (h.end, h.start))  # the automaton's order
+    assert [id(h) for h in leftmost_longest(by_end)] == [id(h) for h in _leftmost_longest_by_definition(by_end)]
