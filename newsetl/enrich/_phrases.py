@@ -336,7 +336,8 @@ class _Automaton:
         ]
         alphabet = sorted({c for key in keys for c in key if not c.isascii()})
         self._codes: np.ndarray | None = None
-        self._ac: ahocorasick_rs.AhoCorasick | ahocorasick_rs.BytesAhoCorasick | None = None
+        self._bytes_ac: ahocorasick_rs.BytesAhoCorasick | None = None
+        self._ac: ahocorasick_rs.AhoCorasick | None = None
         if not keys:
             return
         # a contiguous NFA: as fast as the DFA here, with a fraction of its memory
@@ -346,7 +347,7 @@ class _Automaton:
             codes[:128] = np.arange(128, dtype=np.uint8)
             codes[[ord(c) for c in alphabet]] = np.arange(128, 128 + len(alphabet), dtype=np.uint8)
             self._codes = codes
-            self._ac = ahocorasick_rs.BytesAhoCorasick([self._bytes(key) for key in keys], implementation=nfa)
+            self._bytes_ac = ahocorasick_rs.BytesAhoCorasick([self._bytes(key) for key in keys], implementation=nfa)
         else:
             self._ac = ahocorasick_rs.AhoCorasick(list(keys), implementation=nfa)
 
@@ -362,10 +363,10 @@ class _Automaton:
         """Every (key index, start, end) in ``" " + folded + " "`` (``cps``: ``folded``'s code points when
         known, None for ASCII text), overlapping ones included, ordered by end and, at the same end, longest
         first (what ``pyahocorasick``'s ``iter`` reported; tested)."""
+        if self._bytes_ac is not None:
+            return self._bytes_ac.find_matches_as_indexes(b" " + self._bytes(folded, cps) + b" ", overlapping=True)
         if self._ac is None:
             return []
-        if self._codes is not None:
-            return self._ac.find_matches_as_indexes(b" " + self._bytes(folded, cps) + b" ", overlapping=True)
         padded = " " + folded + " "
         try:
             return self._ac.find_matches_as_indexes(padded, overlapping=True)

@@ -74,7 +74,6 @@ from newsetl.enrich.taxonomy import Taxonomy
 from schemas.tables import ARTICLE_SECTORS
 
 SECTORS_SCHEMA = pa.schema([f for f in ARTICLE_SECTORS if f.name != "run_id"])
-_NEWLINE = re.compile(r"\n")
 # a capitalised hit followed (within two more capitalised words, "&" or "of") by a company suffix,
 # or a hit that is itself such a name word ("Industries"): part of a company name
 _COMPANY_TAIL = re.compile(
@@ -250,7 +249,7 @@ class SectorMatcher:
         lead_end = _lead_end(text, body_start, sc.lead_words)
         words = word_count(text)
         length = max(1.0, words / sc.ref_words) ** sc.length_exponent
-        breaks = [m.start() for m in _NEWLINE.finditer(text)]
+        breaks = _find_all(text, "\n")  # (str.find: ~2x faster than a regex finditer over the few newlines)
         named = _company_hits(text, kept)
         scored: list[tuple[int, float, list[Hit], dict[str, int], bool, float]] = []
         name_weight, list_weight = sc.name_weight, sc.list_weight
@@ -262,7 +261,8 @@ class SectorMatcher:
             zones: dict[str, float] = {}
             paragraphs: set[int] = set()
             # (the comparisons below are the max() calls they replace: the first of equal values is kept)
-            for start, _, surface, t in hits:
+            for start, _, surface, payload in hits:
+                t: _Term = payload  # type: ignore[assignment]
                 label = surface if t.prefix else t.label
                 w = t.weight * name_weight if start in named else t.weight * 1.0
                 if listed and (si, start) in listed and list_weight > w:
@@ -447,8 +447,10 @@ def _listed_hits(text: str, kept: dict[int, list[Hit]], min_sectors: int,
     other sectors have more evidence. "oil and gold prices" in a market report names two sectors
     without a cue and is not an enumeration.
     """
-    flat = sorted((h.start, h.end, si) for si, hits in kept.items() for h in hits)
     listed: set[tuple[int, int]] = set()
+    if len(kept) < 2 <= min_sectors:
+        return listed  # a chain of one sector's hits is no enumeration (see close)
+    flat = sorted((h.start, h.end, si) for si, hits in kept.items() for h in hits)
     chain: list[tuple[int, int, int]] = []
 
     def close() -> None:
