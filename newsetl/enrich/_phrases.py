@@ -290,8 +290,17 @@ class PhraseIndex:
         self.keys: dict[str, tuple[_PatternFields, ...]] = {
             key: tuple((len(p.folded), p.prefix, p.exact, p.payload) for p in plist) for key, plist in by_key.items()
         }
-        self._automaton = _automaton({key: (plist,) for key, plist in self.keys.items()})
+        self._own: _Automaton | None = None
         self.size = len(by_key)
+
+    @property
+    def _automaton(self) -> _Automaton:
+        """This index's own automaton, built on its first ``find`` (~25-50 ms): the pipeline scans with one
+        ``JointIndex`` of the sector and entity indexes and never needs it."""
+        own = self._own
+        if own is None:
+            own = self._own = _automaton({key: (plist,) for key, plist in self.keys.items()})
+        return own
 
     def find(self, text: str) -> list[Hit]:
         """All word-bounded hits of all patterns in ``text`` (overlapping hits included)."""
@@ -331,6 +340,7 @@ class _Automaton:
     non-ASCII characters are scanned as text (``bytes_mode`` False)."""
 
     def __init__(self, keys: dict[str, _Groups], bytes_mode: bool = True) -> None:
+        self._args = (keys, bytes_mode)
         self.values: list[tuple[tuple[int, int, bool, str | None, Hashable], ...]] = [
             tuple((g, *fields) for g, plist in enumerate(groups) for fields in plist) for groups in keys.values()
         ]
@@ -347,9 +357,16 @@ class _Automaton:
             codes[:128] = np.arange(128, dtype=np.uint8)
             codes[[ord(c) for c in alphabet]] = np.arange(128, 128 + len(alphabet), dtype=np.uint8)
             self._codes = codes
-            self._bytes_ac = ahocorasick_rs.BytesAhoCorasick([self._bytes(key) for key in keys], implementation=nfa)
+            # all keys in one conversion (a NUL is in no key: the fold makes it a space)
+            coded = self._bytes("\x00".join(keys)).split(b"\x00")
+            assert len(coded) == len(keys)
+            self._bytes_ac = ahocorasick_rs.BytesAhoCorasick(coded, implementation=nfa)
         else:
             self._ac = ahocorasick_rs.AhoCorasick(list(keys), implementation=nfa)
+
+    def __reduce__(self) -> tuple[type[_Automaton], tuple[dict[str, _Groups], bool]]:
+        """Pickled as its keys (the Rust automata do not pickle; matchers pickled as with pyahocorasick)."""
+        return _Automaton, self._args
 
     def _bytes(self, text: str, cps: np.ndarray | None = None) -> bytes:
         """``text`` (``cps``: its code points, None when it is ASCII) in the automaton's one-byte code."""

@@ -109,3 +109,16 @@ def test_leftmost_longest_equals_its_definition(rows: list[tuple[int, int, int]]
     assert [id(h) for h in leftmost_longest(hits)] == [id(h) for h in _leftmost_longest_by_definition(hits)]
     by_end = sorted(hits, key=lambda h: (h.end, h.start))  # the automaton's order
     assert [id(h) for h in leftmost_longest(by_end)] == [id(h) for h in _leftmost_longest_by_definition(by_end)]
+
+
+def test_matchers_pickle_and_find_the_same(sector_matcher, entity_matcher) -> None:  # type: ignore[no-untyped-def]
+    import pickle
+
+    from newsetl.enrich._phrases import JointIndex
+
+    text = "Pakistan and Russia signed an energy deal; the UN welcomed the gas pipeline."
+    joint = JointIndex([sector_matcher.index, entity_matcher.index])
+    assert pickle.loads(pickle.dumps(joint)).find(text) == joint.find(text)
+    sector_matcher.index.find(text)  # its own automaton built
+    again = pickle.loads(pickle.dumps(sector_matcher))
+    assert again.tag("Energy deal", text, all_scores=True) == sector_matcher.tag("Energy deal", text, all_scores=True)
