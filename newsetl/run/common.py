@@ -79,9 +79,10 @@ def suites(settings: Settings) -> dict[str, Any]:
 def warm_resources(settings: Settings) -> None:
     """Build, in this process, what every batch needs once per process: the matchers (taxonomy, gazetteer,
     Russian forms), the GX suites, context and batch definitions, the language model, the source
-    knowledge and the fold table. Workers forked afterwards inherit them instead of each building its
+    knowledge and the fold tables (sectors' and dedup's). Workers forked afterwards inherit them instead of each building its
     own (~1.5 s CPU per worker on this project's configs)."""
-    from newsetl.enrich._phrases import _fold_table
+    from newsetl.dedup import text as dedup_text
+    from newsetl.enrich._phrases import _fold_table, _invisible_table
     from newsetl.extract.language import _get as language_model
     from newsetl.extract.sources import load_sources
     from newsetl.validate.runner import prepare_context
@@ -92,6 +93,9 @@ def warm_resources(settings: Settings) -> None:
     language_model()
     load_sources(settings.extract.sources)
     _fold_table()
+    _invisible_table()
+    dedup_text._fold_table()
+    dedup_text._casefold_table()
     # the collector never scans what exists now again: a forked worker's full collections would otherwise
     # write to every object's header and so copy every page it shares with this process
     # (unfrozen at exit, so that the interpreter's last collection frees them as before: DuckDB's bindings
