@@ -191,7 +191,7 @@ def clean_text(text: str) -> CleanText:
     return result
 
 
-def _to_source(origin: sp.Alignment | None, pieces: list[tuple[str, int, int]]) -> list[tuple[str, int, int]] | None:
+def _to_source(origin: sp.Alignment | sp.Identity | None, pieces: list[tuple[str, int, int]]) -> list[tuple[str, int, int]] | None:
     """Spans of the working text as spans of the input (None when any cannot be placed)."""
     if origin is None:
         return None
@@ -204,7 +204,7 @@ def _to_source(origin: sp.Alignment | None, pieces: list[tuple[str, int, int]]) 
     return out
 
 
-def _body_origin(origin: sp.Alignment, trace: _Trace, body: str) -> sp.Alignment:
+def _body_origin(origin: sp.Alignment | sp.Identity, trace: _Trace, body: str) -> sp.Alignment:
     """Map the pass's body to the pass's input: body paragraphs are their working-text spans re-spaced."""
     start = np.full(len(body), -1, dtype=np.int64)
     end = np.full(len(body), -1, dtype=np.int64)
