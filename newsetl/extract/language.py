@@ -90,8 +90,9 @@ def _identifier_class() -> Any:
             got = feature_counts(self._np_next, self._np_rowbase, self._np_out, text)
             if got is None:
                 return super()._raw_score(text)  # no feature: the library's fill
-            idx, counts = got  # the library's _sparse_score, from arrays instead of a Counter
-            return np.log1p(counts.astype(np.float32)) @ self.nb_ptc[idx] + self.nb_pc
+            idx, counts = got  # the library's _sparse_score, from arrays instead of a Counter; np.take
+            # gathers the same rows as ``nb_ptc[idx]`` (same array, C order) in ~60% of its time (measured)
+            return np.log1p(counts.astype(np.float32)) @ np.take(self.nb_ptc, idx, axis=0) + self.nb_pc
 
     return Identifier
 
