@@ -51,8 +51,14 @@ def _codepoints(s: str) -> np.ndarray:
     return np.frombuffer(s.encode("utf-32-le", "surrogatepass"), dtype="<u4")
 
 
+@cache
+def _visible_table() -> np.ndarray:
+    return ~_layout_table()
+
+
 def _visible(cps: np.ndarray) -> np.ndarray:
-    return np.flatnonzero(~_layout_table()[cps])
+    # np.take: the same gather as indexing, without its index checks and conversions (measured faster)
+    return np.flatnonzero(np.take(_visible_table(), cps))
 
 
 def squeeze(s: str) -> str:
