@@ -37,3 +37,27 @@ def test_distinct_keys_compares_casefolded_text() -> None:
     assert cleaner._distinct_keys([seg, ("aB", cleaner.BODY, 4, 6)]) is False
     assert cleaner._distinct_keys([seg, ("Ac", cleaner.BODY, 4, 6)]) is True
     assert cleaner._distinct_keys([]) is True
+
+
+def _whitespace_reference(text: str) -> str:
+    """``normalize._whitespace`` before its line-break gate: every step behind its own substring test."""
+    text = text.replace("\t", " ")
+    while "  " in text:
+        text = text.replace("  ", " ")
+    text = text.replace(" \n", "\n").replace("\n ", "\n")
+    while "\n\n\n" in text:
+        text = text.replace("\n\n\n", "\n\n")
+    return text.strip()
+
+
+_blanks = st.lists(st.sampled_from([" ", "\n", "\t", "a", "д", "\u00a0"]), max_size=30).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_blanks)
+def test_line_edge_gate_is_the_three_substring_tests(text: str) -> None:
+    from newsetl.clean import normalize
+
+    assert (normalize._LINE_EDGE.search(text) is not None) == (" \n" in text or "\n " in text or "\n\n\n" in text)
+    ledger: dict[str, tuple[int, int]] = {}
+    assert normalize._whitespace(text, ledger) == _whitespace_reference(text)
