@@ -121,7 +121,11 @@ def run_steps(files: list[Path], settings: Any) -> tuple[dict[str, float], int]:
     def no_run_id(t: pa.Table) -> pa.Table:
         return t.append_column("run_id", pa.array([""] * t.num_rows, pa.string()))
 
-    for name, tbl in (("articles", articles.drop_columns(["minhash", "n_shingles", PARTITION_COLUMN])),
+    try:
+        from newsetl.run.batch import INTERNAL_COLUMNS as internal
+    except ImportError:  # before body_chars
+        internal = ["minhash", "n_shingles"]
+    for name, tbl in (("articles", articles.drop_columns([*internal, PARTITION_COLUMN])),
                       ("article_sectors", no_run_id(sect)), ("article_entities", no_run_id(ents))):
         c.time(f"validate {name}", validate_table, name, tbl, suite_set)
     with tempfile.TemporaryDirectory() as d:

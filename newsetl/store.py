@@ -58,7 +58,12 @@ KEEP_SNAPSHOTS = 2
 LOCK = "_lock"
 MART_PREFIX = "mart:"  # snapshot entries of materialised marts
 FORMAT = 2  # snapshot format: 2 = pinned Delta versions; 1 (no "format" key) = Parquet file lists only
-PARQUET_OPTS: dict[str, Any] = {"compression": "zstd", "row_group_size": 64_000}
+#: the staged files of a commit (``write_parquet``): read back by DuckDB (marts, gate) and by the Delta
+#: writer, which encodes the table's own files, then deleted. No dictionary pages (ids and texts are
+#: distinct: a dictionary only fills and falls back): on a 2,000-article batch of articles 45 -> 33 ms to
+#: write, 16 -> 14 ms to read, 6% smaller (measured). Uncompressed would be 9 and 6 ms but twice the disk
+#: for the whole run's articles at once.
+PARQUET_OPTS: dict[str, Any] = {"compression": "zstd", "use_dictionary": False, "row_group_size": 64_000}
 
 
 # File descriptors of writer locks this process holds. A forked child (a worker of the CPU pool) gets a

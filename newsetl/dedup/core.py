@@ -241,10 +241,21 @@ def _col(batch: pa.Table, name: str) -> list:
     return batch.column(name).to_pylist()
 
 
+BODY_CHARS = "body_chars"
+
+
+def _body_chars(batch: pa.Table) -> list[int]:
+    """Per row, the body's length in characters (``body_chars`` when the batch carries it)."""
+    if BODY_CHARS in batch.column_names:
+        return batch.column(BODY_CHARS).fill_null(0).to_numpy(zero_copy_only=False).tolist()
+    return pc.utf8_length(batch.column("body").cast(pa.string())).fill_null(0).to_numpy(zero_copy_only=False).tolist()
+
+
 def deduplicate_batch(batch: pa.Table, history: HistoryIndex, cfg: DedupConfig) -> DedupResult:
     """Decide the story of every row of ``batch`` against itself and ``history``.
 
-    ``batch`` columns: article_id, source_uri, body, published_date, encoding_loss, word_count,
+    ``batch`` columns: article_id, source_uri, body (or ``body_chars``, its length in characters: the
+    pipeline's batches carry that instead of the text), published_date, encoding_loss, word_count,
     content_hash, minhash (list<uint32>), n_shingles. ``history`` is not modified: call
     ``history.add(result.index_rows)`` to make the batch visible to the next one.
     """
@@ -349,7 +360,7 @@ def deduplicate_batch(batch: pa.Table, history: HistoryIndex, cfg: DedupConfig) 
     # story of each cluster
     enc = np.asarray(batch.column("encoding_loss").fill_null(0).to_numpy(zero_copy_only=False))
     has_date = np.asarray(batch.column("published_date").is_valid().to_numpy(zero_copy_only=False))
-    body_len = pc.utf8_length(batch.column("body").cast(pa.string())).fill_null(0).to_numpy(zero_copy_only=False).tolist()
+    body_len = _body_chars(batch)
     clusters: dict[int, list[int]] = {}
     linked = uf.parent
     for i in range(n):

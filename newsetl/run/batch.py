@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import xxhash
 
+from newsetl.dedup.core import BODY_CHARS
 from newsetl.errors import ValidationFailed
 from newsetl.model import Article, Rejection
 from newsetl.run.common import matchers, now, rejection_rows, suites
@@ -27,6 +28,13 @@ from newsetl.store import cast_to_schema, remove_tree
 from schemas import PARTITION_COLUMN, TABLES, UNKNOWN_PARTITION
 
 SUCCESS = "_SUCCESS"
+#: a batch's files live until the run commits (or a later run re-uses them); no dictionary pages: its ids
+#: and texts are distinct, so they only fill one and fall back (measured on a 2,000-article batch of
+#: articles: 45 -> 33 ms to write, and 6% smaller)
+BATCH_PARQUET: dict[str, Any] = {"compression": "zstd", "use_dictionary": False}
+#: run-internal columns of a batch's articles.parquet (dropped at finalize): MinHash signature, shingle
+#: count and body length in characters (``newsetl.dedup.core.BODY_CHARS``)
+INTERNAL_COLUMNS = ["minhash", "n_shingles", BODY_CHARS]
 
 @dataclass
 class BatchSummary:
@@ -65,7 +73,9 @@ def _articles_table(arts: list[Article], hashes: list[str], when: dt.datetime,
     width = int(minhash.shape[1]) if minhash.ndim == 2 else 0
     sig = pa.FixedSizeListArray.from_arrays(pa.array(minhash.reshape(-1), pa.uint32()), width)
     t = t.append_column("minhash", sig.cast(pa.list_(pa.uint32())))
-    return t.append_column("n_shingles", pa.array(n_shingles, pa.int32()))
+    t = t.append_column("n_shingles", pa.array(n_shingles, pa.int32()))
+    # dedup's tie-break reads the body's length, not the body: 40k bodies cost ~1 s to read back
+    return t.append_column(BODY_CHARS, pc.utf8_length(t["body"]).fill_null(0).cast(pa.int64()))
 
 def _hash_file(uri: str, settings: Settings) -> str | None:
     """Content hash of a file that gave no record (so a touched, still-bad file is seen as unchanged)."""
@@ -177,7 +187,7 @@ def process_batch(batch_no: int, files: list[FileRef], settings: Settings, work_
 
     for name in ("raw_documents", "articles", "article_sectors", "article_entities") if docs else ():
         tbl = (raw if name == "raw_documents" else
-               articles.drop_columns(["minhash", "n_shingles", PARTITION_COLUMN]) if name == "articles" else
+               articles.drop_columns([*INTERNAL_COLUMNS, PARTITION_COLUMN]) if name == "articles" else
                no_run_id_yet(sect if name == "article_sectors" else ents))
         expected = len(docs) - len(gone) if name == "articles" else None
         if not tbl.num_rows and expected is None:
@@ -195,9 +205,9 @@ def process_batch(batch_no: int, files: list[FileRef], settings: Settings, work_
     (out / "validation.json").write_text(json.dumps(results, default=str))
 
     t0 = time.perf_counter()
-    pq.write_table(articles, out / "articles.parquet", compression="zstd")
-    pq.write_table(sect, out / "article_sectors.parquet", compression="zstd")
-    pq.write_table(ents, out / "article_entities.parquet", compression="zstd")
+    pq.write_table(articles, out / "articles.parquet", **BATCH_PARQUET)
+    pq.write_table(sect, out / "article_sectors.parquet", **BATCH_PARQUET)
+    pq.write_table(ents, out / "article_entities.parquet", **BATCH_PARQUET)
     keep_ids = set(articles["article_id"].to_pylist())
     side: dict[str, dict[str, list[Any]]] = {
         "comments": {"article_id": [], "position": [], "text": []},
@@ -224,7 +234,7 @@ def process_batch(batch_no: int, files: list[FileRef], settings: Settings, work_
             side["cleaning_ledger"]["chars_removed"].append(removed)
             side["cleaning_ledger"]["spans"].append(
                 None if a.ledger_spans is None or rule not in a.ledger_spans else [list(x) for x in a.ledger_spans[rule]])
-    pq.write_table(raw, out / "raw_documents.parquet", compression="zstd")
+    pq.write_table(raw, out / "raw_documents.parquet", **BATCH_PARQUET)
     side["manifest"] = manifest_rows
     side["quarantine"] = rejection_rows(rejections, when)
     for name, cols in side.items():
@@ -233,7 +243,7 @@ def process_batch(batch_no: int, files: list[FileRef], settings: Settings, work_
         cols["run_id"] = [""] * n
         tbl = cast_to_schema(pa.table({k: pa.array(v, type=TABLES[name].schema.field(k).type)
                                        for k, v in cols.items()}), name)
-        pq.write_table(tbl, out / f"{name}.parquet", compression="zstd")
+        pq.write_table(tbl, out / f"{name}.parquet", **BATCH_PARQUET)
     secs["write"] = time.perf_counter() - t0
 
     summary = BatchSummary(batch_no, str(out), len(files), len(docs), articles.num_rows,

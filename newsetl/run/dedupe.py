@@ -49,11 +49,12 @@ def dedup_batches(batch_dirs: list[str], wh: Warehouse, settings: Settings,
                   progress: ProgressFn | None = None, replaced: set[str] | None = None) -> dict[str, int]:
     """Decide duplicates batch by batch against history; writes dedup.parquet per batch."""
     from newsetl.dedup import HistoryIndex, deduplicate_batch
+    from newsetl.dedup.core import BODY_CHARS
 
     history = HistoryIndex.open(wh.files("dedup_index"), settings.dedup)
     if replaced:
         history.remove(_history_ids_of(wh, replaced))
-    cols = ["article_id", "source_uri", "body", "published_date", "encoding_loss", "word_count", "content_hash",
+    cols = ["article_id", "source_uri", BODY_CHARS, "published_date", "encoding_loss", "word_count", "content_hash",
             "minhash", "n_shingles"]
     found: list[pa.Table] = []
     for i, d in enumerate(batch_dirs):

@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 from newsetl.errors import PublishFailed, ValidationFailed
 from newsetl.load import CommitResult, StagedRun, commit
 from newsetl.reasons import Reason
-from newsetl.run.batch import BatchSummary
+from newsetl.run.batch import INTERNAL_COLUMNS, BatchSummary
 from newsetl.run.common import now, rejection_rows, work_root
 from newsetl.run.gate import RESULTS_FILE, mart_gate
 from newsetl.run.kept import kept_versions, mark_kept, read_sources
@@ -40,7 +40,7 @@ def finalize_batch(batch_dir: str, staged: StagedRun, kept: dict[str, str] | Non
     counts: dict[str, int] = {}
     tag = d.name
     story = pq.read_table(d / "dedup.parquet") if (d / "dedup.parquet").exists() else None
-    articles = pq.read_table(d / "articles.parquet").drop_columns(["minhash", "n_shingles"])
+    articles = pq.read_table(d / "articles.parquet").drop_columns(INTERNAL_COLUMNS)
     if story is not None and story.num_rows:
         articles = articles.drop_columns(["story_id", "is_duplicate"]).join(story, "article_id")
         articles = articles.append_column(

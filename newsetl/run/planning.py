@@ -105,9 +105,17 @@ def _cut_batches(files: list[FileRef], max_files: int, max_bytes: int) -> Iterat
         yield batch
 
 
+#: the layout of a batch's work files (``newsetl.run.batch``); a folder written in another layout (by
+#: another newsetl version, before a failed run was retried) gets another key and is not re-used.
+#: 2: articles.parquet carries ``body_chars``.
+BATCH_FORMAT = "2"
+
+
 def batch_key(files: list[FileRef], settings: Settings) -> str:
-    """Content key of a batch: its files' identity and the settings that shape the output."""
+    """Content key of a batch: its files' identity, the settings that shape the output and the layout of
+    its work files."""
     h = xxhash.xxh3_128()
+    h.update(f"batch format {BATCH_FORMAT}\n".encode())
     h.update(settings.model_dump_json(exclude={"warehouse", "workers", "storage"}).encode())
     for path in (settings.enrich.taxonomy, settings.enrich.entities, settings.extract.sources):
         with contextlib.suppress(OSError):

@@ -285,3 +285,22 @@ def test_story_ids_are_consistent(cfg: DedupConfig, spec: list[tuple[int, str]])
             elif not same_base:
                 assert res.story_id[i] != res.story_id[j]
     assert set(res.duplicates.column("article_id").to_pylist()) == {ids[i] for i, s in enumerate(res.story_id) if s != ids[i]}
+
+
+def test_body_chars_column_decides_like_the_body(cfg: DedupConfig) -> None:
+    """The pipeline's batches carry the body's length (``body_chars``) instead of the body: the longest
+    clean dated copy still wins, the same way as from the text."""
+    import pyarrow.compute as pc
+
+    from newsetl.dedup.core import BODY_CHARS
+
+    docs = [
+        {"article_id": "short#0", "body": STORY, "published_date": DATE},
+        {"article_id": "long#0", "body": STORY + "\n\nCopyright the newspaper (ünïcode)", "published_date": DATE},
+    ]
+    batch = make_batch(docs, cfg)
+    lean = batch.append_column(BODY_CHARS, pc.utf8_length(batch["body"]).cast(pa.int64())).drop_columns(["body"])
+    with_text = deduplicate_batch(batch, HistoryIndex.open([], cfg), cfg)
+    with_len = deduplicate_batch(lean, HistoryIndex.open([], cfg), cfg)
+    assert with_len.story_id == with_text.story_id == ["long#0", "long#0"]
+    assert with_len.duplicates.to_pylist() == with_text.duplicates.to_pylist()

@@ -337,3 +337,34 @@ def test_the_roll_back_never_deletes_a_file_a_snapshot_pins(tmp_path: Path) -> N
     wh.roll_back_unpublished(wh.snapshot())
     assert (root / old_file).exists() and (root / pinned).exists()
     assert not orphan.exists()
+
+
+def test_a_table_write_that_fails_on_its_thread_stops_the_commit_before_it_publishes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tables' Delta commits run on two threads: one failing raises from ``commit`` (after the other
+    thread finished), the live snapshot stays, and the next commit rolls the finished table back."""
+    wh = Warehouse(tmp_path / "wh")
+    uri = {"a#0": "a", "b#0": "b"}
+    commit(wh, _stage(tmp_path, "r1", {"articles": _articles(["a#0"], uri, None, "r1")}))
+    live = wh.snapshot().id
+    real = Warehouse.write_entry
+    written: list[str] = []
+
+    def write_entry(self: Warehouse, entry: str, data: object, **kw: object) -> None:
+        if entry == "raw_documents":
+            raise OSError(28, "No space left on device (simulated)")
+        real(self, entry, data, **kw)  # type: ignore[arg-type]
+        written.append(entry)
+
+    monkeypatch.setattr(Warehouse, "write_entry", write_entry)
+    raw = cast_to_schema(pa.table({
+        "article_id": ["b#0"], "source_uri": ["b"], "record_index": [0], "format": ["txt"], "content_hash": ["h"],
+        "size_bytes": [1], "encoding": ["utf-8"], "ingested_at": [NOW], "run_id": ["r2"]}), "raw_documents")
+    with pytest.raises(OSError, match="No space left"):
+        commit(wh, _stage(tmp_path, "r2", {"articles": _articles(["b#0"], uri, None, "r2"), "raw_documents": raw}))
+    assert written == ["articles"]  # the other thread's table was written ...
+    assert wh.snapshot().id == live  # ... but nothing was published
+    assert _count(wh, "select article_id from articles") == [("a#0",)]
+    monkeypatch.undo()
+    commit(wh, _stage(tmp_path, "r3", {"articles": _articles(["b#0"], uri, None, "r3")}))
+    assert _delta_rows(wh, "articles") == [("a#0", "t"), ("b#0", "t")]  # r2's articles version rolled back
