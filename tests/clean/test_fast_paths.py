@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsetl.clean import cleaner, clean_text
+from newsetl.clean import clean_text, cleaner
 from tests.clean.test_properties import any_doc
 
 SETTINGS = settings(max_examples=300, deadline=None,
