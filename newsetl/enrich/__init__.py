@@ -13,7 +13,6 @@ from newsetl.enrich.entities import (
     add_entity_rows,
     country_pairs,
     entity_rows,
-    entity_text,
     extract_entities,
     load_entities,
     salient_pairs,
@@ -52,15 +51,12 @@ def enrich_articles(articles: pa.Table, sectors: SectorMatcher, entities: Entity
     srows, erows = sector_rows(), entity_rows()
     joint = _joint(sectors, entities)
     for aid, title, body in zip(ids, titles, bodies, strict=True):
-        body = body or ""
-        text = entity_text(title, body)
-        if text == compose_text(title, body)[0]:  # always, today: both search title + "\n\n" + body
-            shits, ehits = joint.find(text)
-            add_sector_rows(srows, aid, sectors.tag(title, body, all_scores=True, found=shits))
-            add_entity_rows(erows, aid, entities.find(text, found=ehits))
-        else:
-            add_sector_rows(srows, aid, sectors.tag(title, body, all_scores=True))
-            add_entity_rows(erows, aid, entities.find(text))
+        # the sectors' compose_text is the entities' entity_text (both title + "\n\n" + body; tested), so the
+        # text is built once and scanned once
+        text, title_len = compose_text(title, body or "")
+        shits, ehits = joint.find(text)
+        add_sector_rows(srows, aid, sectors.tag_text(text, title_len, all_scores=True, found=shits))
+        add_entity_rows(erows, aid, entities.find(text, found=ehits))
     return pa.Table.from_pydict(srows, schema=SECTORS_SCHEMA), pa.Table.from_pydict(erows, schema=ENTITIES_SCHEMA)
 
 

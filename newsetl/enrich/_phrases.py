@@ -32,7 +32,7 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-import ahocorasick
+import ahocorasick_rs
 import numpy as np
 import pyarrow as pa
 
@@ -104,25 +104,46 @@ def original_offset(j: int, cuts: list[int] | None) -> int:
 def _fold_table() -> np.ndarray:
     """``fold`` of every Basic Multilingual Plane character on its own, as code points (built once)."""
     _invisible_table()  # built with it (newsetl.run.common.warm_resources builds this one before forking)
-    table = np.empty(0x10000, dtype=np.uint32)
-    for cp in range(0x10000):
-        c = (chr(cp).casefold()[:1] or " ").translate(_SCRIPT_TABLE)
-        table[cp] = 32 if _NON_WORD.match(c) else ord(c)
-    return table
+    return np.fromiter(map(_fold_char, range(0x10000)), dtype=np.uint32, count=0x10000)
+
+
+def _fold_char(cp: int) -> int:
+    """``fold`` of the one character ``cp``, as a code point (every step maps a character on its own: see
+    ``fold_steps``; a casefold of several characters keeps its first)."""
+    c = (chr(cp).casefold()[:1] or " ").translate(_SCRIPT_TABLE)
+    return 32 if _NON_WORD.match(c) else ord(c)
+
+
+_fold_astral = functools.lru_cache(maxsize=4096)(_fold_char)  # emoji and other astral characters: few, recurring
+
+
+def _fold_cps(cps: np.ndarray) -> np.ndarray:
+    """``fold`` of code points (uint32), as code points: the table for the BMP, one cached look-up per
+    astral character (emoji in ~4% of the articles; the per-step fold of their whole text cost ~20x)."""
+    if not cps.size or cps.max() < 0x10000:
+        return _fold_table()[cps]
+    out = _fold_table()[np.minimum(cps, 0xFFFF)]
+    big = np.flatnonzero(cps >= 0x10000)
+    out[big] = [_fold_astral(cp) for cp in cps[big].tolist()]
+    return out
+
+
+# ASCII text: casefold is lower-casing, so the whole fold is one byte table (letters and digits lower-cased,
+# everything else a space)
+_ASCII_FOLD = bytes((ord(chr(c).lower()) if chr(c).isalnum() else 32) if c < 128 else c for c in range(256))
 
 
 def fold(text: str) -> str:
     """Casefold ``text``, read script variants as one letter and turn non-word characters into spaces,
     keeping its length (invisible characters are removed beforehand by ``strip_invisible``).
 
-    Every step maps one character to one character, so non-ASCII text outside the astral planes goes
-    through one table of code points (``_fold_table``; a str.translate with a dict costs ~0.1 us per
-    character); the per-step path below gives the same result."""
-    if not text.isascii():
-        cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        if cps.max() < 0x10000:
-            return _fold_table()[cps].tobytes().decode("utf-32-le", "surrogatepass")
-    return fold_steps(text)
+    Every step maps one character to one character, so the text goes through a table of code points
+    (``_fold_cps``; a str.translate with a dict costs ~0.1 us per character), or of bytes for ASCII; the
+    per-step path ``fold_steps`` gives the same result (tested)."""
+    if text.isascii():
+        return text.encode("ascii").translate(_ASCII_FOLD).decode("ascii")
+    cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return _fold_cps(cps).tobytes().decode("utf-32-le", "surrogatepass")
 
 
 def fold_steps(text: str) -> str:
@@ -198,30 +219,51 @@ def plural_variants(phrase: str) -> list[str]:
     return [raw, raw + "s"]
 
 
-_Prepared = tuple[str, list[int] | None, str, str]
+_Prepared = tuple[str, list[int] | None, str, "np.ndarray | None"]  # visible, cuts, folded, its code points
 _last: tuple[str, _Prepared] | None = None
 
 
 def _prepared(text: str) -> _Prepared:
-    """(visible text, cuts, folded, padded) of ``text``. The last text's are kept (one global tuple,
+    """(visible text, cuts, folded, folded's code points: None for ASCII text) of ``text``. The last text's are kept (one global tuple,
     replaced whole: safe across threads), so the sector and the entity matcher searching the same article
     one after the other (``newsetl.enrich.enrich_articles``) fold it once."""
     global _last
     last = _last
     if last is not None and last[0] == text:
         return last[1]
-    if not text.isascii():  # one code point array serves both steps (the regex search costs ~4x)
-        cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        if cps.max() < 0x10000 and not _invisible_table()[cps].any():
-            folded = _fold_table()[cps].tobytes().decode("utf-32-le", "surrogatepass")
-            out: _Prepared = (text, None, folded, " " + folded + " ")  # = strip_invisible (nothing to strip), fold
-            _last = (text, out)
-            return out
-    visible, cuts = strip_invisible(text)
-    folded = fold(visible)
-    out = (visible, cuts, folded, " " + folded + " ")
+    if text.isascii():
+        out: _Prepared = (text, None, fold(text), None)
+    else:
+        # one code point array serves both steps: strip_invisible (a regex search, finditer and sub cost ~4x)
+        # and fold
+        cps = code_points(text)
+        invisible = _invisible_table()[cps if cps.max() < 0x10000 else np.minimum(cps, 0xFFFF)]  # all in the BMP
+        visible, cuts = text, None
+        if invisible.any():
+            removed = np.flatnonzero(invisible)
+            cuts = (removed - np.arange(removed.size)).tolist()  # = strip_invisible's
+            cps = cps[~invisible]
+            visible = cps.tobytes().decode("utf-32-le", "surrogatepass")
+        folded_cps = _fold_cps(cps)
+        out = (visible, cuts, folded_cps.tobytes().decode("utf-32-le", "surrogatepass"), folded_cps)
     _last = (text, out)
     return out
+
+
+_last_cps: tuple[str, np.ndarray] | None = None
+
+
+def code_points(text: str) -> np.ndarray:
+    """The code points of ``text`` (uint32, read-only). The last text's are kept (one global tuple, replaced
+    whole), so the sector matcher's word count of the article ``_prepared`` just matched does not encode
+    it again."""
+    global _last_cps
+    last = _last_cps
+    if last is not None and (last[0] is text or last[0] == text):
+        return last[1]
+    cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    _last_cps = (text, cps)
+    return cps
 
 
 @functools.cache
@@ -248,8 +290,17 @@ class PhraseIndex:
         self.keys: dict[str, tuple[_PatternFields, ...]] = {
             key: tuple((len(p.folded), p.prefix, p.exact, p.payload) for p in plist) for key, plist in by_key.items()
         }
-        self._automaton = _automaton({key: (plist,) for key, plist in self.keys.items()})
+        self._own: _Automaton | None = None
         self.size = len(by_key)
+
+    @property
+    def _automaton(self) -> _Automaton:
+        """This index's own automaton, built on its first ``find`` (~25-50 ms): the pipeline scans with one
+        ``JointIndex`` of the sector and entity indexes and never needs it."""
+        own = self._own
+        if own is None:
+            own = self._own = _automaton({key: (plist,) for key, plist in self.keys.items()})
+        return own
 
     def find(self, text: str) -> list[Hit]:
         """All word-bounded hits of all patterns in ``text`` (overlapping hits included)."""
@@ -278,35 +329,116 @@ class JointIndex:
         return _scan(self._automaton, len(self.indexes), text)
 
 
-def _automaton(keys: dict[str, _Groups]) -> ahocorasick.Automaton:
-    """The automaton of ``keys``; a key's value: its length and its patterns as (group, fields...) rows."""
-    automaton = ahocorasick.Automaton()
-    for key, groups in keys.items():
-        automaton.add_word(key, (len(key), tuple((g, *fields) for g, plist in enumerate(groups) for fields in plist)))
-    if keys:
-        automaton.make_automaton()
-    return automaton
+class _Automaton:
+    """One Aho-Corasick automaton over ``keys`` (the Rust ``aho-corasick`` crate through ``ahocorasick_rs``:
+    its overlapping scan measured ~35% less CPU than ``pyahocorasick``'s ``iter`` on real news text) and,
+    per key, its patterns as (group, fields...) rows (``values``, in the order of the keys).
+
+    The folded text is scanned as bytes, one byte per character (another ~25% less: no UTF-8 conversion of
+    the text and no byte-to-character offsets): ASCII as itself, each non-ASCII character of the keys as one
+    of the bytes 128-254, every other character as 255, which is in no key. Keys with more than 127 distinct
+    non-ASCII characters are scanned as text (``bytes_mode`` False)."""
+
+    def __init__(self, keys: dict[str, _Groups], bytes_mode: bool = True) -> None:
+        self._args = (keys, bytes_mode)
+        self.values: list[tuple[tuple[int, int, bool, str | None, Hashable], ...]] = [
+            tuple((g, *fields) for g, plist in enumerate(groups) for fields in plist) for groups in keys.values()
+        ]
+        alphabet = sorted({c for key in keys for c in key if not c.isascii()})
+        self._codes: np.ndarray | None = None
+        self._bytes_ac: ahocorasick_rs.BytesAhoCorasick | None = None
+        self._ac: ahocorasick_rs.AhoCorasick | None = None
+        if not keys:
+            return
+        # a contiguous NFA: as fast as the DFA here, with a fraction of its memory
+        nfa = ahocorasick_rs.Implementation.ContiguousNFA
+        if bytes_mode and len(alphabet) <= 127:
+            codes = np.full(0x110000, 255, dtype=np.uint8)
+            codes[:128] = np.arange(128, dtype=np.uint8)
+            codes[[ord(c) for c in alphabet]] = np.arange(128, 128 + len(alphabet), dtype=np.uint8)
+            self._codes = codes
+            # all keys in one conversion (a NUL is in no key: the fold makes it a space)
+            coded = self._bytes("\x00".join(keys)).split(b"\x00")
+            assert len(coded) == len(keys)
+            self._bytes_ac = ahocorasick_rs.BytesAhoCorasick(coded, implementation=nfa)
+        else:
+            self._ac = ahocorasick_rs.AhoCorasick(list(keys), implementation=nfa)
+
+    def __reduce__(self) -> tuple[type[_Automaton], tuple[dict[str, _Groups], bool]]:
+        """Pickled as its keys (the Rust automata do not pickle; matchers pickled as with pyahocorasick)."""
+        return _Automaton, self._args
+
+    def _bytes(self, text: str, cps: np.ndarray | None = None) -> bytes:
+        """``text`` (``cps``: its code points, None when it is ASCII) in the automaton's one-byte code."""
+        assert self._codes is not None
+        if cps is None and text.isascii():
+            return text.encode("ascii")
+        return self._codes[np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+                           if cps is None else cps].tobytes()
+
+    def matches(self, folded: str, cps: np.ndarray | None = None) -> list[tuple[int, int, int]]:
+        """Every (key index, start, end) in ``" " + folded + " "`` (``cps``: ``folded``'s code points when
+        known, None for ASCII text), overlapping ones included, ordered by end and, at the same end, longest
+        first (what ``pyahocorasick``'s ``iter`` reported; tested)."""
+        if self._bytes_ac is not None:
+            return self._bytes_ac.find_matches_as_indexes(b" " + self._bytes(folded, cps) + b" ", overlapping=True)
+        if self._ac is None:
+            return []
+        padded = " " + folded + " "
+        try:
+            return self._ac.find_matches_as_indexes(padded, overlapping=True)
+        except UnicodeEncodeError:  # a lone surrogate (the fold makes them spaces, so never seen so far)
+            # it matches no key either way; one code point for one keeps the offsets
+            return self._ac.find_matches_as_indexes(_SURROGATE.sub("\x00", padded), overlapping=True)
 
 
-def _scan(automaton: ahocorasick.Automaton, n_groups: int, text: str) -> list[list[Hit]]:
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _automaton(keys: dict[str, _Groups]) -> _Automaton:
+    """The automaton of ``keys``; a key's value: its patterns as (group, fields...) rows."""
+    return _Automaton(keys)
+
+
+def _scan(automaton: _Automaton, n_groups: int, text: str) -> list[list[Hit]]:
     """The hits of each pattern group (see ``_automaton``) in ``text``: one pass of the automaton."""
-    visible, cuts, folded, padded = _prepared(text)
+    visible, cuts, folded, folded_cps = _prepared(text)
     out: list[list[Hit]] = [[] for _ in range(n_groups)]
-    for end_idx, (klen, rows) in automaton.iter(padded):
-        # padded[end_idx - klen + 1] is the leading space, i.e. offset end_idx - klen + 1 in ``visible``
-        start = end_idx - klen + 1
-        for g, flen, prefix, exact, payload in rows:
+    values = automaton.values
+    surfaces = _SURFACES
+    for key, start, _ in automaton.matches(folded, folded_cps):
+        # the padded text's [start] is the key's leading space, i.e. offset ``start`` in ``visible`` is its first letter
+        for g, flen, prefix, exact, payload in values[key]:
             end = start + flen
             if prefix:
                 m = _WORD_TAIL.match(folded, end)
                 end = m.end() if m else end
-            # fold_keep_case maps character by character, so folding the hit's slice is folding the text
-            if exact is not None and " ".join(fold_keep_case(visible[start : start + flen]).split()) != exact:
+            if exact is not None and not _case_matches(visible[start : start + flen], exact):
                 continue
-            s, e = (start, end) if cuts is None else (original_offset(start, cuts),
-                                                      original_offset(end - 1, cuts) + 1)
-            out[g].append(_new_hit(Hit, (s, e, _surface(visible[start:end]), payload)))
+            raw = visible[start:end]
+            surface = surfaces.get(raw)
+            if surface is None:
+                surface = _surface(raw)
+            if cuts is None:
+                out[g].append(_new_hit(Hit, (start, end, surface, payload)))
+            else:
+                out[g].append(_new_hit(Hit, (original_offset(start, cuts), original_offset(end - 1, cuts) + 1,
+                                             surface, payload)))
     return out
+
+
+def _case_matches(raw: str, exact: str) -> bool:
+    """Whether the hit's text ``raw`` has the case of the case-exact form ``exact``: ``fold_keep_case`` maps
+    character by character, so folding the hit's slice is folding the text. Shortcuts (a third of the
+    hits are such checks, most of them "us" for "US"): ``exact`` is its own fold, so an identical slice
+    matches; an ASCII letter or digit is its own fold and is the slice's first character after it, so a
+    different first one does not."""
+    if raw == exact:
+        return True
+    first = raw[:1]
+    if first.isascii() and first.isalnum() and first != exact[:1]:
+        return False
+    return " ".join(fold_keep_case(raw).split()) == exact
 
 
 _SURFACES: dict[str, str] = {}
@@ -326,7 +458,14 @@ def _surface(raw: str) -> str:
 
 def leftmost_longest(hits: list[Hit]) -> list[Hit]:
     """Non-overlapping hits, preferring the earliest start, then the longest span."""
-    hits = sorted(hits, key=lambda h: (h.start, h.start - h.end))
+    if len(hits) < 2:  # most sectors of an article have one hit
+        return list(hits)
+    prev = -1
+    for h in hits:  # the automaton's order (by end) is by start too when no two hits share a word
+        if h[0] <= prev:
+            hits = sorted(hits, key=lambda h: (h.start, h.start - h.end))
+            break
+        prev = h[0]
     kept: list[Hit] = []
     last_end = -1
     for h in hits:

@@ -63,8 +63,17 @@ def test_meta_date_when_jsonld_is_absent() -> None:
 
 
 def test_future_date_is_never_used() -> None:
+    """The page's only date (15 August 2018) lies after ``today``: no date, not the 15th, and not the 1st of
+    August that htmldate's fast search falls back to (its year and month)."""
     ex = extract_html(load("article_og_jsonld.html"), today=dt.date(2018, 8, 1))
-    assert ex.date != dt.date(2018, 8, 15)
+    assert (ex.date, ex.date_source) == (None, None)
+
+
+def test_a_page_dated_the_first_of_the_month_keeps_its_date() -> None:
+    """The other side of the fall-back check: a page that states the 1st of today's month keeps it."""
+    html = load("article_og_jsonld.html").replace("2018-08-15", "2018-08-01").replace("2018-08-16", "2018-08-01")
+    ex = extract_html(html, today=dt.date(2018, 8, 10))
+    assert ex.date == dt.date(2018, 8, 1)
 
 
 ARTICLE_BODY = (
@@ -334,8 +343,7 @@ def test_published_line_beats_an_earlier_updated_line() -> None:
 def test_published_after_its_own_update_is_not_taken() -> None:
     body = f"<article><p>Published: 9 March 2019 | Updated: 6 March 2019</p>{STORY}</article>"
     ex = extract_html(page("<title>Budget passed</title>", body), today=TODAY)
-    assert ex.date_source != "html:label"
-    assert ex.date is None or ex.date <= dt.date(2019, 3, 6)
+    assert (ex.date, ex.date_source) == (dt.date(2019, 3, 6), "html:label_updated")  # the last resort
 
 
 def test_only_an_updated_line_is_the_last_resort() -> None:

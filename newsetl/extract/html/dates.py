@@ -298,8 +298,8 @@ def htmldate_date(
         # htmldate deep-copies it first, and script text is where its text search spends its time
         # (measured on the 48 wcxb pages that need it: 40 -> 12 ms a page; 3 wrong dates fewer, none lost)
         found = find_date(
-            _SCRIPTS.sub("", html) if ext else root, extensive_search=ext, original_date=True, url="",
-            max_date=today.isoformat(),
+            _SCRIPTS.sub("", html) if ext else _without_quoted_times(root), extensive_search=ext,
+            original_date=True, url="", max_date=today.isoformat(),
         )
         if not found:
             continue
@@ -309,8 +309,42 @@ def htmldate_date(
             continue
         if ext and d.day == 1:
             return None
+        if d.day == 1 and _future_date_cut_to_its_month(root, d, today):
+            return None
         return d if is_plausible(d, today) else None
     return None
+
+
+def _without_quoted_times(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    """``root`` without the ``<time>`` elements of blockquotes (an embedded post's or a quote's time dates
+    that post, as ``article_times`` reads it too); a copy only when there are some (htmldate copies the
+    tree it is given anyway)."""
+    if not root.xpath(".//blockquote//time"):
+        return root
+    import copy
+
+    tree = copy.deepcopy(root)
+    for node in tree.xpath(".//blockquote//time"):
+        node.drop_tree()
+    return tree
+
+
+def _future_date_cut_to_its_month(root: lxml.html.HtmlElement, d: dt.date, today: dt.date) -> bool:
+    """Whether htmldate's fast search made ``d`` (a 1st) out of a date past ``max_date``: when the page's
+    dates all lie in the future, it falls back to their year and month and reports the 1st of that month
+    (a page of 15 August 2018 read on 1 August gives 2018-08-01). Asked again without the bound, it then
+    names a later day of that same month; a page that states the 1st names the 1st again."""
+    from htmldate import find_date
+
+    if (d.year, d.month) != (today.year, today.month):  # the cut lands in the bound's own month
+        return False
+    found = find_date(root, extensive_search=False, original_date=True, url="",
+                      max_date=(today + dt.timedelta(days=400)).isoformat())
+    try:
+        unbounded = dt.date.fromisoformat(found) if found else None
+    except ValueError:
+        return False
+    return unbounded is not None and unbounded > today and (unbounded.year, unbounded.month) == (d.year, d.month)
 
 
 class _Sources:

@@ -100,7 +100,15 @@ def test_embedded_post_time_is_not_the_article_date() -> None:
         '<time datetime="2015-12-14T07:12:43+00:00">Dec 14, 2015</time></p></blockquote>'
     )
     ex = extract_html(page("", embed), today=TODAY)
-    assert ex.date_source != "html:time"
+    assert (ex.date, ex.date_source) == (None, None)  # the post's time is its own, not the article's
+
+
+def test_a_quoted_post_time_does_not_hide_the_article_date() -> None:
+    embed = ('<blockquote class="twitter-tweet"><p>Talks resume.</p>'
+             '<time datetime="2015-12-14T07:12:43+00:00">Dec 14, 2015</time></blockquote>')
+    ex = extract_html(page('<meta property="article:published_time" content="2019-03-05T10:00:00+05:00">', embed),
+                      today=TODAY)
+    assert (ex.date, ex.date_source) == (dt.date(2019, 3, 5), "html:meta")
 
 
 EXTENSIVE = knowledge().model_copy(update={"htmldate_extensive": True})
