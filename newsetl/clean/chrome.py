@@ -179,10 +179,16 @@ def share_bar(line: str) -> bool:
     """A line made only of social/reaction buttons ("Like Reply Share", "Facebook Twitter WhatsApp")."""
     if len(line) > 120:
         return False
-    low = line.casefold()
-    first = _BAR_FIRST.match(low)
-    if first is None or not (first[1] in _BAR_TOKENS or first[1].isdigit()):
+    # casefold turns no separator into a non-separator or back (tests/clean/test_share_bar.py checks every
+    # character), so the casefolded line's first token is the line's first token casefolded: the first
+    # token is folded alone, and the whole line only when it is a button
+    first = _BAR_FIRST.match(line)
+    if first is None:
+        return False
+    tok = first[1].casefold()
+    if not (tok in _BAR_TOKENS or tok.isdigit()):
         return False  # the first token already is no button (most lines): no need to split the rest
+    low = line.casefold()
     toks = [t for t in _BAR_SPLIT.split(low) if t]
     return bool(toks) and all(t in _BAR_TOKENS or t.isdigit() for t in toks) and any(t.isalpha() for t in toks)
 

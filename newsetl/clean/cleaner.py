@@ -191,7 +191,7 @@ def clean_text(text: str) -> CleanText:
     return result
 
 
-def _to_source(origin: sp.Alignment | None, pieces: list[tuple[str, int, int]]) -> list[tuple[str, int, int]] | None:
+def _to_source(origin: sp.Alignment | sp.Identity | None, pieces: list[tuple[str, int, int]]) -> list[tuple[str, int, int]] | None:
     """Spans of the working text as spans of the input (None when any cannot be placed)."""
     if origin is None:
         return None
@@ -204,7 +204,7 @@ def _to_source(origin: sp.Alignment | None, pieces: list[tuple[str, int, int]]) 
     return out
 
 
-def _body_origin(origin: sp.Alignment, trace: _Trace, body: str) -> sp.Alignment:
+def _body_origin(origin: sp.Alignment | sp.Identity, trace: _Trace, body: str) -> sp.Alignment:
     """Map the pass's body to the pass's input: body paragraphs are their working-text spans re-spaced."""
     start = np.full(len(body), -1, dtype=np.int64)
     end = np.full(len(body), -1, dtype=np.int64)
@@ -309,22 +309,17 @@ def _clean_once(text: str) -> tuple[CleanText, _Trace]:
     post_starts = _reply_starts(lines, rule, panels, ledger) if panels or "#" in text else set()
 
     # --- paragraphs -------------------------------------------------------------------------------------
-    pars: list[_Par] = []
+    # each paragraph as (text, kind, start, end): the working text's lines are stripped and single-spaced,
+    # with no whitespace but " " (normalize_text), so a paragraph's text is its collapsed text
+    segs: list[tuple[str, str, int, int]] = []
     block: list[int] = []
-
-    # the working text's lines are stripped and single-spaced, with no whitespace but " " (normalize_text):
-    # a paragraph's collapsed text is its text, its words its spaces + 1
-    def line_par(i: int, kind: str = BODY) -> _Par:
-        t = lines[i]
-        return _Par(t, kind, -1, t.count(" ") + 1 if t else 0, t, starts[i], starts[i] + len(t))
 
     def flush() -> None:
         if len(block) >= 3 and _is_wrapped(texts := [lines[i] for i in block]):
             last = block[-1]
-            t = " ".join(texts)
-            pars.append(_Par(t, BODY, -1, t.count(" ") + 1, t, starts[block[0]], starts[last] + len(lines[last])))
+            segs.append((" ".join(texts), BODY, starts[block[0]], starts[last] + len(lines[last])))
         else:
-            pars.extend(map(line_par, block))
+            segs.extend((lines[i], BODY, starts[i], starts[i] + len(lines[i])) for i in block)
         block.clear()
 
     checks = bool(post_starts or headers or domains)
@@ -332,29 +327,56 @@ def _clean_once(text: str) -> tuple[CleanText, _Trace]:
         if checks and i in post_starts:
             if block:
                 flush()
-            pars.append(_Par("", POST, start=starts[i], end=starts[i]))
+            segs.append(("", POST, starts[i], starts[i]))
         if rule[i] is not None or not line:
             if block:
                 flush()
         elif checks and i in headers:
             if block:
                 flush()
-            pars.append(line_par(i, HEADER))
+            segs.append((line, HEADER, starts[i], starts[i] + len(line)))
         elif checks and i in domains:
             if block:
                 flush()
-            pars.append(line_par(i, DOMAIN))
+            segs.append((line, DOMAIN, starts[i], starts[i] + len(line)))
         elif block or (i + 1 < n and lines[i + 1]):  # a block of single-newline lines
             block.append(i)
         else:  # a paragraph of one line (the common case): no block
-            pars.append(line_par(i))
+            segs.append((line, BODY, starts[i], starts[i] + len(line)))
     if block:
         flush()
 
-    _paragraph_rules(pars, ledger, hints, pieces)
+    comments: list[str] = []
+    if not checks and _distinct_keys(segs):
+        # only body paragraphs (no post, header or domain line), no two alike: no paragraph rule can
+        # fire (each needs one of those or a repeat), so the paragraphs are the body (most documents)
+        body = "\n\n".join(t for t, _, _, _ in segs)
+        body_spans = [(st, e) for _, _, st, e in segs]
+    else:
+        pars = [_Par(t, kind, -1, t.count(" ") + 1 if t else 0, t, st, e) for t, kind, st, e in segs]
+        _paragraph_rules(pars, ledger, hints, pieces)
+        body = "\n\n".join(p.norm for p in pars if p.kind == BODY and p.norm)
+        body_spans = [(p.start, p.end) for p in pars if p.kind == BODY and p.norm]
+        comments = _comments(pars)
+    clean = CleanText(
+        body=body,
+        comments=comments,
+        embeds=embeds,
+        ledger=ledger,
+        encoding_loss=loss,
+        hints=hints,
+    )
+    return clean, _Trace(text, pieces, body_spans)
 
-    body_pars = [p.norm for p in pars if p.kind == BODY]
-    body_spans = [(p.start, p.end) for p in pars if p.kind == BODY and p.norm]
+
+def _distinct_keys(segs: list[tuple[str, str, int, int]]) -> bool:
+    """No two paragraphs share a ``_key`` (their text casefolded: it is collapsed already)."""
+    keys = {t.casefold() for t, _, _, _ in segs}
+    return len(keys) == len(segs)
+
+
+def _comments(pars: list[_Par]) -> list[str]:
+    """The comment paragraphs, each reply's paragraphs joined into one comment, each comment once."""
     comments: list[str] = []
     seen: set[str] = set()
     replies: dict[int, list[str]] = {}
@@ -376,15 +398,7 @@ def _clean_once(text: str) -> tuple[CleanText, _Trace]:
         if k and k not in seen:
             seen.add(k)
             comments.append(txt)
-    clean = CleanText(
-        body="\n\n".join(b for b in body_pars if b),
-        comments=comments,
-        embeds=embeds,
-        ledger=ledger,
-        encoding_loss=loss,
-        hints=hints,
-    )
-    return clean, _Trace(text, pieces, body_spans)
+    return comments
 
 
 MIN_POST_PROSE_WORDS = 30  # prose above the first author panel: the panel sits below each post

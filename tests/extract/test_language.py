@@ -148,3 +148,17 @@ def test_numpy_feature_walk_is_the_librarys(text: str) -> None:
     for sample in (text, text * 8):  # * 8: past AC_MIN_BYTES, where classify walks in numpy
         assert ident.classify(sample) == lib.classify(sample)
         assert ident._decide(sample).tobytes() == lib._decide(sample).tobytes()
+
+
+def test_a_repeated_sample_is_classified_once(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from newsetl.extract import language
+
+    text = "Министр иностранных дел России прибыл в Исламабад для переговоров о торговле и энергетике. " * 3
+    want = language.detect_language(text)
+    language._sample_language.cache_clear()
+    calls = []
+    real = language._get()
+    monkeypatch.setattr(language, "_get", lambda: calls.append(1) or real)
+    assert want == "ru" and [language.detect_language(text) for _ in range(3)] == ["ru"] * 3
+    assert len(calls) == 1
+    language._sample_language.cache_clear()
