@@ -5,7 +5,8 @@ No step logic lives here, and no step order either: ``load_flow`` hands its task
 Parquet files, so Prefect parameters and results never carry article text.
 
 The large parameters (a batch's file list, the plan, the summaries, the known hashes) go to the tasks
-``quote``d: Prefect then hands them over as they are instead of walking every element looking for
+that run in this process ``quote``d (not to process or Dask tasks: a pickled quote comes back wrapping a
+tuple): Prefect then hands them over as they are instead of walking every element looking for
 futures to resolve and inputs to record, twice per task (measured: ~3 CPU s per 40k-file run, on the
 flow's thread, ~1.3 s of it in the commit task on the serial path). They never hold a future.
 """

@@ -244,11 +244,15 @@ def _col(batch: pa.Table, name: str) -> list:
 BODY_CHARS = "body_chars"
 
 
+def body_chars(body: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
+    """The ``body_chars`` column: each body's length in characters (0 for a missing body), int64."""
+    return pc.utf8_length(body.cast(pa.string())).fill_null(0).cast(pa.int64())
+
+
 def _body_chars(batch: pa.Table) -> list[int]:
     """Per row, the body's length in characters (``body_chars`` when the batch carries it)."""
-    if BODY_CHARS in batch.column_names:
-        return batch.column(BODY_CHARS).fill_null(0).to_numpy(zero_copy_only=False).tolist()
-    return pc.utf8_length(batch.column("body").cast(pa.string())).fill_null(0).to_numpy(zero_copy_only=False).tolist()
+    col = batch.column(BODY_CHARS) if BODY_CHARS in batch.column_names else body_chars(batch.column("body"))
+    return col.fill_null(0).to_numpy(zero_copy_only=False).tolist()
 
 
 def deduplicate_batch(batch: pa.Table, history: HistoryIndex, cfg: DedupConfig) -> DedupResult:
