@@ -139,7 +139,7 @@ def _worker_call(phase: str, corpus: str, warehouse: str, workers: int, batch_si
         wall = time.perf_counter() - t0
         return {"wall": wall, "result": _plain(out), "cpu0": c0, "live0": live0}
     if phase == "cli":  # the default command as a user types it: interpreter, imports, server start and stop
-        cmd = [sys.executable, "-c", "import sys; from newsetl.cli import main; sys.exit(main())", "run", corpus,
+        cmd = [sys.executable, "-c", "from newsetl.cli import entry; entry()", "run", corpus,
                "--warehouse", warehouse, "--workers", str(workers), "--json"]
         if batch_size:
             cmd += ["--batch-size", str(batch_size)]

@@ -23,6 +23,8 @@ traceback (``NEWSETL_STRICT=1``, as the test suite sets it, shows the traceback 
 from __future__ import annotations
 
 import argparse
+import atexit
+import contextlib
 import csv
 import datetime as dt
 import decimal
@@ -421,5 +423,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
+_EXIT_CODE: list[int] = []
+
+
+def _end_without_teardown() -> None:
+    """The last exit handler of the ``newsetl`` command: once ``main`` has returned its code and every other
+    handler has run (Prefect's services drained, the worker pool joined before them), end the process
+    without the interpreter's teardown. That teardown only frees memory the OS takes back anyway: a last
+    full garbage collection over every object the run imported and built (measured: 1.4 s after a
+    40k-file run) and DuckDB's bindings listing the objects still alive then. Output is flushed first.
+    When ``main`` raised instead of returning (a traceback), the normal teardown runs."""
+    if not _EXIT_CODE:
+        return
+    import logging
+
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(_EXIT_CODE[0])
+
+
+def entry() -> None:
+    """The ``newsetl`` console script: ``main`` as a command whose process ends once its work is done
+    (``_end_without_teardown``; registered first, so it runs after every other exit handler)."""
+    atexit.register(_end_without_teardown)
+    code = main()
+    _EXIT_CODE.append(code)
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

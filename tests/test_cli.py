@@ -268,3 +268,32 @@ def test_table_output_shows_markup_like_values_as_text(warehouse: Path, capsys: 
                                                 "'nan'::double as n"]) == 0
     out = capsys.readouterr().out
     assert "[/bold] closing" in out and "[red]x" in out and "[/h]" in out and " nan " in out
+
+
+def test_the_console_script_ends_with_the_code_and_output_of_main(sample_dir: Path, tmp_path: Path) -> None:
+    """``newsetl`` ends without the interpreter's teardown once main returned: same code, output flushed,
+    the warehouse complete, nothing printed at exit (DuckDB's bindings list the objects alive at teardown)."""
+    wh = tmp_path / "wh"
+    ok = _run("run", str(sample_dir), "--warehouse", str(wh), "--no-prefect", "--json", "--workers", "2", "--batch-size", "2",
+              cwd=tmp_path)  # a worker pool: joined before the process ends (no orphan holds the pipes)
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(ok.stdout)["articles_loaded"] == 5
+    assert ok.stderr == ""
+    counted = _run("sql", "--warehouse", str(wh), "--format", "json", "select count(*) as n from articles", cwd=tmp_path)
+    assert counted.returncode == 0 and json.loads(counted.stdout) == [{"n": 5}]
+    bad = _run("run", str(tmp_path / "missing"), "--warehouse", str(wh), "--no-prefect", cwd=tmp_path)
+    assert bad.returncode == 1
+    assert bad.stderr.startswith("newsetl run: error: source ") and bad.stdout == ""
+
+
+def test_main_that_did_not_return_keeps_the_normal_teardown(monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsetl import cli
+
+    ended: list[int] = []
+    monkeypatch.setattr(cli.os, "_exit", ended.append)
+    monkeypatch.setattr(cli, "_EXIT_CODE", [])
+    cli._end_without_teardown()
+    assert ended == []
+    monkeypatch.setattr(cli, "_EXIT_CODE", [3])
+    cli._end_without_teardown()
+    assert ended == [3]
