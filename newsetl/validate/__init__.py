@@ -13,6 +13,10 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from newsetl.validate.deferred import defer
+
+defer()  # before anything here imports GX: two of its imports wait for their first use
+
 if TYPE_CHECKING:
     from newsetl.validate.docs import build_data_docs
     from newsetl.validate.runner import ValidationOutcome, get_context, reconcile_marts, validate_table
