@@ -39,6 +39,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from newsetl.cachedir import CACHE_DIR_VARIABLE, cache_dir  # noqa: F401  (CACHE_DIR_VARIABLE: tests, users)
 from newsetl.enrich._phrases import is_acronym, plural_variants
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -164,7 +165,6 @@ def term_variants(term: str) -> list[str]:
 # (``$NEWSETL_CACHE_DIR``, else ``$XDG_CACHE_HOME/newsetl``, else ``~/.cache/newsetl``). A missing, unreadable
 # or malformed file is ignored (the forms are computed), an unwritable directory is not an error, and
 # ``PYMORPHY2_DICT_PATH`` (another dictionary) turns the cache off.
-CACHE_DIR_VARIABLE = "NEWSETL_CACHE_DIR"
 _VERSIONED = ("pymorphy3", "pymorphy3-dicts-ru", "dawg2-python", "DAWG2")
 
 
@@ -176,15 +176,6 @@ class _FormsCache:
 
 
 _CACHES: dict[Path, _FormsCache] = {}
-
-
-def cache_dir() -> Path:
-    """Where the forms cache lives (see above)."""
-    explicit = os.environ.get(CACHE_DIR_VARIABLE)
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "newsetl"
 
 
 @functools.lru_cache(maxsize=1)

@@ -136,9 +136,10 @@ def _get() -> Any:
         with _lock:
             if _identifier is None:
                 import numpy as np
-                from py3langid.langid import MODEL_FILE
 
-                ident = _identifier_class().from_model_file(MODEL_FILE, norm_probs=True)
+                ptc, pc, classes, nextmove, row, output = model_tables()
+                ident = _identifier_class()(np.asarray(ptc), np.asarray(pc), classes, nextmove, output,
+                                            norm_probs=True, tk_row=row)  # as from_model_file builds it
                 ident.use_numpy_walk()
                 langs = sorted({c for c in ident.nb_classes if len(c) == 2 and c not in _EXCLUDED})
                 ident.set_languages(langs)
@@ -147,6 +148,54 @@ def _get() -> Any:
                 ident.nb_ptc = np.ascontiguousarray(ident.nb_ptc, dtype=np.float32)
                 _identifier = ident
     return _identifier
+
+
+def model_tables() -> tuple[Any, ...]:
+    """py3langid's model tables, as ``py3langid.langid._load_model_file`` returns them (the arrays
+    ``from_model_file`` builds its identifier from).
+
+    The wheel ships them xz-compressed: unpacking takes ~0.4 s of the ~0.8 s the model costs each process
+    that starts a run (measured), before ``newsetl run`` can fork its workers. So they are kept unpacked,
+    the same values, in the user's cache directory (``newsetl.cachedir``), keyed by the model file's size
+    and modification time and py3langid's version; a missing or unreadable cache file is ignored (the
+    model is unpacked and the file written again), an unwritable directory is not an error."""
+    import array
+    import contextlib
+    import hashlib
+    import os
+    from importlib import metadata
+
+    import numpy as np
+    from py3langid.langid import MODEL_DIR, MODEL_FILE, _load_model_file
+
+    source = MODEL_DIR / MODEL_FILE
+    path = None
+    try:
+        st = source.stat()
+        key = hashlib.sha256(f"{metadata.version('py3langid')}|{st.st_size}|{st.st_mtime_ns}|1".encode())
+        from newsetl.cachedir import cache_dir
+
+        path = cache_dir() / f"langid-model-{key.hexdigest()[:20]}.npz"
+        with np.load(path, allow_pickle=False) as z:
+            codes = str(z["typecodes"])
+            return (z["ptc"], z["pc"], [str(c) for c in z["classes"]], array.array(codes[0], z["nextmove"].tobytes()),
+                    array.array(codes[1], z["row"].tobytes()), z["output"].tolist())
+    except Exception:  # no file, a partial or foreign one (BadZipFile, EOFError, KeyError...): unpack again
+        pass
+    ptc, pc, classes, nextmove, row, output = tables = _load_model_file(source)
+    if path is not None:
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with open(tmp, "wb") as fh:
+                np.savez(fh, ptc=ptc, pc=pc, classes=np.array(classes), typecodes=np.array(nextmove.typecode + row.typecode),
+                         nextmove=np.frombuffer(nextmove, dtype=nextmove.typecode),
+                         row=np.frombuffer(row, dtype=row.typecode), output=np.array(output, dtype=np.int64))
+            os.replace(tmp, path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+    return tables
 
 
 #: ISO 639-1: the codes a page or record may state for its language.
