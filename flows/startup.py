@@ -2,10 +2,9 @@
 
 1. Without ``PREFECT_API_URL`` (or a profile's ``api.url``), Prefect's temporary API server is spawned first,
    before the rest of Prefect is imported (``flows.tempserver``: in a process group of its own, ending with
-   newsetl). With an API configured,
-   nothing is started. The server is waited for after step 2: it starts while this process builds its
-   set-up, and the flow then gets its URL as ``PREFECT_API_URL`` (so this process never imports the
-   server's code).
+   newsetl). With an API configured, nothing is started. The server is waited for after step 2: it
+   starts while this process builds its set-up, and the flow then gets its URL as ``PREFECT_API_URL``
+   (so this process never imports the server's code).
 2. The CPU pool is forked now, while this process runs no other thread (``flows.pipeline.start_cpu_pool``),
    after this process has built what every batch needs once (matchers, GX suites and context, language
    model: ``newsetl.run.local.warm_imports(settings)``), so the workers inherit it instead of each

@@ -5,8 +5,12 @@ from; a missing, unreadable or malformed file is ignored and an unwritable direc
 
 from __future__ import annotations
 
+import contextlib
 import os
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 CACHE_DIR_VARIABLE = "NEWSETL_CACHE_DIR"
 
@@ -18,3 +22,22 @@ def cache_dir() -> Path:
         return Path(explicit)
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "newsetl"
+
+
+def write_atomically(path: Path, write: Callable[[BinaryIO], None]) -> bool:
+    """Write a cache file whole or not at all: ``write`` fills a temporary file beside ``path``, which then
+    replaces it. Returns False (nothing written, no error) when the directory cannot be written."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                write(fh)
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+    except OSError:
+        return False  # read-only or full cache directory: derived again next time
+    return True

@@ -27,19 +27,17 @@ dictionary at all (~0.7 s CPU saved per run). See the end of this module.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import json
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from newsetl.cachedir import CACHE_DIR_VARIABLE, cache_dir  # noqa: F401  (CACHE_DIR_VARIABLE: tests, users)
+from newsetl.cachedir import CACHE_DIR_VARIABLE, cache_dir, write_atomically  # noqa: F401  (the variable: tests)
 from newsetl.enrich._phrases import is_acronym, plural_variants
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -225,25 +223,17 @@ def _read_forms(path: Path) -> dict[str, tuple[str, ...]]:
     return out
 
 
+def _write_bytes(data: bytes, fh: Any) -> None:
+    fh.write(data)
+
+
 def save_forms() -> None:
     """Write the forms computed since the cache was read (atomically; silently skipped when the cache
     directory cannot be written)."""
     for cache in list(_CACHES.values()):
         if not cache.dirty:
             continue
-        try:
-            cache.path.parent.mkdir(parents=True, exist_ok=True)
-            current = _read_forms(cache.path)  # another process may have added phrases meanwhile
-            merged = {**current, **cache.forms}
-            fd, tmp = tempfile.mkstemp(prefix=cache.path.name, suffix=".tmp", dir=cache.path.parent)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                    json.dump({k: list(v) for k, v in sorted(merged.items())}, fh, ensure_ascii=False)
-                os.replace(tmp, cache.path)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-                raise
-        except OSError:
-            pass  # read-only or full cache directory: the forms are computed again next time
+        merged = {**_read_forms(cache.path), **cache.forms}  # another process may have added phrases meanwhile
+        data = json.dumps({k: list(v) for k, v in sorted(merged.items())}, ensure_ascii=False).encode("utf-8")
+        write_atomically(cache.path, functools.partial(_write_bytes, data))
         cache.dirty = False

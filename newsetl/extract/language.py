@@ -160,21 +160,19 @@ def model_tables() -> tuple[Any, ...]:
     and modification time and py3langid's version; a missing or unreadable cache file is ignored (the
     model is unpacked and the file written again), an unwritable directory is not an error."""
     import array
-    import contextlib
     import hashlib
-    import os
     from importlib import metadata
 
     import numpy as np
     from py3langid.langid import MODEL_DIR, MODEL_FILE, _load_model_file
+
+    from newsetl.cachedir import cache_dir, write_atomically
 
     source = MODEL_DIR / MODEL_FILE
     path = None
     try:
         st = source.stat()
         key = hashlib.sha256(f"{metadata.version('py3langid')}|{st.st_size}|{st.st_mtime_ns}|1".encode())
-        from newsetl.cachedir import cache_dir
-
         path = cache_dir() / f"langid-model-{key.hexdigest()[:20]}.npz"
         with np.load(path, allow_pickle=False) as z:
             codes = str(z["typecodes"])
@@ -184,17 +182,10 @@ def model_tables() -> tuple[Any, ...]:
         pass
     ptc, pc, classes, nextmove, row, output = tables = _load_model_file(source)
     if path is not None:
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with open(tmp, "wb") as fh:
-                np.savez(fh, ptc=ptc, pc=pc, classes=np.array(classes), typecodes=np.array(nextmove.typecode + row.typecode),
-                         nextmove=np.frombuffer(nextmove, dtype=nextmove.typecode),
-                         row=np.frombuffer(row, dtype=row.typecode), output=np.array(output, dtype=np.int64))
-            os.replace(tmp, path)
-        except OSError:
-            with contextlib.suppress(OSError):
-                tmp.unlink(missing_ok=True)
+        write_atomically(path, lambda fh: np.savez(
+            fh, ptc=ptc, pc=pc, classes=np.array(classes), typecodes=np.array(nextmove.typecode + row.typecode),
+            nextmove=np.frombuffer(nextmove, dtype=nextmove.typecode), row=np.frombuffer(row, dtype=row.typecode),
+            output=np.array(output, dtype=np.int64)))
     return tables
 
 

@@ -42,8 +42,7 @@ def load(name: str) -> types.ModuleType:
         current = sys.modules.get(name)
         if isinstance(current, Deferred):
             del sys.modules[name]
-        real = importlib.import_module(name)
-        return real
+        return importlib.import_module(name)
 
 
 def defer(names: tuple[str, ...] = DEFERRED) -> list[str]:
