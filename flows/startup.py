@@ -2,7 +2,8 @@
 
 1. Without ``PREFECT_API_URL`` (or a profile's ``api.url``), Prefect's temporary API server is spawned first,
    before the rest of Prefect is imported (``flows.tempserver``: in a process group of its own, ending with
-   newsetl). With an API configured, nothing is started. The server is waited for after step 2: it
+   newsetl), and before even ``prefect.settings`` when the environment and the profile file tell
+   (``flows.tempserver.needed_before_prefect``; Prefect's own answer is checked right after). With an API configured, nothing is started. The server is waited for after step 2: it
    starts while this process builds its set-up, and the flow then gets its URL as ``PREFECT_API_URL``
    (so this process never imports the server's code).
 2. The CPU pool is forked now, while this process runs no other thread (``flows.pipeline.start_cpu_pool``),
@@ -43,16 +44,25 @@ def run_pipeline_flow(sources: list[str], *, config: str | None = None, warehous
                       workers: int | None = None, batch_size: int | None = None, runner: Any = None,
                       dask_address: str | None = None, **params: Any) -> dict[str, Any]:
     """``flows.pipeline.newsetl_pipeline`` after the start-up above (what ``newsetl run`` calls)."""
-    from flows.tempserver import TemporaryServer
+    from flows.tempserver import TemporaryServer, needed_before_prefect
 
     quiet_environment()
     settings = load_settings(config, warehouse=warehouse, workers=workers, batch_size=batch_size)
-    server = TemporaryServer() if uses_temporary_server() else None  # needs only prefect.settings (~0.9 s)
+    server: TemporaryServer | None = None
     try:
-        if server is not None:
-            # spawned before the rest of Prefect is imported (~0.5-1.3 s more): it starts on the other core
-            # during that import and the set-up below, which it otherwise outlasted (measured: 0.9 s of wait)
-            server.spawn()
+        if needed_before_prefect():
+            # sure from the environment and the profile alone: spawned before Prefect's settings are even
+            # imported (~0.6 s), so it starts on the other core while this process imports Prefect and builds
+            # its set-up, which it otherwise outlasted (measured: 0.7-0.9 s of wait)
+            server = TemporaryServer()
+            server.spawn(settings_env=False)
+        if uses_temporary_server() != (server is not None):  # Prefect's own answer (needs prefect.settings)
+            if server is None:
+                server = TemporaryServer()
+                server.spawn()  # before the rest of Prefect is imported (~0.5-1.3 s more)
+            else:  # an API is configured after all: the early server is not needed
+                server.stop()
+                server = None
         from flows.interrupt import interrupt_quietly
         from flows.pipeline import newsetl_pipeline, start_cpu_pool, stop_cpu_pool, uses_cpu_pool
 
