@@ -272,7 +272,7 @@ def commit(wh: Warehouse, staged: StagedRun, check: MartCheck | None = None, *,
             wsql.create_views(con, {}, relations=_next_relations(wh, snap, staged, gone))
             marts = _materialise_marts(con, out_dir)
             # the checks read the materialised marts (what BI tools will see), not the views again
-            wsql.create_views(con, {}, marts, relations=_next_relations(wh, snap, staged, gone))
+            wsql.create_mart_views(con, marts)
             return marts
 
         marts = next_state()

@@ -190,6 +190,12 @@ def create_views(
         con.execute(f"create or replace view {p.stem} as\n{render(p.read_text(), files, relations)}")
     for p in lineage_files():
         con.execute(f"create or replace view {p.stem} as\n{p.read_text()}")
+    create_mart_views(con, mart_parquet)
+
+
+def create_mart_views(con: duckdb.DuckDBPyConnection, mart_parquet: Mapping[str, list[str]] | None = None) -> None:
+    """(Re)create the mart views only: over their materialised Parquet when given, else their SQL. The
+    staging and lineage views stay (DuckDB binds a view when it is queried, so they read the new marts)."""
     for p in mart_files():
         mart = (mart_parquet or {}).get(p.stem)
         if mart:
