@@ -65,7 +65,7 @@ from newsetl.enrich._phrases import (
     Pattern,
     PhraseIndex,
     article_columns,
-    code_points,
+    code_units,
     is_acronym,
     leftmost_longest,
     make_pattern,
@@ -132,23 +132,24 @@ def _lead_words(words: int) -> re.Pattern[str]:
 
 
 def word_count(text: str) -> int:
-    """``len(text.split())`` without building the words: each word starts where a whitespace character is
-    followed by another, so with a byte per character (1 = whitespace) the words are the occurrences of
-    b"\\x01\\x00" (they cannot overlap), plus one when the text starts with a word."""
+    """``len(text.split())`` without building the words: with one 0/1 byte per character (1 = whitespace) a
+    word starts at each 1 followed by a 0, and at the start when the text starts with a 0. Non-ASCII text by
+    its UTF-16 code units: a character outside the BMP is two non-whitespace units, which start the same
+    words as one."""
     if text.isascii():
-        space = text.encode("ascii").translate(_ASCII_SPACE)
+        space = np.frombuffer(text.encode("ascii").translate(_ASCII_SPACE), dtype=np.uint8)
     else:
-        space = _space_table()[code_points(text)].tobytes()
-    return space.count(b"\x01\x00") + (space[:1] == b"\x00")
+        space = _space_table().take(code_units(text))
+    if not space.size:
+        return 0
+    return int(np.count_nonzero(space[:-1] > space[1:])) + int(space[0] == 0)
 
 
 @functools.cache
 def _space_table() -> np.ndarray:
-    """``str.isspace`` of every code point, as 0/1 bytes (built once; every whitespace character is in the
-    BMP, tested)."""
-    table = np.zeros(0x110000, dtype=np.uint8)
-    table[:0x10000] = np.fromiter((chr(c).isspace() for c in range(0x10000)), dtype=bool, count=0x10000)
-    return table
+    """``str.isspace`` of every BMP code point (surrogates: no), as 0/1 bytes (built once; every whitespace
+    character is in the BMP, tested)."""
+    return np.fromiter((chr(c).isspace() for c in range(0x10000)), dtype=bool, count=0x10000).view(np.uint8)
 
 
 _ASCII_SPACE = bytes(int(chr(c).isspace()) if c < 128 else 0 for c in range(256))

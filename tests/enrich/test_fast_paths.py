@@ -122,3 +122,48 @@ def test_matchers_pickle_and_find_the_same(sector_matcher, entity_matcher) -> No
     sector_matcher.index.find(text)  # its own automaton built
     again = pickle.loads(pickle.dumps(sector_matcher))
     assert again.tag("Energy deal", text, all_scores=True) == sector_matcher.tag("Energy deal", text, all_scores=True)
+
+
+_PREPARED_TEXT = (st.text(max_size=60)
+                  | st.text(alphabet=st.sampled_from("aB Жё\u064b\u0640\u200d\u200c\u00ad\ufeffپاکِستانكي.\n\U0001f600\ud800ß"),
+                            max_size=30))
+
+
+@settings(max_examples=500, deadline=None)
+@given(_PREPARED_TEXT)
+def test_prepared_bytes_equal_prepared_then_bytes(text: str) -> None:
+    automaton = _Automaton({" пак": ((),), " bank": ((),), " ب": ((),)})
+    got = automaton.prepared_bytes(text)
+    _phrases._last = None
+    visible, cuts, folded, folded_cps = _phrases._prepared(text)
+    if got is None:  # only a text with surrogate code units: astral characters or lone surrogates
+        assert any(0xD800 <= ord(c) <= 0xDFFF or ord(c) >= 0x10000 for c in text)
+    else:
+        assert got == (visible, cuts, b" " + automaton._bytes(folded, folded_cps) + b" ")
+    assert _Automaton({" ab": ((),)}, bytes_mode=False).prepared_bytes(text) is None  # text mode: no code
+
+
+@settings(max_examples=300, deadline=None)
+@given(_PREPARED_TEXT, st.booleans())
+def test_scan_of_prepared_bytes_equals_scan_of_prepared(text: str, title: bool) -> None:
+    from newsetl.enrich._phrases import PhraseIndex, make_pattern
+
+    index = PhraseIndex([make_pattern(p, i) for i, p in enumerate(["пак*", "bank", "B", "ب", "پاکستان", "ж ё", "ss"])])
+    text = ("Bank ЖЁ\n\n" if title else "") + text
+    fast = index.find(text)
+    slow_automaton = index._automaton
+    original = slow_automaton.prepared_bytes
+    try:
+        slow_automaton.prepared_bytes = lambda _text: None  # type: ignore[method-assign]
+        _phrases._last = None
+        slow = index.find(text)
+    finally:
+        slow_automaton.prepared_bytes = original  # type: ignore[method-assign]
+    assert fast == slow
+
+
+def test_word_count_of_surrogates_and_astral_characters() -> None:
+    from newsetl.enrich.sectors import word_count
+
+    for text in ["\ud800", " \ud800 a\U0001f600b \U0001f600", "\U0001f600\U0001f600 x", "", " ", "a"]:
+        assert word_count(text) == len(text.split())
