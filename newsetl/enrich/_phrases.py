@@ -469,7 +469,7 @@ def _scan(automaton: _Automaton, n_groups: int, text: str) -> list[list[Hit]]:
         found = automaton.matches(folded, folded_cps)
     else:
         visible, cuts, padded = fast
-        folded = None  # = fold(visible), made for the first prefix hit (~1 article in 6 has one)
+        folded = None  # not made: a prefix hit folds the few characters it reads (_word_end)
         found = automaton.matches_bytes(padded)
     out: list[list[Hit]] = [[] for _ in range(n_groups)]
     values = automaton.values
@@ -479,10 +479,7 @@ def _scan(automaton: _Automaton, n_groups: int, text: str) -> list[list[Hit]]:
         for g, flen, prefix, exact, payload in values[key]:
             end = start + flen
             if prefix:
-                if folded is None:
-                    folded = fold(visible)
-                m = _WORD_TAIL.match(folded, end)
-                end = m.end() if m else end
+                end = _word_end(visible, end) if folded is None else _WORD_TAIL.match(folded, end).end()  # type: ignore[union-attr]
             if exact is not None and not _case_matches(visible[start : start + flen], exact):
                 continue
             raw = visible[start:end]
@@ -495,6 +492,18 @@ def _scan(automaton: _Automaton, n_groups: int, text: str) -> list[list[Hit]]:
                 out[g].append(_new_hit(Hit, (original_offset(start, cuts), original_offset(end - 1, cuts) + 1,
                                              surface, payload)))
     return out
+
+
+def _word_end(visible: str, end: int) -> int:
+    """``_WORD_TAIL.match(fold(visible), end).end()``, folding only the characters it reads, 32 at a time
+    (``fold`` maps each character on its own, so the fold of a slice is that slice of the fold; the whole
+    text's fold cost ~15-30 us per article with a prefix hit)."""
+    while True:
+        piece = fold(visible[end : end + 32])
+        n = _WORD_TAIL.match(piece).end()  # type: ignore[union-attr]  (a * pattern always matches)
+        end += n
+        if n < len(piece) or not piece:
+            return end
 
 
 def _case_matches(raw: str, exact: str) -> bool:

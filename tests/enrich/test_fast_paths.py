@@ -167,3 +167,11 @@ def test_word_count_of_surrogates_and_astral_characters() -> None:
 
     for text in ["\ud800", " \ud800 a\U0001f600b \U0001f600", "\U0001f600\U0001f600 x", "", " ", "a"]:
         assert word_count(text) == len(text.split())
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab Я\u064b\u0670-ßﬁ_\U0001f600") | st.characters(), max_size=80),
+       st.integers(0, 80))
+def test_word_end_equals_the_match_in_the_folded_text(text: str, end: int) -> None:
+    end = min(end, len(text))
+    assert _phrases._word_end(text, end) == _phrases._WORD_TAIL.match(_phrases.fold(text), end).end()  # type: ignore[union-attr]
