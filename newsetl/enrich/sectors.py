@@ -98,6 +98,12 @@ class SectorHit:
     is_primary: bool = False  # rank 1 and tagged
 
 
+# SectorHit's fields as a plain tuple, in their order: sector, score, mentions, evidence, spans, rank, tagged,
+# is_primary
+ScoredRow = tuple[str, float, int, str, list[tuple[int, int]], int, bool, bool]
+_SPAN = operator.itemgetter(0, 1)  # a hit's (start, end)
+
+
 @dataclass(frozen=True, slots=True)
 class _Term:
     sector: int
@@ -241,6 +247,11 @@ class SectorMatcher:
     def tag_text(self, text: str, title_len: int, all_scores: bool = False,
                  found: list[Hit] | None = None) -> list[SectorHit]:
         """``tag`` of a document given as its ``compose_text`` (the text and the length of its title part)."""
+        return [SectorHit(*row) for row in self.scored_rows(text, title_len, found) if all_scores or row[6]]
+
+    def scored_rows(self, text: str, title_len: int, found: list[Hit] | None = None) -> list[ScoredRow]:
+        """``tag_text(text, title_len, all_scores=True, found)`` as plain tuples of the ``SectorHit`` fields, in
+        their order (``enrich_articles`` stores them without building the frozen dataclasses, ~1 us each)."""
         kept = self._kept_hits(text, found)
         if not kept or all(si in self._context for si in kept):
             return []
@@ -296,12 +307,11 @@ class SectorMatcher:
             score = round(strength * share * anchor, 4)
             ranked = sorted(counts.items(), key=lambda kv: -kv[1])  # stable: first seen first on ties
             evidence = "; ".join(f"{k} x{n}" for k, n in ranked)
-            rows.append((self._ids[si], score, len(hits), evidence, [(h[0], h[1]) for h in hits],
+            rows.append((self._ids[si], score, len(hits), evidence, list(map(_SPAN, hits)),
                          score >= self._thresholds[si]))
         rows.sort(key=lambda r: (-r[1], r[0]))
-        out = [SectorHit(sector, score, mentions, evidence, spans, rank, tagged, rank == 1 and tagged)
-               for rank, (sector, score, mentions, evidence, spans, tagged) in enumerate(rows, 1)]
-        return out if all_scores else [h for h in out if h.tagged]
+        return [(sector, score, mentions, evidence, spans, rank, tagged, rank == 1 and tagged)
+                for rank, (sector, score, mentions, evidence, spans, tagged) in enumerate(rows, 1)]
 
     def is_tagged(self, hit: SectorHit) -> bool:
         return hit.score >= self._thresholds[self._ids.index(hit.sector)]
@@ -494,6 +504,20 @@ def tag_sectors(articles: pa.Table, matcher: SectorMatcher) -> pa.Table:
 def sector_rows() -> dict[str, list[object]]:
     """Empty columns of ``tag_sectors``' table (fill with ``add_sector_rows``)."""
     return {f.name: [] for f in SECTORS_SCHEMA}
+
+
+def add_scored_rows(rows: dict[str, list[object]], aid: str | None, scored: list[ScoredRow]) -> None:
+    """``add_sector_rows`` of ``SectorMatcher.scored_rows``."""
+    for sector, score, mentions, evidence, spans, rank, tagged, is_primary in scored:
+        rows["article_id"].append(aid)
+        rows["sector"].append(sector)
+        rows["score"].append(score)
+        rows["tagged"].append(tagged)
+        rows["rank"].append(rank)
+        rows["is_primary"].append(is_primary)
+        rows["mentions"].append(mentions)
+        rows["evidence"].append(evidence)
+        rows["spans"].append(spans)
 
 
 def add_sector_rows(rows: dict[str, list[object]], aid: str | None, hits: list[SectorHit]) -> None:
