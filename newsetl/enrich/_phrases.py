@@ -500,7 +500,7 @@ def _word_end(visible: str, end: int) -> int:
     text's fold cost ~15-30 us per article with a prefix hit)."""
     while True:
         piece = fold(visible[end : end + 32])
-        n = _WORD_TAIL.match(piece).end()  # type: ignore[union-attr]  (a * pattern always matches)
+        n = _WORD_TAIL.match(piece).end()  # type: ignore[union-attr]  # (a * pattern always matches)
         end += n
         if n < len(piece) or not piece:
             return end

@@ -154,7 +154,7 @@ def test_scan_of_prepared_bytes_equals_scan_of_prepared(text: str, title: bool) 
     slow_automaton = index._automaton
     original = slow_automaton.prepared_bytes
     try:
-        slow_automaton.prepared_bytes = lambda _text: None  # type: ignore[method-assign]
+        slow_automaton.prepared_bytes = lambda _text: None  # type: ignore[method-assign,assignment]
         _phrases._last = None
         slow = index.find(text)
     finally:
