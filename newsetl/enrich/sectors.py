@@ -206,6 +206,8 @@ class SectorMatcher:
         excluded: dict[int, list[tuple[int, int]]] = {}
         acronyms = False
         links = _has_links(text)
+        reach = -1  # the furthest end of the term hits so far
+        overlap = False  # whether a term hit starts before an earlier one ends (in about half the articles)
         for h in self._index.find(text) if found is None else found:
             p = h.payload
             if type(p) is _Term:  # (final classes: the isinstance they replace)
@@ -216,6 +218,10 @@ class SectorMatcher:
                     continue  # a word of a web address: ".../stocks/quickinfo/fullquote"
                 if p.acronym:
                     acronyms = True
+                if start < reach:
+                    overlap = True
+                if h.end > reach:
+                    reach = h.end
                 mine = per_sector.get(p.sector)
                 if mine is None:
                     per_sector[p.sector] = [h]
@@ -230,10 +236,13 @@ class SectorMatcher:
             if si in excluded:
                 ex = excluded[si]
                 hits = [h for h in hits if not any(s <= h.start and h.end <= e for s, e in ex)]
-            hits = leftmost_longest(hits)
+            # disjoint hits (no start before an earlier end) come by start: leftmost_longest keeps them all, in
+            # order, and none lies inside another (tested)
+            if overlap:
+                hits = leftmost_longest(hits)
             if hits:
                 kept[si] = hits
-        if len(kept) > 1:
+        if overlap and len(kept) > 1:
             kept = _drop_contained(kept)
         return kept
 

@@ -175,3 +175,23 @@ def test_word_count_of_surrogates_and_astral_characters() -> None:
 def test_word_end_equals_the_match_in_the_folded_text(text: str, end: int) -> None:
     end = min(end, len(text))
     assert _phrases._word_end(text, end) == _phrases._WORD_TAIL.match(_phrases.fold(text), end).end()  # type: ignore[union-attr]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(1, 4), st.integers(0, 2)), max_size=10))
+def test_disjoint_hits_need_no_resolution(rows: list[tuple[int, int, int]]) -> None:
+    """What SectorMatcher._kept_hits skips when no term hit starts before an earlier one ends: such hits, in
+    that order, are what leftmost_longest keeps and _drop_contained drops nothing."""
+    from newsetl.enrich._phrases import leftmost_longest
+
+    hits, pos = [], 0
+    for gap, length, sector in rows:  # disjoint, by start
+        hits.append(Hit(pos + gap, pos + gap + length, "w", sector))
+        pos += gap + length
+    kept: dict[int, list[Hit]] = {}
+    for h in hits:
+        kept.setdefault(h.payload, []).append(h)  # type: ignore[arg-type]
+    for sector_hits in kept.values():
+        assert [id(h) for h in leftmost_longest(sector_hits)] == [id(h) for h in sector_hits]
+    assert _drop_contained(kept) is kept
+
