@@ -201,7 +201,28 @@ def align(src: str, dst: str) -> Alignment | Identity | None:
 
 
 def _resync(s: str, d: str, i: int, k: int) -> tuple[int, int] | None:
-    """The smallest (input skipped, output produced) after which the next characters agree again."""
+    """The smallest (input skipped, output produced) after which the next characters agree again: the
+    first ``(di, dk)`` in the order of :func:`_resync_steps` (``total = di + dk`` ascending, then ``dk``)
+    for which ``s[i + di:][:n] == d[k + dk:][:n]`` (``n``: the ``_ANCHOR`` characters, fewer at the end of
+    ``d``), or the output ends. The anchor depends on ``dk`` alone, so each ``dk`` needs one ``str.find``
+    for its smallest ``di`` instead of a slice comparison per step (the same answer as :func:`_resync_steps`)."""
+    nd = len(d)
+    best: tuple[int, int] | None = None
+    for dk in range(min(_RESYNC_DST, nd - k) + 1):
+        lo = 1 if dk == 0 else 0  # (0, 0) is no step
+        if k + dk == nd:  # the output ends here: the rest of the input was removed
+            di: int | None = lo
+        else:
+            anchor = d[k + dk:k + dk + _ANCHOR]
+            at = s.find(anchor, i + lo, i + _RESYNC_SRC + len(anchor))
+            di = None if at < 0 else at - i
+        if di is not None and (best is None or di + dk < best[0] + best[1]):
+            best = (di, dk)
+    return best
+
+
+def _resync_steps(s: str, d: str, i: int, k: int) -> tuple[int, int] | None:
+    """:func:`_resync` step by step (the reference its tests compare with)."""
     nd = len(d)
     for total in range(1, _RESYNC_SRC + _RESYNC_DST + 1):
         for dk in range(min(total, _RESYNC_DST) + 1):
