@@ -58,7 +58,7 @@ _BAR_TOKENS = frozenset(
     ["like", "likes", "unlike", "reply", "replies", "quote", "quotes", "report", "share", "shared", "tweet", "retweet", "facebook", "twitter", "x", "whatsapp", "email", "e-mail", "print", "linkedin", "reddit", "pinterest", "tumblr", "telegram", "vk", "link", "copy", "save", "bookmark", "upvote", "downvote", "vote", "follow", "permalink", "thanks", "thank", "agree", "disagree", "love", "haha", "wow", "sad", "angry", "funny", "winner", "informative", "useful", "react", "more", "options", "menu", "comment", "comments", "flag", "block", "mute", "embed", "subscribe", "messenger", "sms", "mail", "on", "this", "·", "•", "|", "/", "-", "–", "—", ">", "»", "›", "+"]
 )
 _BAR_SPLIT = re.compile(r"[\s,:;()]+")
-_BAR_FIRST = re.compile(r"[\s,:;()]*([^\s,:;()]+)")
+_BAR_FIRST = re.compile(r"[\s,:;()]*([^\s,:;()]+)(?:[\s,:;()]+([^\s,:;()]+))?")  # the first two tokens
 
 # --- news page chrome ----------------------------------------------------------------------------------
 _PAGE_MAIN = (
@@ -180,14 +180,18 @@ def share_bar(line: str) -> bool:
     if len(line) > 120:
         return False
     # casefold turns no separator into a non-separator or back (tests/clean/test_share_bar.py checks every
-    # character), so the casefolded line's first token is the line's first token casefolded: the first
-    # token is folded alone, and the whole line only when it is a button
+    # character), so the casefolded line's first tokens are the line's first tokens casefolded: the first
+    # two tokens are folded alone, and the whole line only when both are buttons
     first = _BAR_FIRST.match(line)
     if first is None:
         return False
     tok = first[1].casefold()
     if not (tok in _BAR_TOKENS or tok.isdigit()):
         return False  # the first token already is no button (most lines): no need to split the rest
+    if first[2] is not None:  # a bullet ("- ", "| ") opens many prose lines: their second token is a word
+        tok = first[2].casefold()
+        if not (tok in _BAR_TOKENS or tok.isdigit()):
+            return False
     low = line.casefold()
     toks = [t for t in _BAR_SPLIT.split(low) if t]
     return bool(toks) and all(t in _BAR_TOKENS or t.isdigit() for t in toks) and any(t.isalpha() for t in toks)
