@@ -9,6 +9,15 @@ from __future__ import annotations
 
 import re
 
+
+def _first_char_gated(first: str, pattern: str) -> re.Pattern[str]:
+    """``pattern`` (case-insensitive) behind a lookahead on the characters its matches can open with: a line
+    opening with another character fails in one test, not one per alternative (the engine skips an
+    alternative on its first character only for a case-sensitive literal). ``first`` must hold every
+    possible first character (tests/clean/test_share_bar.py derives them from the parsed pattern)."""
+    return re.compile(f"(?={first})(?:{pattern})", re.I)
+
+
 # --- forum user block (the author panel printed above or beside each post) -------------------------
 _RANK = re.compile(
     r"(?:(?:full|senior|elite|new|junior|regular|well[- ]known|active|registered|premium|valued|retired|"
@@ -25,6 +34,8 @@ _LABELS = (
     r"thanks given|thanks received|thanks \(given\)|thanks \(received\)"
 )
 _LABEL = re.compile(r"(?:[-•*·]\s*)?(?:" + _LABELS + r")\s*(?::\s*(?P<value>.{0,40}))?", re.I)
+_RANK_FIRST, _LABEL_FIRST = r"[abefghjmnprstvw]", r"[-•*·abcfgjlmnoprstw]"
+_RANK_RE, _LABEL_RE = _first_char_gated(_RANK_FIRST, _RANK.pattern), _first_char_gated(_LABEL_FIRST, _LABEL.pattern)
 _DASH_VALUE = re.compile(r"[-•*·]\s*\S(?:\S*\s?){0,4}")
 
 # --- other forum chrome (post headers, quote markers, reaction and share bars) ------------------------
@@ -51,14 +62,6 @@ _FORUM_SAID = (  # "Vanguard One said:": ends with ":"
 )
 _FORUM_LIKES = r".{1,40} likes? this\.?"  # ends with "s" (or "ſ", case-insensitively) or "."
 _FORUM_LINE = re.compile("|".join((_FORUM_MAIN, _FORUM_NUMBER, _FORUM_SAID, _FORUM_LIKES)), re.I)
-
-
-def _first_char_gated(first: str, pattern: str) -> re.Pattern[str]:
-    """``pattern`` (case-insensitive) behind a lookahead on the characters its matches can open with: a line
-    opening with another character fails in one test, not one per alternative (the engine skips an
-    alternative on its first character only for a case-sensitive literal). ``first`` must hold every
-    possible first character (tests/clean/test_share_bar.py derives them from the parsed pattern)."""
-    return re.compile(f"(?={first})(?:{pattern})", re.I)
 
 
 _FORUM_MAIN_FIRST = r"[\dabcdglmnopqrstuy…]"
@@ -121,11 +124,11 @@ CHROME_CHARS = re.compile(
 
 
 def rank_line(line: str) -> bool:
-    return len(line) <= 40 and _RANK.fullmatch(line) is not None
+    return len(line) <= 40 and _RANK_RE.fullmatch(line) is not None
 
 
 def label_line(line: str) -> bool:
-    return len(line) <= 60 and _LABEL.fullmatch(line) is not None
+    return len(line) <= 60 and _LABEL_RE.fullmatch(line) is not None
 
 
 _BARE_VALUE = re.compile(r"[-+]?[\d.,]+[kKmM]?|[\w.'’-]+(?:\s[\w.'’,-]+){0,3}")

@@ -158,7 +158,8 @@ def _one_char_regex(op: object, av: object) -> str:
 
 
 def test_first_char_gates_hold_every_first_character() -> None:
-    """What the first-character lookaheads of comment_header, forum_chrome and page_chrome rely on: every
+    """What the first-character lookaheads of comment_header, forum_chrome, page_chrome and the panel's rank
+    and label lines rely on: every
     character that can open a match of the regex (matched case-insensitively, like the regex) is in its gate."""
     from re import _parser  # type: ignore[attr-defined]
 
@@ -169,7 +170,8 @@ def test_first_char_gates_hold_every_first_character() -> None:
     assert _first_ops(_parser.parse(r"a?b*", re.I))[1]
     every = "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, 0x110000)))
     for pattern, first in ((chrome.COMMENT_HEADER.pattern, chrome._COMMENT_HEADER_FIRST),
-                           (chrome._FORUM_MAIN, chrome._FORUM_MAIN_FIRST), (chrome._PAGE_MAIN, chrome._PAGE_MAIN_FIRST)):
+                           (chrome._FORUM_MAIN, chrome._FORUM_MAIN_FIRST), (chrome._PAGE_MAIN, chrome._PAGE_MAIN_FIRST),
+                           (chrome._RANK.pattern, chrome._RANK_FIRST), (chrome._LABEL.pattern, chrome._LABEL_FIRST)):
         ops, nullable = _first_ops(_parser.parse(pattern, re.I))
         assert ops and not nullable
         gate = re.compile(first, re.I)
@@ -185,3 +187,11 @@ def test_first_char_gates_hold_every_first_character() -> None:
 def test_comment_header_is_the_regex(line: str) -> None:
     line = line.strip()
     assert chrome.comment_header(line) == (0 < len(line) <= 220 and chrome.COMMENT_HEADER.fullmatch(line) is not None)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(["Joined", "joined:", "- Messages: 12", "• Posts", "Senior Member", "well-known member",
+                                 "ſtaff", "K", " ", ":", "x", "12"]) | st.text(max_size=3), max_size=5).map("".join))
+def test_panel_lines_are_the_regexes(line: str) -> None:
+    assert chrome.rank_line(line) == (len(line) <= 40 and chrome._RANK.fullmatch(line) is not None)
+    assert chrome.label_line(line) == (len(line) <= 60 and chrome._LABEL.fullmatch(line) is not None)
