@@ -183,9 +183,9 @@ def clean_text(text: str) -> CleanText:
             result.hints.setdefault(k, v)
         result.body = again.body
     if origin is not None and pieces is not None:
-        par_spans = _to_source(origin, [("", s, e) for s, e in trace.body])
+        par_spans = origin.spans(trace.body)
         if par_spans is not None:
-            result.par_spans = [(s, e) for _, s, e in par_spans]
+            result.par_spans = par_spans
             result.spans = {}
             for rule, s, e in sorted(pieces, key=lambda p: (p[1], p[2])):
                 result.spans.setdefault(rule, []).append((s, e))
@@ -196,13 +196,8 @@ def _to_source(origin: sp.Alignment | sp.Identity | None, pieces: list[tuple[str
     """Spans of the working text as spans of the input (None when any cannot be placed)."""
     if origin is None:
         return None
-    out = []
-    for rule, s, e in pieces:
-        span = origin.span(s, e)
-        if span is None:
-            return None
-        out.append((rule, *span))
-    return out
+    got = origin.spans([(s, e) for _, s, e in pieces])
+    return None if got is None else [(rule, s, e) for (rule, _, _), (s, e) in zip(pieces, got, strict=True)]
 
 
 def _body_origin(origin: sp.Alignment | sp.Identity, trace: _Trace, body: str) -> sp.Alignment:

@@ -86,6 +86,26 @@ class Alignment:
             return None
         return int(seg[hit[0]]), int(self.end[s + hit[-1]])
 
+    def spans(self, pairs: list[tuple[int, int]]) -> list[tuple[int, int]] | None:
+        """``[self.span(s, e) for s, e in pairs]``, or None when any is None. The two end characters of all
+        spans are read in one gather (a span of a line or paragraph opens and closes on visible
+        characters: its own input characters); only a span with a layout end takes :meth:`span`."""
+        n = len(self.start)
+        if not pairs or n == 0:
+            return _each(self, pairs)
+        # clipped gathers: an end out of range (s == n, e == 0) is told apart below, as span() does
+        a = self.start.take([s for s, _ in pairs], mode="clip").tolist()
+        b = self.end.take([e - 1 for _, e in pairs], mode="clip").tolist()
+        out = []
+        for (ps, pe), x, y in zip(pairs, a, b, strict=True):
+            if x >= 0 and y >= 0 and ps < n and pe > 0:
+                out.append((x, y))
+            elif (span := self.span(ps, pe)) is not None:
+                out.append(span)
+            else:
+                return None
+        return out
+
     def then(self, inner: Alignment | Identity) -> Alignment:
         """Compose: ``inner`` maps C -> B (this text), ``self`` maps B -> A; the result maps C -> A."""
         n = len(self.start)
@@ -135,8 +155,33 @@ class Identity:
         last = next(j for j in range(len(seg) - 1, -1, -1) if seg[j] not in layout)
         return s + first, s + last + 1
 
+    def spans(self, pairs: list[tuple[int, int]]) -> list[tuple[int, int]] | None:
+        """``[self.span(s, e) for s, e in pairs]``, or None when any is None (:meth:`span`'s test of the two
+        end characters, inline)."""
+        text, layout, n = self.text, _layout_chars(), len(self.text)
+        out = []
+        for s, e in pairs:
+            if 0 < e and s < n and text[s] not in layout and text[e - 1] not in layout:
+                out.append((s, e))
+            elif (span := self.span(s, e)) is not None:
+                out.append(span)
+            else:
+                return None
+        return out
+
     def then(self, inner: Alignment | Identity) -> Alignment:
         return self._arrays.then(inner)
+
+
+def _each(al: Alignment | Identity, pairs: list[tuple[int, int]]) -> list[tuple[int, int]] | None:
+    """``[al.span(s, e) for s, e in pairs]``, or None when any is None."""
+    out = []
+    for s, e in pairs:
+        span = al.span(s, e)
+        if span is None:
+            return None
+        out.append(span)
+    return out
 
 
 def identity_arrays(text: str) -> Alignment:

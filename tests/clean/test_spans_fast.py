@@ -53,3 +53,18 @@ def test_resync_by_find_is_the_step_by_step_search(s: str, d: str, data: st.Data
     i = data.draw(st.integers(0, len(s)))
     k = data.draw(st.integers(0, len(d) - 1))
     assert _resync(s, d, i, k) == _resync_steps(s, d, i, k)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_texts, _texts, st.data())
+def test_bulk_spans_are_each_span(a: str, b: str, data: st.DataObject) -> None:
+    """``spans`` (one gather for all spans) answers what ``span`` answers span by span (None if any is)."""
+    for al in (align(a, b), Identity(b), identity_arrays(b)):
+        if al is None:
+            continue
+        pairs = []
+        for _ in range(data.draw(st.integers(0, 6))):
+            s = data.draw(st.integers(0, len(b)))
+            pairs.append((s, data.draw(st.integers(s, len(b)))))
+        each = [al.span(s, e) for s, e in pairs]
+        assert al.spans(pairs) == (None if None in each else each)
