@@ -37,7 +37,14 @@ from newsetl.extract.language import detect_language, normalize_language
 from newsetl.extract.sources import SourceKnowledge, load_sources
 from newsetl.extract.text import extract_text_meta, find_dateline, glued_date_line, resolve_stated
 from newsetl.extract.textdate import TextDate
-from newsetl.extract.title import clean_title, learn_affixes, split_title_date, strip_learned, title_key
+from newsetl.extract.title import (
+    clean_title,
+    has_title_key,
+    learn_affixes,
+    split_title_date,
+    strip_learned,
+    title_key,
+)
 from newsetl.ingest.records import TYPE_ERROR
 from newsetl.model import Article, CleanText, RawDoc
 from newsetl.reasons import Reason
@@ -120,7 +127,7 @@ def _strip_title_par(body: str, title: str | None) -> str:
     if not title or not body:
         return body
     first, _sep, rest = body.partition("\n\n")
-    if title_key(first) == title_key(title):
+    if has_title_key(first, title_key(title)):
         return rest
     return body
 
