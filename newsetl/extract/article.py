@@ -142,10 +142,12 @@ def _space_table() -> np.ndarray:
 def word_count(text: str) -> int:
     """``len(text.split())`` without building the list: the runs of non-whitespace, counted in numpy
     (a 5 KB body: 8 us instead of 27)."""
-    space = _space_table()[np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")]
+    # take and one comparison (a space before a non-space: True > False): the same runs as fancy
+    # indexing and ``a & ~b``, in ~60% of their time (measured)
+    space = _space_table().take(np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4"))
     if not len(space):
         return 0
-    return int(np.count_nonzero(space[:-1] & ~space[1:])) + (not space[0])
+    return int(np.count_nonzero(space[:-1] > space[1:])) + (not space[0])
 
 
 METADATA_LINES = "metadata_lines"  # ledger rule: leading paragraphs taken out as title, date or byline
