@@ -21,7 +21,7 @@ from newsetl.enrich.sectors import (
     SECTORS_SCHEMA,
     SectorHit,
     SectorMatcher,
-    add_sector_rows,
+    add_scored_rows,
     compose_text,
     sector_rows,
     tag_sectors,
@@ -55,7 +55,7 @@ def enrich_articles(articles: pa.Table, sectors: SectorMatcher, entities: Entity
         # text is built once and scanned once
         text, title_len = compose_text(title, body or "")
         shits, ehits = joint.find(text)
-        add_sector_rows(srows, aid, sectors.tag_text(text, title_len, all_scores=True, found=shits))
+        add_scored_rows(srows, aid, sectors.scored_rows(text, title_len, found=shits))
         add_entity_rows(erows, aid, entities.find(text, found=ehits))
     return pa.Table.from_pydict(srows, schema=SECTORS_SCHEMA), pa.Table.from_pydict(erows, schema=ENTITIES_SCHEMA)
 

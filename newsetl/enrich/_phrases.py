@@ -250,6 +250,23 @@ def _prepared(text: str) -> _Prepared:
     return out
 
 
+_last_units: tuple[str, np.ndarray] | None = None
+
+
+def code_units(text: str) -> np.ndarray:
+    """The UTF-16 code units of ``text`` (uint16, read-only): its code points when every character is in the
+    BMP, a surrogate pair for each other one. Encoding UTF-16 and ``take`` from a 65,536-entry table cost ~1/3
+    of UTF-32 and an index by 32-bit code points. The last text's are kept (one global tuple, replaced whole),
+    so the sector matcher's word count of the article just scanned does not encode it again."""
+    global _last_units
+    last = _last_units
+    if last is not None and (last[0] is text or last[0] == text):
+        return last[1]
+    units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
+    _last_units = (text, units)
+    return units
+
+
 _last_cps: tuple[str, np.ndarray] | None = None
 
 
@@ -348,6 +365,7 @@ class _Automaton:
         self._codes: np.ndarray | None = None
         self._bytes_ac: ahocorasick_rs.BytesAhoCorasick | None = None
         self._ac: ahocorasick_rs.AhoCorasick | None = None
+        self._fast: np.ndarray | None = None  # see _fast_table
         if not keys:
             return
         # a contiguous NFA: as fast as the DFA here, with a fraction of its memory
@@ -363,6 +381,47 @@ class _Automaton:
             self._bytes_ac = ahocorasick_rs.BytesAhoCorasick(coded, implementation=nfa)
         else:
             self._ac = ahocorasick_rs.AhoCorasick(list(keys), implementation=nfa)
+
+    def _fast_table(self) -> np.ndarray | None:
+        """Per BMP code unit: its fold in the one-byte code (``_codes[_fold_table()]``), ``_INVISIBLE_CODE`` for
+        the characters ``strip_invisible`` drops and ``_SURROGATE_CODE`` for surrogates (built on first use,
+        <1 ms; None for a text-mode automaton). The fold never makes a NUL or a \\x01 (non-word characters:
+        it makes them spaces), so the two codes are free (checked)."""
+        if self._fast is None and self._codes is not None:
+            table = self._codes[_fold_table()]
+            assert table.min() > _SURROGATE_CODE
+            table[_invisible_table()] = _INVISIBLE_CODE
+            table[0xD800:0xE000] = _SURROGATE_CODE
+            self._fast = table
+        return self._fast
+
+    def prepared_bytes(self, text: str) -> tuple[str, list[int] | None, bytes] | None:
+        """``_prepared`` of ``text`` as (visible text, cuts, ``" " + folded + " "`` in the one-byte code), from
+        one table look-up of its UTF-16 code units instead of the code point array, the fold and the code
+        look-up; None for a text with a character outside the BMP (or a lone surrogate: both as surrogate
+        units, ~3% of the articles) and for a text-mode automaton: those take ``_prepared`` then ``matches``.
+        The same bytes and offsets (tested): the fold and the code map each character on its own."""
+        table = self._fast_table()
+        if table is None:
+            return None
+        if text.isascii():  # ASCII folds to ASCII, which is its own code
+            return text, None, b" " + text.encode("ascii").translate(_ASCII_FOLD) + b" "
+        units = code_units(text)
+        coded = table.take(units)
+        if coded.min() > _SURROGATE_CODE:  # no invisible character (~3/4 of the non-ASCII articles)
+            return text, None, b" " + coded.tobytes() + b" "
+        if (coded == _SURROGATE_CODE).any():
+            return None
+        keep = coded != _INVISIBLE_CODE
+        removed = np.flatnonzero(~keep)
+        cuts: list[int] = (removed - np.arange(removed.size)).tolist()  # = strip_invisible's
+        visible = units[keep].tobytes().decode("utf-16-le")
+        return visible, cuts, b" " + coded[keep].tobytes() + b" "
+
+    def matches_bytes(self, padded: bytes) -> list[tuple[int, int, int]]:
+        """``matches`` of a text given as ``prepared_bytes``' padded bytes."""
+        assert self._bytes_ac is not None
+        return self._bytes_ac.find_matches_as_indexes(padded, overlapping=True)
 
     def __reduce__(self) -> tuple[type[_Automaton], tuple[dict[str, _Groups], bool]]:
         """Pickled as its keys (the Rust automata do not pickle; matchers pickled as with pyahocorasick)."""
@@ -393,6 +452,7 @@ class _Automaton:
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_INVISIBLE_CODE, _SURROGATE_CODE = 0, 1  # in _Automaton._fast_table
 
 
 def _automaton(keys: dict[str, _Groups]) -> _Automaton:
@@ -402,17 +462,24 @@ def _automaton(keys: dict[str, _Groups]) -> _Automaton:
 
 def _scan(automaton: _Automaton, n_groups: int, text: str) -> list[list[Hit]]:
     """The hits of each pattern group (see ``_automaton``) in ``text``: one pass of the automaton."""
-    visible, cuts, folded, folded_cps = _prepared(text)
+    fast = automaton.prepared_bytes(text)
+    folded: str | None
+    if fast is None:
+        visible, cuts, folded, folded_cps = _prepared(text)
+        found = automaton.matches(folded, folded_cps)
+    else:
+        visible, cuts, padded = fast
+        folded = None  # not made: a prefix hit folds the few characters it reads (_word_end)
+        found = automaton.matches_bytes(padded)
     out: list[list[Hit]] = [[] for _ in range(n_groups)]
     values = automaton.values
     surfaces = _SURFACES
-    for key, start, _ in automaton.matches(folded, folded_cps):
+    for key, start, _ in found:
         # the padded text's [start] is the key's leading space, i.e. offset ``start`` in ``visible`` is its first letter
         for g, flen, prefix, exact, payload in values[key]:
             end = start + flen
             if prefix:
-                m = _WORD_TAIL.match(folded, end)
-                end = m.end() if m else end
+                end = _word_end(visible, end) if folded is None else _WORD_TAIL.match(folded, end).end()  # type: ignore[union-attr]
             if exact is not None and not _case_matches(visible[start : start + flen], exact):
                 continue
             raw = visible[start:end]
@@ -425,6 +492,18 @@ def _scan(automaton: _Automaton, n_groups: int, text: str) -> list[list[Hit]]:
                 out[g].append(_new_hit(Hit, (original_offset(start, cuts), original_offset(end - 1, cuts) + 1,
                                              surface, payload)))
     return out
+
+
+def _word_end(visible: str, end: int) -> int:
+    """``_WORD_TAIL.match(fold(visible), end).end()``, folding only the characters it reads, 32 at a time
+    (``fold`` maps each character on its own, so the fold of a slice is that slice of the fold; the whole
+    text's fold cost ~15-30 us per article with a prefix hit)."""
+    while True:
+        piece = fold(visible[end : end + 32])
+        n = _WORD_TAIL.match(piece).end()  # type: ignore[union-attr]  # (a * pattern always matches)
+        end += n
+        if n < len(piece) or not piece:
+            return end
 
 
 def _case_matches(raw: str, exact: str) -> bool:

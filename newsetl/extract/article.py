@@ -37,7 +37,14 @@ from newsetl.extract.language import detect_language, normalize_language
 from newsetl.extract.sources import SourceKnowledge, load_sources
 from newsetl.extract.text import extract_text_meta, find_dateline, glued_date_line, resolve_stated
 from newsetl.extract.textdate import TextDate
-from newsetl.extract.title import clean_title, learn_affixes, split_title_date, strip_learned, title_key
+from newsetl.extract.title import (
+    clean_title,
+    has_title_key,
+    learn_affixes,
+    split_title_date,
+    strip_learned,
+    title_key,
+)
 from newsetl.ingest.records import TYPE_ERROR
 from newsetl.model import Article, CleanText, RawDoc
 from newsetl.reasons import Reason
@@ -120,7 +127,7 @@ def _strip_title_par(body: str, title: str | None) -> str:
     if not title or not body:
         return body
     first, _sep, rest = body.partition("\n\n")
-    if title_key(first) == title_key(title):
+    if has_title_key(first, title_key(title)):
         return rest
     return body
 
@@ -135,10 +142,12 @@ def _space_table() -> np.ndarray:
 def word_count(text: str) -> int:
     """``len(text.split())`` without building the list: the runs of non-whitespace, counted in numpy
     (a 5 KB body: 8 us instead of 27)."""
-    space = _space_table()[np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")]
+    # take and one comparison (a space before a non-space: True > False): the same runs as fancy
+    # indexing and ``a & ~b``, in ~60% of their time (measured)
+    space = _space_table().take(np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4"))
     if not len(space):
         return 0
-    return int(np.count_nonzero(space[:-1] & ~space[1:])) + (not space[0])
+    return int(np.count_nonzero(space[:-1] > space[1:])) + (not space[0])
 
 
 METADATA_LINES = "metadata_lines"  # ledger rule: leading paragraphs taken out as title, date or byline

@@ -73,7 +73,7 @@ def _identifier_class() -> Any:
     class Identifier(LanguageIdentifier):  # type: ignore[misc]
         """py3langid's classifier with the feature walk in numpy (see AC_DEPTH); the rest is the library's."""
 
-        __slots__ = ("_np_next", "_np_out", "_np_rowbase")
+        __slots__ = ("_np_next", "_np_out", "_np_rowbase", "_np_scratch", "_np_start2")
 
         def use_numpy_walk(self) -> bool:
             """Prepare the numpy walk; False (the library's loop throughout) for a model not verified."""
@@ -83,12 +83,17 @@ def _identifier_class() -> Any:
             self._np_next = np.frombuffer(self.tk_nextmove, dtype=np.uint32)
             self._np_rowbase = np.asarray(self.tk_row, dtype=np.int64) << 8
             self._np_out = np.asarray(self.tk_output, dtype=np.int64)
+            self._np_start2 = start_pairs(self._np_next, self._np_rowbase)
+            self._np_scratch = threading.local()  # one FeatureScratch per thread (see feature_counts)
             return True
 
         def _raw_score(self, text: bytes) -> Any:
             if self._np_next is None or len(text) < AC_MIN_BYTES:
                 return super()._raw_score(text)
-            got = feature_counts(self._np_next, self._np_rowbase, self._np_out, text)
+            scratch = getattr(self._np_scratch, "arrays", None)
+            if scratch is None:
+                scratch = self._np_scratch.arrays = FeatureScratch(len(self.nb_ptc))
+            got = feature_counts(self._np_next, self._np_rowbase, self._np_out, text, self._np_start2, scratch)
             if got is None:
                 return super()._raw_score(text)  # no feature: the library's fill
             idx, counts = got  # the library's _sparse_score, from arrays instead of a Counter; np.take
@@ -98,10 +103,35 @@ def _identifier_class() -> Any:
     return Identifier
 
 
-def feature_counts(nextmove: Any, rowbase: Any, output: Any, text: bytes) -> tuple[Any, Any] | None:
+_NEVER = 1 << 62  # FeatureScratch.first of a feature not seen (larger than any position)
+
+
+class FeatureScratch:
+    """Work arrays of :func:`feature_counts`, one slot per feature: all 0 (``count``) and all ``_NEVER``
+    (``first``) between calls. Kept per thread: filling 2 x 0.8 MB per sample would cost more than the
+    count itself, and only the slots of the sample's features are touched and reset."""
+
+    def __init__(self, n_features: int) -> None:
+        import numpy as np
+
+        self.count = np.zeros(n_features, dtype=np.intp)
+        self.first = np.full(n_features, _NEVER, dtype=np.intp)
+
+
+def start_pairs(nextmove: Any, rowbase: Any) -> Any:
+    """The automaton's state after two bytes x, y read from the start, at ``x * 256 + y`` (64 Ki states)."""
+    import numpy as np
+
+    start1 = nextmove[rowbase[0] + np.arange(256)].astype(np.int64)
+    return nextmove[(rowbase[start1][:, None] + np.arange(256)).ravel()].astype(np.int64)
+
+
+def feature_counts(nextmove: Any, rowbase: Any, output: Any, text: bytes, start2: Any = None,
+                   scratch: FeatureScratch | None = None) -> tuple[Any, Any] | None:  # fmt: skip
     """What ``py3langid.langid.visit_counts(...)`` counts, for an Aho-Corasick automaton of depth at most
     AC_DEPTH: (features, counts) in the order each feature first occurs (the library's Counter order),
-    None when there is none."""
+    None when there is none. ``start2``: :func:`start_pairs` of the automaton; ``scratch``: a
+    :class:`FeatureScratch` no other thread uses (both built here when not given: slower, same result)."""
     import numpy as np
 
     b = np.frombuffer(text, dtype=np.uint8).astype(np.int64)
@@ -109,25 +139,32 @@ def feature_counts(nextmove: Any, rowbase: Any, output: Any, text: bytes) -> tup
     if not n:
         return None
     state = np.zeros(n, dtype=np.int64)
-    for j in range(min(AC_DEPTH, n) - 1, -1, -1):  # position i reads byte i - j (j = AC_DEPTH-1 .. 0)
-        state[j:] = nextmove[rowbase[state[j:]] + b[:n - j]]
-    feats = output[state]
+    top = n - 1  # position i reads byte i - j for j = min(i, AC_DEPTH-1) .. 0, from the start state
+    if n >= AC_DEPTH:  # the first two of those steps in one lookup: both start from the start state
+        if start2 is None:
+            start2 = start_pairs(nextmove, rowbase)
+        state[AC_DEPTH - 1:] = start2.take((b[:n - AC_DEPTH + 1] << 8) | b[1:n - AC_DEPTH + 2])
+        state[AC_DEPTH - 2] = nextmove[rowbase[0] + b[0]]  # this position's first step (j = AC_DEPTH-2)
+        top = AC_DEPTH - 3
+    for j in range(min(top, n - 1), -1, -1):
+        idx = rowbase.take(state[j:])
+        idx += b[:n - j]
+        state[j:] = nextmove.take(idx)
+    feats = output.take(state)
     feats = feats[feats >= 0]
-    n = len(feats)
-    if not n:
+    if not len(feats):
         return None
-    bits = n.bit_length()  # one sort of (feature, position) keys: groups by feature, first position first
-    key = np.sort((feats << bits) | np.arange(n))
-    by_feat = key >> bits
-    new = np.empty(n, dtype=bool)
-    new[0] = True
-    np.not_equal(by_feat[1:], by_feat[:-1], out=new[1:])
-    start = np.flatnonzero(new)
-    order = np.argsort(key[start] & ((1 << bits) - 1))  # by first position (all distinct)
-    counts = np.empty_like(start)
-    np.subtract(start[1:], start[:-1], out=counts[:-1])
-    counts[-1] = n - start[-1]
-    return by_feat[start][order], counts[order]
+    if scratch is None:
+        scratch = FeatureScratch(int(output.max()) + 1)
+    pos = np.arange(len(feats))
+    try:  # counts and first positions per feature (ufunc.at: unbuffered, every repeat counted)
+        np.add.at(scratch.count, feats, 1)
+        np.minimum.at(scratch.first, feats, pos)
+        found = feats[scratch.first.take(feats) == pos]  # each feature at its first position, in text order
+        return found, scratch.count.take(found)
+    finally:  # the slots touched back to their rest values, whatever happened
+        scratch.count[feats] = 0
+        scratch.first[feats] = _NEVER
 
 
 def _get() -> Any:

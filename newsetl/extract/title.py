@@ -35,7 +35,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from urllib.parse import urlsplit
 
-from newsetl.extract.sources import SourceKnowledge, load_sources, name_key
+from newsetl.extract.sources import SourceKnowledge, load_sources, name_key, name_key_is
 from newsetl.extract.textdate import TextDate, date_at, date_starts, fold, has_digit
 
 __all__ = ["clean_title", "learn_affixes", "split_title_date", "strip_learned", "title_key"]
@@ -72,6 +72,11 @@ def title_key(s: str | None) -> str:
     """Case-folded letters and digits of ``s``: two titles that differ only in punctuation, spacing or
     case have one key."""
     return name_key(s)
+
+
+def has_title_key(s: str | None, key: str) -> bool:
+    """``title_key(s) == key`` (cheaper for a long ``s`` that differs early)."""
+    return name_key_is(s, key)
 
 
 def _chars(raw: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -102,3 +104,94 @@ def test_casefold_keeps_the_bar_separators_apart_from_the_rest() -> None:
             assert folded == c, hex(cp)
         else:
             assert chrome._BAR_SPLIT.search(folded) is None, hex(cp)
+
+
+def _first_ops(items: object) -> tuple[list[tuple[object, object]], bool]:
+    """The parsed regex ``items``' character items that can consume a match's first character, and whether
+    ``items`` can match the empty string (anchors and lookarounds consume nothing: they only restrict)."""
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    out: list[tuple[object, object]] = []
+    for op, av in items:  # type: ignore[attr-defined]
+        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            continue
+        if op in (c.LITERAL, c.IN):
+            out.append((op, av))
+            return out, False
+        if op is c.SUBPATTERN:
+            alts, nullable = [av[-1]], False
+        elif op is c.BRANCH:
+            alts, nullable = av[1], False
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
+            alts, nullable = [av[2]], av[0] == 0
+        else:
+            raise AssertionError(f"no first-character rule for {op}")  # a new construct: extend this
+        for alt in alts:
+            ops, empty = _first_ops(alt)
+            out += ops
+            nullable = nullable or empty
+        if not nullable:
+            return out, False
+    return out, True
+
+
+def _one_char_regex(op: object, av: object) -> str:
+    """A regex for the characters one parsed character item matches."""
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    if op is c.LITERAL:
+        return re.escape(chr(av))  # type: ignore[arg-type]
+    cats = {c.CATEGORY_DIGIT: r"\d", c.CATEGORY_SPACE: r"\s", c.CATEGORY_WORD: r"\w"}
+    parts = []
+    for iop, iav in av:  # type: ignore[attr-defined]
+        if iop is c.LITERAL:
+            parts.append(re.escape(chr(iav)))
+        elif iop is c.RANGE:
+            parts.append(f"{re.escape(chr(iav[0]))}-{re.escape(chr(iav[1]))}")
+        elif iop is c.CATEGORY and iav in cats:
+            parts.append(cats[iav])
+        elif iop is c.NEGATE:
+            parts.append("^")
+        else:
+            raise AssertionError(f"no rule for {iop} {iav}")
+    return "[" + "".join(parts) + "]"
+
+
+def test_first_char_gates_hold_every_first_character() -> None:
+    """What the first-character lookaheads of comment_header, forum_chrome, page_chrome and the panel's rank
+    and label lines rely on: every
+    character that can open a match of the regex (matched case-insensitively, like the regex) is in its gate."""
+    from re import _parser  # type: ignore[attr-defined]
+
+    ops, nullable = _first_ops(_parser.parse(r"(?:\d+\s)?(?:ab|c)", re.I))
+    assert [_one_char_regex(*x) for x in ops] == [r"[\d]", "a", "c"] and not nullable
+    ops, nullable = _first_ops(_parser.parse(r"(?=q)(?:x?|y)z", re.I))
+    assert [_one_char_regex(*x) for x in ops] == ["x", "y", "z"] and not nullable
+    assert _first_ops(_parser.parse(r"a?b*", re.I))[1]
+    every = "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, 0x110000)))
+    for pattern, first in ((chrome.COMMENT_HEADER.pattern, chrome._COMMENT_HEADER_FIRST),
+                           (chrome._FORUM_MAIN, chrome._FORUM_MAIN_FIRST), (chrome._PAGE_MAIN, chrome._PAGE_MAIN_FIRST),
+                           (chrome._RANK.pattern, chrome._RANK_FIRST), (chrome._LABEL.pattern, chrome._LABEL_FIRST)):
+        ops, nullable = _first_ops(_parser.parse(pattern, re.I))
+        assert ops and not nullable
+        gate = re.compile(first, re.I)
+        for op, av in ops:
+            one = _one_char_regex(op, av)
+            assert all(gate.fullmatch(m.group()) for m in re.finditer(one, every, re.I)), (one, first)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(["Comments", "comments (3)", "12 comments", "Leave a reply", "discussion", "ſ", "K",
+                                 "What do you think?", "3 thoughts on X", " ", ":", "x"]) | st.text(max_size=3),
+                max_size=6).map("".join))
+def test_comment_header_is_the_regex(line: str) -> None:
+    line = line.strip()
+    assert chrome.comment_header(line) == (0 < len(line) <= 220 and chrome.COMMENT_HEADER.fullmatch(line) is not None)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(["Joined", "joined:", "- Messages: 12", "• Posts", "Senior Member", "well-known member",
+                                 "ſtaff", "K", " ", ":", "x", "12"]) | st.text(max_size=3), max_size=5).map("".join))
+def test_panel_lines_are_the_regexes(line: str) -> None:
+    assert chrome.rank_line(line) == (len(line) <= 40 and chrome._RANK.fullmatch(line) is not None)
+    assert chrome.label_line(line) == (len(line) <= 60 and chrome._LABEL.fullmatch(line) is not None)

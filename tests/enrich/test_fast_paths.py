@@ -122,3 +122,76 @@ def test_matchers_pickle_and_find_the_same(sector_matcher, entity_matcher) -> No
     sector_matcher.index.find(text)  # its own automaton built
     again = pickle.loads(pickle.dumps(sector_matcher))
     assert again.tag("Energy deal", text, all_scores=True) == sector_matcher.tag("Energy deal", text, all_scores=True)
+
+
+_PREPARED_TEXT = (st.text(max_size=60)
+                  | st.text(alphabet=st.sampled_from("aB Жё\u064b\u0640\u200d\u200c\u00ad\ufeffپاکِستانكي.\n\U0001f600\ud800ß"),
+                            max_size=30))
+
+
+@settings(max_examples=500, deadline=None)
+@given(_PREPARED_TEXT)
+def test_prepared_bytes_equal_prepared_then_bytes(text: str) -> None:
+    automaton = _Automaton({" пак": ((),), " bank": ((),), " ب": ((),)})
+    got = automaton.prepared_bytes(text)
+    _phrases._last = None
+    visible, cuts, folded, folded_cps = _phrases._prepared(text)
+    if got is None:  # only a text with surrogate code units: astral characters or lone surrogates
+        assert any(0xD800 <= ord(c) <= 0xDFFF or ord(c) >= 0x10000 for c in text)
+    else:
+        assert got == (visible, cuts, b" " + automaton._bytes(folded, folded_cps) + b" ")
+    assert _Automaton({" ab": ((),)}, bytes_mode=False).prepared_bytes(text) is None  # text mode: no code
+
+
+@settings(max_examples=300, deadline=None)
+@given(_PREPARED_TEXT, st.booleans())
+def test_scan_of_prepared_bytes_equals_scan_of_prepared(text: str, title: bool) -> None:
+    from newsetl.enrich._phrases import PhraseIndex, make_pattern
+
+    index = PhraseIndex([make_pattern(p, i) for i, p in enumerate(["пак*", "bank", "B", "ب", "پاکستان", "ж ё", "ss"])])
+    text = ("Bank ЖЁ\n\n" if title else "") + text
+    fast = index.find(text)
+    slow_automaton = index._automaton
+    original = slow_automaton.prepared_bytes
+    try:
+        slow_automaton.prepared_bytes = lambda _text: None  # type: ignore[method-assign,assignment]
+        _phrases._last = None
+        slow = index.find(text)
+    finally:
+        slow_automaton.prepared_bytes = original  # type: ignore[method-assign]
+    assert fast == slow
+
+
+def test_word_count_of_surrogates_and_astral_characters() -> None:
+    from newsetl.enrich.sectors import word_count
+
+    for text in ["\ud800", " \ud800 a\U0001f600b \U0001f600", "\U0001f600\U0001f600 x", "", " ", "a"]:
+        assert word_count(text) == len(text.split())
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab Я\u064b\u0670-ßﬁ_\U0001f600") | st.characters(), max_size=80),
+       st.integers(0, 80))
+def test_word_end_equals_the_match_in_the_folded_text(text: str, end: int) -> None:
+    end = min(end, len(text))
+    assert _phrases._word_end(text, end) == _phrases._WORD_TAIL.match(_phrases.fold(text), end).end()  # type: ignore[union-attr]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(1, 4), st.integers(0, 2)), max_size=10))
+def test_disjoint_hits_need_no_resolution(rows: list[tuple[int, int, int]]) -> None:
+    """What SectorMatcher._kept_hits skips when no term hit starts before an earlier one ends: such hits, in
+    that order, are what leftmost_longest keeps and _drop_contained drops nothing."""
+    from newsetl.enrich._phrases import leftmost_longest
+
+    hits, pos = [], 0
+    for gap, length, sector in rows:  # disjoint, by start
+        hits.append(Hit(pos + gap, pos + gap + length, "w", sector))
+        pos += gap + length
+    kept: dict[int, list[Hit]] = {}
+    for h in hits:
+        kept.setdefault(h.payload, []).append(h)  # type: ignore[arg-type]
+    for sector_hits in kept.values():
+        assert [id(h) for h in leftmost_longest(sector_hits)] == [id(h) for h in sector_hits]
+    assert _drop_contained(kept) is kept
+

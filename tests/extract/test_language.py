@@ -130,6 +130,13 @@ _SAMPLES = st.lists(st.sampled_from(["the ", "Министр ", "وزیر خار
                     max_size=120).map("".join)  # fmt: skip
 
 
+@cache
+def _scratch() -> Any:
+    from newsetl.extract import language
+
+    return language.FeatureScratch(len(language._get().nb_ptc))
+
+
 @settings(max_examples=300, deadline=None)
 @given(_SAMPLES)
 def test_numpy_feature_walk_is_the_librarys(text: str) -> None:
@@ -144,6 +151,10 @@ def test_numpy_feature_walk_is_the_librarys(text: str) -> None:
     want = visit_counts(ident.tk_nextmove, ident._rowbase, ident.tk_output, data) or Counter()
     got = language.feature_counts(ident._np_next, ident._np_rowbase, ident._np_out, data)
     assert (list(zip(*got, strict=True)) if got else []) == list(want.items())
+    # as classify calls it: the identifier's start pairs and one scratch reused across samples
+    got = language.feature_counts(ident._np_next, ident._np_rowbase, ident._np_out, data, ident._np_start2, _scratch())
+    assert (list(zip(*got, strict=True)) if got else []) == list(want.items())
+    assert not _scratch().count.any() and (_scratch().first == language._NEVER).all()  # back at rest
     lib = _library_identifier()
     for sample in (text, text * 8):  # * 8: past AC_MIN_BYTES, where classify walks in numpy
         assert ident.classify(sample) == lib.classify(sample)
@@ -162,3 +173,18 @@ def test_a_repeated_sample_is_classified_once(monkeypatch) -> None:  # type: ign
     assert want == "ru" and [language.detect_language(text) for _ in range(3)] == ["ru"] * 3
     assert len(calls) == 1
     language._sample_language.cache_clear()
+
+
+def test_threads_classify_as_one_thread_does() -> None:
+    """Each thread counts features in its own FeatureScratch: concurrent samples do not mix."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from newsetl.extract import language
+
+    ident = language._get()
+    texts = [("Министр иностранных дел России прибыл в Исламабад " * 12)[i:] for i in range(40)]
+    texts += [("وزیر خارجہ نے کہا کہ پاکستان روس کے ساتھ تعلقات " * 12)[i:] for i in range(40)]
+    want = [ident._decide(t).tobytes() for t in texts]
+    with ThreadPoolExecutor(4) as pool:
+        for _ in range(5):
+            assert list(pool.map(lambda t: ident._decide(t).tobytes(), texts)) == want
