@@ -161,7 +161,7 @@ class Identity:
         text, layout, n = self.text, _layout_chars(), len(self.text)
         out = []
         for s, e in pairs:
-            if 0 < e and s < n and text[s] not in layout and text[e - 1] not in layout:
+            if e > 0 and s < n and text[s] not in layout and text[e - 1] not in layout:
                 out.append((s, e))
             elif (span := self.span(s, e)) is not None:
                 out.append(span)
