@@ -2,7 +2,7 @@
 batches prepared once, so two versions of the code can be compared on the same input in one session.
 
     python bench/commit.py prepare CORPUS_DIR --out DIR [--workers 2]   # plan + process + dedup, once
-    python bench/commit.py commit DIR [--repeat 2]                     # time finish_run on a fresh copy
+    python bench/commit.py commit DIR [--repeat 2] [--docs]            # time finish_run on a fresh copy
 
 ``prepare`` keeps the processed batch folders and the plan in DIR; ``commit`` copies them into a fresh
 warehouse and runs ``finish_run`` in this process, sampling its RSS every 20 ms (peak during the call)
@@ -57,7 +57,7 @@ def prepare(corpus: str, out: Path, workers: int) -> None:
     print(f"prepared {len(sums)} batches, {sum(s.articles for s in sums)} articles, {d['duplicates']} duplicates")
 
 
-def commit(out: Path, i: int) -> dict[str, Any]:
+def commit(out: Path, i: int, docs: bool = False) -> dict[str, Any]:
     from newsetl.settings import load_settings
     from newsetl.store import Warehouse
 
@@ -75,7 +75,7 @@ def commit(out: Path, i: int) -> dict[str, Any]:
     p = meta["plan"]
     plan_ = api.Plan(p["run_id"], [[api.FileRef(**f) for f in b] for b in p["batches"]], p["files_seen"],
                      p["skipped"], [], p["known_hashes"])
-    settings = load_settings(None, warehouse=str(wh_dir), workers=1, validate_data_docs=False)
+    settings = load_settings(None, warehouse=str(wh_dir), workers=1, validate_data_docs=docs)
     wh = Warehouse(settings.warehouse)
     proc = psutil.Process()
     peak = [proc.memory_info().rss]
@@ -112,12 +112,13 @@ def main() -> None:
     b = sub.add_parser("commit")
     b.add_argument("out")
     b.add_argument("--repeat", type=int, default=1)
+    b.add_argument("--docs", action="store_true", help="build the Data Docs too (as the default run does)")
     args = ap.parse_args()
     if args.cmd == "prepare":
         prepare(args.corpus, Path(args.out), args.workers)
     else:
         for i in range(args.repeat):
-            print(json.dumps(commit(Path(args.out), i)), flush=True)
+            print(json.dumps(commit(Path(args.out), i, args.docs)), flush=True)
 
 
 if __name__ == "__main__":

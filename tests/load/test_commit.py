@@ -172,6 +172,30 @@ def test_unsigned_columns_round_trip_through_the_wider_delta_type(tmp_path: Path
     assert _count(wh, "select minhash, typeof(minhash) from dedup_index") == [(sig, "UINTEGER[]")]
 
 
+def test_staged_files_stream_to_the_delta_schema_in_bounded_batches(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """``delta.batches``: the staged files' rows, cast to the storage schema (column docs included), at
+    most ``READ_BATCH_ROWS`` rows a batch."""
+    monkeypatch.setattr(delta, "READ_BATCH_ROWS", 3)
+    files = []
+    for i, n in enumerate((4, 2)):
+        t = cast_to_schema(pa.table({"article_id": [f"a{i}#{k}" for k in range(n)], "content_hash": ["h"] * n,
+                                     "story_id": ["s"] * n, "n_shingles": [7] * n, "minhash": [[2**32 - 1, k] for k in range(n)],
+                                     "run_id": ["r1"] * n}), "dedup_index")
+        files.append(str(tmp_path / f"b{i}.parquet"))
+        write_parquet(t, Path(files[-1]))
+    schema = delta.table_schema("dedup_index")
+    reader = delta.batches(files, schema)
+    assert type(reader) is pa.RecordBatchReader
+    got = list(reader)
+    assert [b.num_rows for b in got] == [3, 1, 2]
+    assert all(b.schema.equals(schema, check_metadata=True) for b in got)
+    table = pa.Table.from_batches(got)
+    assert table.column("minhash").to_pylist() == [[2**32 - 1, k] for k in (0, 1, 2, 3, 0, 1)]
+    assert table.column("article_id").to_pylist() == ["a0#0", "a0#1", "a0#2", "a0#3", "a1#0", "a1#1"]
+    assert schema.field("article_id").metadata  # the column docs come along
+
+
 def test_missing_state_pointer_stops_instead_of_starting_over(tmp_path: Path) -> None:
     wh = Warehouse(tmp_path / "wh")
     uri = {"a#0": "a"}

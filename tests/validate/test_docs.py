@@ -39,3 +39,49 @@ def test_a_run_id_that_reads_as_a_date_with_an_impossible_offset(tmp_path: Path)
     o = validate_table("articles", articles([article(0)]), today=TODAY)
     index = build_data_docs([o.result], tmp_path / "docs", run_name=run_id)
     assert run_id in index.read_text(encoding="utf-8")
+
+
+def _pages(root: Path) -> dict[str, str]:
+    """Every file of a Data Docs folder, with what differs between two renderings of the same results
+    (GX's random element ids and data context id, its asset-URL timestamp) blanked."""
+    import re
+
+    def norm(text: str) -> str:
+        text = re.sub(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "UUID", text)
+        return re.sub(r"d=[0-9T.]+Z", "d=TS", text)
+
+    return {str(p.relative_to(root)): norm(p.read_text(encoding="utf-8", errors="replace"))
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_the_in_memory_results_store_renders_the_pages_of_gx_file_store(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Results handed to the site builder as objects give the same pages as GX's file store, whose JSON
+    round trip they skip: the same files with the same HTML, for a failing and a passing result."""
+    import types
+
+    from newsetl.validate import docs
+
+    failing = validate_table("articles", articles([article(0), article(1, body="<b>x</b> ????")]), today=TODAY)
+    passing = validate_table("articles", articles([article(2), article(3)]), today=TODAY)
+    assert failing.rejected and not passing.rejected
+    fixed = dt.datetime(2026, 12, 2, 12, 0, tzinfo=dt.UTC)
+
+    class FixedNow(dt.datetime):
+        @classmethod
+        def now(cls, tz: dt.tzinfo | None = None) -> dt.datetime:
+            return fixed
+
+    monkeypatch.setattr(docs, "dt", types.SimpleNamespace(datetime=FixedNow, UTC=dt.UTC))  # one run time
+    build_data_docs([failing.result, passing.result], tmp_path / "memory", run_name="run-1")
+    monkeypatch.setattr(docs, "_keep_results_in_memory", lambda store: None)  # GX's own file store
+    build_data_docs([failing.result, passing.result], tmp_path / "files", run_name="run-1")
+
+    memory, files = _pages(tmp_path / "memory"), _pages(tmp_path / "files")
+    assert sorted(p for p in memory if p.endswith(".html")) == [
+        "index.html",
+        "validations/articles/run-1/20261202T120000.000000Z/articles-batch-00000.html",
+        "validations/articles/run-1/20261202T120000.000000Z/articles-batch-00001.html",
+    ]
+    assert memory == files
+    assert "&lt;b&gt;x&lt;/b&gt; ????" in memory["index.html"] + "".join(memory.values())
