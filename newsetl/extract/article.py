@@ -62,14 +62,28 @@ def registered_domain(host_or_url: str | None, knowledge: SourceKnowledge | None
     if not host_or_url:
         return None
     s = host_or_url.strip().lower()
-    host = urlsplit(s).hostname if "//" in s else s.split("/")[0]
+    if "//" in s:  # a URL: its host is in what comes before its third "/" (see url_head)
+        return _registered_domain(url_head(s), True, knowledge or load_sources())
+    return _registered_domain(s.split("/")[0], False, knowledge or load_sources())
+
+
+def url_head(url: str) -> str:
+    """``url`` up to its third ``/`` (``https://www.dawn.com`` of ``https://www.dawn.com/news/1``): a
+    scheme holds no ``/`` and the netloc follows the first two, so urlsplit finds the same scheme, netloc
+    and host in it (tested), and the domains of a site's many URLs are one cache entry."""
+    return "/".join(url.split("/", 3)[:3])
+
+
+@functools.lru_cache(maxsize=4096)  # per site: a few thousand sites cover a large run's records
+def _registered_domain(s: str, is_url: bool, knowledge: SourceKnowledge) -> str | None:
+    host = urlsplit(s).hostname if is_url else s
     if not host or "." not in host:
         return None
     host = host.rstrip(".")
     labels = host.split(".")
     if labels[-1] in _FILE_EXTENSIONS or not labels[-1].isalpha() or "" in labels:
         return None  # "index.html", "132252.html": a relative link, not a host
-    if host in (knowledge or load_sources()).publishers:
+    if host in knowledge.publishers:
         return host
     keep = 3 if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL else 2
     return ".".join(labels[-keep:])

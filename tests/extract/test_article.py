@@ -264,3 +264,64 @@ def test_no_astral_character_is_whitespace() -> None:
     from newsetl.extract.article import _space_table
 
     assert not any(chr(cp).isspace() for cp in range(0x10000, 0x110000)) and not _space_table()[0x10000:].any()
+
+
+def _urlsplit_host(s: str) -> str | type[ValueError] | None:
+    from urllib.parse import urlsplit
+
+    try:
+        return urlsplit(s).hostname
+    except ValueError:
+        return ValueError
+
+
+_URL_PARTS = st.sampled_from(["https:", "http:", "//", "/", "www.", "dawn.com", "m.tribune.com.pk", ":8080", "user@",
+                              "?q=1", "#top", "[::1]", "[", "]", "\t", "\n", " ", "\x01", "index.html", "a", ".", "é",
+                              "ftp:", "x+y:", "1:", "\u2100"])  # fmt: skip
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(_URL_PARTS, max_size=10).map("".join))
+def test_url_head_holds_the_host(s: str) -> None:
+    """registered_domain caches by url_head: urlsplit reads the same host (or the same error) from it."""
+    from newsetl.extract.article import url_head
+
+    assert _urlsplit_host(url_head(s)) == _urlsplit_host(s)
+
+
+def _old_registered_domain(host_or_url: str) -> str | None:
+    """registered_domain as it was before its cache (2994aab)."""
+    from urllib.parse import urlsplit
+
+    from newsetl.extract.article import _FILE_EXTENSIONS, _SECOND_LEVEL
+    from newsetl.extract.sources import load_sources
+
+    if not host_or_url:
+        return None
+    s = host_or_url.strip().lower()
+    host = urlsplit(s).hostname if "//" in s else s.split("/")[0]
+    if not host or "." not in host:
+        return None
+    host = host.rstrip(".")
+    labels = host.split(".")
+    if labels[-1] in _FILE_EXTENSIONS or not labels[-1].isalpha() or "" in labels:
+        return None
+    if host in load_sources().publishers:
+        return host
+    keep = 3 if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL else 2
+    return ".".join(labels[-keep:])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_URL_PARTS, max_size=10).map("".join))
+def test_cached_registered_domain_is_the_uncached(s: str) -> None:
+    try:
+        want: str | type[ValueError] | None = _old_registered_domain(s)
+    except ValueError:
+        want = ValueError
+    for _ in range(2):  # the second from the cache
+        try:
+            got: str | type[ValueError] | None = registered_domain(s)
+        except ValueError:
+            got = ValueError
+        assert got == want
