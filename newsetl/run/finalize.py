@@ -40,7 +40,9 @@ def finalize_batch(batch_dir: str, staged: StagedRun, kept: dict[str, str] | Non
     counts: dict[str, int] = {}
     tag = d.name
     story = pq.read_table(d / "dedup.parquet") if (d / "dedup.parquet").exists() else None
-    articles = pq.read_table(d / "articles.parquet").drop_columns(INTERNAL_COLUMNS)
+    # the internal columns (MinHash signatures above all) are not read at all: dedup was their last reader
+    path = d / "articles.parquet"
+    articles = pq.read_table(path, columns=[c for c in pq.read_schema(path).names if c not in INTERNAL_COLUMNS])
     if story is not None and story.num_rows:
         articles = articles.drop_columns(["story_id", "is_duplicate"]).join(story, "article_id")
         articles = articles.append_column(
