@@ -41,8 +41,8 @@ def finalize_batch(batch_dir: str, staged: StagedRun, kept: dict[str, str] | Non
     tag = d.name
     story = pq.read_table(d / "dedup.parquet") if (d / "dedup.parquet").exists() else None
     # the internal columns (MinHash signatures above all) are not read at all: dedup was their last reader
-    path = d / "articles.parquet"
-    articles = pq.read_table(path, columns=[c for c in pq.read_schema(path).names if c not in INTERNAL_COLUMNS])
+    with pq.ParquetFile(d / "articles.parquet") as file:  # one open: the footer is read once
+        articles = file.read(columns=[c for c in file.schema_arrow.names if c not in INTERNAL_COLUMNS])
     if story is not None and story.num_rows:
         articles = articles.drop_columns(["story_id", "is_duplicate"]).join(story, "article_id")
         articles = articles.append_column(
