@@ -25,7 +25,7 @@ from prefect.utilities.annotations import quote
 from pydantic import BaseModel, Field
 
 from newsetl.errors import TransientError
-from newsetl.run import batch, dedupe, finalize, planning
+from newsetl.run import batch, finalize, planning
 from newsetl.run.batch import BatchSummary
 from newsetl.run.local import stop_workers, worker_pool
 from newsetl.run.planning import FileRef, Plan
@@ -127,17 +127,20 @@ def process_batch_task(batch_no: int, files: list[FileRef], settings: Settings, 
 
 
 @task(name="dedup", persist_result=False)
-def dedup_task(batch_dirs: list[str], settings: Settings, replaced: set[str]) -> dict[str, int]:
-    """Exact and near duplicates, batch after batch, against the warehouse history."""
-    return dedupe.dedup_batches(batch_dirs, Warehouse.of(settings), settings, replaced=replaced)
+def dedup_task(batch_dirs: list[str], settings: Settings, replaced: set[str], run_id: str,
+               kept: dict[str, str]) -> dict[str, Any]:
+    """Exact and near duplicates, batch after batch, against the warehouse history (each batch finalized
+    beside it as soon as it is decided)."""
+    return finalize.dedup_and_finalize(batch_dirs, Warehouse.of(settings), settings, replaced, run_id, kept)
 
 
 @task(name="commit", retries=1, retry_delay_seconds=5, retry_condition_fn=_transient_only, persist_result=False)
 def commit_task(plan_: Plan, summaries: list[BatchSummary], settings: Settings,
-                started: Any, stage_seconds: dict[str, float], duplicates: int) -> RunResult:
+                started: Any, stage_seconds: dict[str, float], duplicates: int,
+                finalized: dict[str, dict[str, int]] | None = None) -> RunResult:
     """Finalize the batches and publish one snapshot (marts checked before it goes live)."""
     return finalize.finish_run(Warehouse.of(settings), plan_, summaries, settings, started,
-                               stage_seconds, duplicates)
+                               stage_seconds, duplicates, finalized)
 
 
 def commit_limit_exists() -> bool:
@@ -187,15 +190,17 @@ def _as_is(value: Any) -> Any:
     return value
 
 
-def _dedup_stage(batch_dirs: list[str], settings: Settings, replaced: set[str]) -> dict[str, int]:
-    return dedup_task(batch_dirs, settings, quote(replaced))
+def _dedup_stage(batch_dirs: list[str], settings: Settings, replaced: set[str], run_id: str,
+                 kept: dict[str, str]) -> dict[str, Any]:
+    return dedup_task(batch_dirs, settings, quote(replaced), run_id, quote(kept))
 
 
 def _commit_stage(limit: Future[bool] | None) -> Any:
     def finish(plan_: Plan, summaries: list[BatchSummary], settings: Settings, started: Any,
-               stage_seconds: dict[str, float], duplicates: int) -> RunResult:
+               stage_seconds: dict[str, float], duplicates: int,
+               finalized: dict[str, dict[str, int]] | None) -> RunResult:
         task_ = commit_task.with_options(tags=commit_tags(limit))
-        return task_(quote(plan_), quote(summaries), settings, started, stage_seconds, duplicates)
+        return task_(quote(plan_), quote(summaries), settings, started, stage_seconds, duplicates, quote(finalized))
 
     return finish
 

@@ -49,6 +49,11 @@ class StagedRun:
     def table_dir(self, table: str) -> Path:
         return self.staging / "final" / table
 
+    def staged_tables(self) -> list[str]:
+        """The tables with a folder of staged files."""
+        root = self.staging / "final"
+        return sorted(p.name for p in root.iterdir() if p.is_dir()) if root.exists() else []
+
     def staged_files(self, table: str) -> list[str]:
         d = self.table_dir(table)
         return sorted(str(p) for p in d.glob("*.parquet")) if d.exists() else []

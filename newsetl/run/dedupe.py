@@ -3,6 +3,7 @@ the warehouse's history; writes story ids, duplicates and history rows per batch
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow as pa
@@ -46,8 +47,11 @@ def _validate_duplicates(dups: list[pa.Table], batch_dir: Path, settings: Settin
 
 
 def dedup_batches(batch_dirs: list[str], wh: Warehouse, settings: Settings,
-                  progress: ProgressFn | None = None, replaced: set[str] | None = None) -> dict[str, int]:
-    """Decide duplicates batch by batch against history; writes dedup.parquet per batch."""
+                  progress: ProgressFn | None = None, replaced: set[str] | None = None,
+                  then: Callable[[str], None] | None = None) -> dict[str, int]:
+    """Decide duplicates batch by batch against history; writes dedup.parquet per batch. ``then(batch_dir)``
+    is called as soon as a batch's files are written (its decisions are final: later batches never change
+    them), before the next batch is read."""
     from newsetl.dedup import HistoryIndex, deduplicate_batch
     from newsetl.dedup.core import BODY_CHARS
 
@@ -68,6 +72,8 @@ def dedup_batches(batch_dirs: list[str], wh: Warehouse, settings: Settings,
         pq.write_table(res.duplicates, Path(d) / "duplicates.parquet", use_dictionary=False)
         pq.write_table(res.index_rows, Path(d) / "dedup_index.parquet", use_dictionary=False)
         found.append(res.duplicates)
+        if then is not None:
+            then(d)
         if progress:
             progress("dedup", i + 1, len(batch_dirs))
     if batch_dirs:

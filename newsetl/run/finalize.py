@@ -1,14 +1,22 @@
 """Stage 4, finalize and commit: stamp run ids, attach story ids, cast to ``schemas/``, stage the final
 files, commit one snapshot (``newsetl.load``, marts checked by the gate), then publish the ``.duckdb``
-file and the Data Docs."""
+file and the Data Docs.
+
+A run finalizes its batches *ahead*, during stage 3 (:func:`dedup_and_finalize`): a batch's dedup decisions
+are final once its files are written (later batches never change them), so each batch is finalized on a
+thread while dedup goes on with the next one, into a folder of its own (``ahead/``) that
+:func:`finish_run` links into the staged run. The gate may rewrite staged files, and a retried commit
+starts again from the links, never from what an earlier attempt left."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import shutil
 import time
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +27,9 @@ import pyarrow.parquet as pq
 from newsetl.errors import PublishFailed, ValidationFailed
 from newsetl.load import CommitResult, StagedRun, commit
 from newsetl.reasons import Reason
+from newsetl.run import dedupe
 from newsetl.run.batch import INTERNAL_COLUMNS, BatchSummary
-from newsetl.run.common import now, rejection_rows, work_root
+from newsetl.run.common import ProgressFn, now, rejection_rows, work_root
 from newsetl.run.gate import RESULTS_FILE, mart_gate
 from newsetl.run.kept import kept_versions, mark_kept, read_sources
 from newsetl.run.planning import Plan
@@ -71,6 +80,72 @@ def finalize_batch(batch_dir: str, staged: StagedRun, kept: dict[str, str] | Non
     return counts
 
 
+AHEAD = "ahead"
+"""The folder of a staged run holding the batches finalized during dedup (``StagedRun.staging / AHEAD``)."""
+
+
+def staged_run(wh: Warehouse, run_id: str) -> StagedRun:
+    return StagedRun(run_id, work_root(wh) / f"run-{run_id}")
+
+
+def _ahead(staged: StagedRun) -> StagedRun:
+    return StagedRun(staged.run_id, staged.staging / AHEAD)
+
+
+def dedup_and_finalize(batch_dirs: list[str], wh: Warehouse, settings: Settings, replaced: set[str],
+                       run_id: str, kept: dict[str, str], progress: ProgressFn | None = None) -> dict[str, Any]:
+    """Stage 3 (``dedupe.dedup_batches``) with each batch finalized (:func:`finalize_batch`) on
+    ``settings.workers`` threads as soon as dedup has decided it, while dedup reads the next batch (Arrow's
+    reads, casts and writes run outside the GIL). Returns ``{"duplicates": n, "finalized": {batch dir:
+    row counts per table}}`` for :func:`finish_run`. Measured on 40,000 real articles, 2 cores: dedup then
+    finalize 2.0-2.1 s, side by side 1.6-1.8 s."""
+    ahead = _ahead(staged_run(wh, run_id))
+    remove_tree(ahead.staging)  # an earlier attempt's: this one finalizes every batch again
+    futures: dict[str, Future[dict[str, int]]] = {}
+    with ThreadPoolExecutor(max(1, settings.workers)) as pool:
+        def then(batch_dir: str) -> None:
+            futures[batch_dir] = pool.submit(finalize_batch, batch_dir, ahead, kept)
+
+        try:
+            found = dedupe.dedup_batches(batch_dirs, wh, settings, progress, replaced, then=then)
+        except BaseException:
+            for f in futures.values():
+                f.cancel()
+            raise
+        finalized = {d: f.result() for d, f in futures.items()}  # the first failure, if any, raised here
+    return {"duplicates": found["duplicates"], "finalized": finalized}
+
+
+def _link_ahead(staged: StagedRun, finalized: dict[str, dict[str, int]]) -> None:
+    """Hard-link (copy where links are not possible) the files of the batches finalized ahead into the
+    staged run: the gate's rewrites (tmp + rename) replace a link, never the file finalized ahead."""
+    ahead = _ahead(staged)
+    tags = {Path(d).name for d in finalized}
+    for table in ahead.staged_tables():
+        for f in map(Path, ahead.staged_files(table)):
+            if f.stem not in tags:
+                continue
+            dest = staged.table_dir(table) / f.name
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(f, dest)
+            except OSError:
+                shutil.copyfile(f, dest)
+
+
+def _clear_staging(staged: StagedRun) -> None:
+    """Everything an earlier attempt of this commit left, the batches finalized ahead aside."""
+    if not staged.staging.exists():
+        return
+    for p in staged.staging.iterdir():
+        if p.name == AHEAD:
+            continue
+        if p.is_dir():
+            remove_tree(p)
+        else:
+            p.unlink()
+
+
 def write_run_row(staged: StagedRun, res: RunResult, started: dt.datetime) -> None:
     t = pa.table({
         "run_id": [res.run_id], "started_at": [started], "finished_at": [now()],
@@ -101,20 +176,31 @@ def replaced_sources(plan_: Plan, summaries: list[BatchSummary], kept: Iterable[
 
 
 def finish_run(wh: Warehouse, plan_: Plan, summaries: list[BatchSummary], settings: Settings,
-               started: dt.datetime, stage_seconds: dict[str, float], dup_count: int) -> RunResult:
-    """Finalize every batch, commit one snapshot, refresh the .duckdb file and Data Docs."""
+               started: dt.datetime, stage_seconds: dict[str, float], dup_count: int,
+               finalized: dict[str, dict[str, int]] | None = None) -> RunResult:
+    """Finalize every batch (those in ``finalized``, finalized during dedup by :func:`dedup_and_finalize`,
+    are linked in with their row counts), commit one snapshot, refresh the .duckdb file and Data Docs."""
     t0 = time.perf_counter()
     recover(wh, keep_run=plan_.run_id, keep_dirs=[s.dir for s in summaries])
-    staged = StagedRun(plan_.run_id, work_root(wh) / f"run-{plan_.run_id}")
-    remove_tree(staged.staging)
+    staged = staged_run(wh, plan_.run_id)
+    finalized = {d: c for d, c in (finalized or {}).items() if d in {s.dir for s in summaries}}
+    if finalized:
+        _clear_staging(staged)
+        _link_ahead(staged, finalized)
+    else:
+        remove_tree(staged.staging)
     unchanged = {u for s in summaries for u in s.unchanged}
     kept = kept_versions(wh, plan_, summaries)
     staged.replace_sources = replaced_sources(plan_, summaries, kept)
     staged.keep_sources = set(kept)
     counts: dict[str, int] = {}
+    for got in finalized.values():
+        for k, v in got.items():
+            counts[k] = counts.get(k, 0) + v
+    todo = [s for s in summaries if s.dir not in finalized]
     # the batches are independent and Arrow reads, casts and writes outside the GIL: one thread per worker
-    with ThreadPoolExecutor(max(1, min(settings.workers, len(summaries)))) as pool:
-        for got in pool.map(lambda s: finalize_batch(s.dir, staged, kept), summaries):
+    with ThreadPoolExecutor(max(1, min(settings.workers, len(todo) or 1))) as pool:
+        for got in pool.map(lambda s: finalize_batch(s.dir, staged, kept), todo):
             for k, v in got.items():
                 counts[k] = counts.get(k, 0) + v
     counts["quarantine"] = counts.get("quarantine", 0) + discovery_rejections_batch(plan_, staged)

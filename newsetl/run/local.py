@@ -7,8 +7,9 @@ import datetime as dt
 import multiprocessing
 import signal
 from concurrent.futures import ProcessPoolExecutor
+from typing import Any
 
-from newsetl.run import batch, dedupe, finalize, planning
+from newsetl.run import batch, finalize, planning
 from newsetl.run.batch import BatchSummary
 from newsetl.run.common import ProgressFn
 from newsetl.run.planning import Plan
@@ -115,12 +116,15 @@ def local_stages(progress: ProgressFn | None = None) -> Stages:
                 done(batch.process_batch(i, b, settings, root, p.known_hashes), len(p.batches))
         return summaries
 
-    def dedup(batch_dirs: list[str], settings: Settings, replaced: set[str]) -> dict[str, int]:
-        return dedupe.dedup_batches(batch_dirs, Warehouse.of(settings), settings, progress, replaced)
+    def dedup(batch_dirs: list[str], settings: Settings, replaced: set[str], run_id: str,
+              kept: dict[str, str]) -> dict[str, Any]:
+        return finalize.dedup_and_finalize(batch_dirs, Warehouse.of(settings), settings, replaced, run_id, kept,
+                                           progress)
 
     def finish(p: Plan, summaries: list[BatchSummary], settings: Settings, started: dt.datetime,
-               secs: dict[str, float], duplicates: int) -> RunResult:
-        return finalize.finish_run(Warehouse.of(settings), p, summaries, settings, started, secs, duplicates)
+               secs: dict[str, float], duplicates: int, finalized: dict[str, dict[str, int]] | None) -> RunResult:
+        return finalize.finish_run(Warehouse.of(settings), p, summaries, settings, started, secs, duplicates,
+                                   finalized)
 
     return Stages(plan=plan, process=process, dedup=dedup, finish=finish)
 

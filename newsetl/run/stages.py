@@ -9,6 +9,7 @@ import datetime as dt
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from newsetl.errors import NewsetlError
 from newsetl.run.batch import BatchSummary
@@ -22,8 +23,11 @@ from newsetl.store import Warehouse, damaged_file_error, new_run_id
 
 PlanFn = Callable[[list[str], Settings, str, bool], Plan]
 ProcessFn = Callable[[Plan, Settings, str], list[BatchSummary]]  # (plan, settings, work root) -> summaries
-DedupFn = Callable[[list[str], Settings, set[str]], dict[str, int]]
-FinishFn = Callable[[Plan, list[BatchSummary], Settings, dt.datetime, dict[str, float], int], RunResult]
+# (batch dirs, settings, replaced sources, run id, kept versions) -> {"duplicates": n, "finalized": {...}}
+DedupFn = Callable[[list[str], Settings, set[str], str, dict[str, str]], dict[str, Any]]
+# (..., duplicates, batches finalized during dedup: batch dir -> row counts per table)
+FinishFn = Callable[[Plan, list[BatchSummary], Settings, dt.datetime, dict[str, float], int,
+                     dict[str, dict[str, int]] | None], RunResult]
 
 
 def _no_log(msg: str) -> None:
@@ -81,6 +85,7 @@ def run_stages(sources: list[str], settings: Settings, stages: Stages, *, run_id
             stages.log(f"re-used {cached} of {len(summaries)} batches processed by an earlier, failed run")
         t0 = time.perf_counter()
         kept = kept_versions(wh, p, summaries)  # their earlier articles stay: still history for dedup
-        d = stages.dedup([s.dir for s in summaries], settings, replaced_sources(p, summaries, kept))
+        # dedup finalizes each batch beside it (newsetl.run.finalize.dedup_and_finalize)
+        d = stages.dedup([s.dir for s in summaries], settings, replaced_sources(p, summaries, kept), rid, kept)
         secs["dedup"] = time.perf_counter() - t0
-        return stages.finish(p, summaries, settings, started, secs, d["duplicates"])
+        return stages.finish(p, summaries, settings, started, secs, d["duplicates"], d.get("finalized"))

@@ -86,3 +86,43 @@ def test_array_valued_configuration_is_rebuilt_not_compared_ambiguously() -> Non
         second = cfg.to_domain_obj()
         assert second is not first
         assert list(second.value_set) == list(_ORIGINAL_TO_DOMAIN_OBJ(cfg).value_set)  # what GX builds
+
+
+def test_no_batch_fingerprint_inside_the_block_and_gx_threshold_after() -> None:
+    import great_expectations.execution_engine.pandas_execution_engine as engine
+
+    from newsetl.validate.gxfast import without_batch_fingerprint
+
+    before = engine.HASH_THRESHOLD
+    with without_batch_fingerprint():
+        assert engine.HASH_THRESHOLD == 0
+    assert before == engine.HASH_THRESHOLD
+    try:
+        with without_batch_fingerprint():
+            raise ValueError("boom")
+    except ValueError:
+        pass
+    assert before == engine.HASH_THRESHOLD  # restored when the block raises too
+
+
+def test_validation_without_fingerprint_gives_gx_own_outcome(monkeypatch) -> None:
+    import contextlib
+
+    from newsetl.validate import runner, validate_table
+    from tests.validate.helpers import TODAY, article, articles
+
+    t = articles([article(0), article(1, body=None), article(2, body="Text ???? lost"), article(3, word_count=-1)])
+    fast = validate_table("articles", t, today=TODAY)
+    monkeypatch.setattr(runner, "without_batch_fingerprint", contextlib.nullcontext)
+    own = validate_table("articles", t, today=TODAY)
+    assert "pandas_data_fingerprint" in own.result["meta"]["batch_markers"]  # GX's own path computes it
+    assert "pandas_data_fingerprint" not in fast.result["meta"]["batch_markers"]
+
+    def comparable(result: dict) -> dict:
+        meta = {k: v for k, v in result["meta"].items() if k != "batch_markers"}
+        return {**result, "meta": meta}
+
+    assert comparable(fast.result) == comparable(own.result)
+    assert fast.rejected == own.rejected
+    assert [r.article_id for r in fast.rejected] == ["data/in/a1.txt#0", "data/in/a2.txt#0", "data/in/a3.txt#0"]
+    assert fast.passed.equals(own.passed)
