@@ -6,9 +6,11 @@ same stages as tasks, through the same :func:`newsetl.run.stages.run_stages`).
 2. ``batch.process_batch``    per batch (parallel): read, clean, extract, hash + MinHash, sectors,
                               entities, validate; writes the batch's tables to its work folder;
 3. ``dedupe.dedup_batches``   sequential over the batches: exact and near duplicates, within the run and
-                              against the warehouse's history;
-4. ``finalize.finish_run``    stamps run ids, casts to ``schemas/``, stages the final files and commits one
-                              snapshot (``newsetl.load``) after the gate (``gate.check_marts``);
+                              against the warehouse's history; a run calls it through
+                              ``finalize.dedup_and_finalize``, which finalizes each decided batch beside it;
+4. ``finalize.finish_run``    stamps run ids, casts to ``schemas/``, stages the final files (links those
+                              finalized during dedup) and commits one snapshot (``newsetl.load``) after the
+                              gate (``gate.check_marts``);
 5. ``publish``                the ``newsetl.duckdb`` file and the GX Data Docs.
 
 ``recovery`` tidies what a crashed run left, ``reenrich`` re-tags loaded articles (``newsetl enrich``),

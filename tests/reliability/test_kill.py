@@ -144,6 +144,7 @@ def _events(wt: Path, old_id: str, pid: int) -> dict[str, Callable[[], bool]]:
     return {
         "lock": lambda: f"pid {pid})" in _read(wt / "_lock"),
         "batch": lambda: any(staging.glob("batch-*")),
+        "finalize_ahead": lambda: any(staging.glob("run-*/ahead/final")),  # during dedup
         "finalize": lambda: any(staging.glob("run-*/final")),
         "commit": lambda: any(staging.glob("run-*/commit")),
         "snapshot_file": lambda: (wt / SNAPSHOT_DIR / f"{new_id}.json").exists(),
@@ -199,7 +200,7 @@ def _start_child(ctx: Any, world: dict[str, Any], wt: Path, crash: str | None = 
 
 
 # ---------------------------------------------------------------------------------------------------
-EVENT_TRIALS = [("lock", 0.0), ("commit", 0.0), ("commit", 0.3), ("current_swapped", 0.0)]
+EVENT_TRIALS = [("lock", 0.0), ("finalize_ahead", 0.0), ("commit", 0.0), ("commit", 0.3), ("current_swapped", 0.0)]
 if SOAK:
     EVENT_TRIALS += [("batch", 0.0), ("finalize", 0.0), ("commit", 0.8), ("commit", 1.2), ("snapshot_file", 0.0)]
 rng = random.Random(SEED)
@@ -223,7 +224,7 @@ def test_sigkill_at_event(ctx: Any, world: dict[str, Any], event: str, delay: fl
     assert hit, f"event {event} not seen before the run ended"
     assert p.exitcode == -signal.SIGKILL, f"the run ended (exit {p.exitcode}) before the kill"
     o = _verify(world, wt, f"event:{event}+{delay}s", "SIGKILL (forkserver child)", killed_at, p.exitcode)
-    if event in ("lock", "batch", "finalize", "commit") and hit and not delay:
+    if event in ("lock", "batch", "finalize_ahead", "finalize", "commit") and hit and not delay:
         assert o.reader_saw == "old", "killed before the commit point, yet the new snapshot is live"
 
 
