@@ -183,7 +183,8 @@ def finish_run(wh: Warehouse, plan_: Plan, summaries: list[BatchSummary], settin
     t0 = time.perf_counter()
     recover(wh, keep_run=plan_.run_id, keep_dirs=[s.dir for s in summaries])
     staged = staged_run(wh, plan_.run_id)
-    finalized = {d: c for d, c in (finalized or {}).items() if d in {s.dir for s in summaries}}
+    dirs = {s.dir for s in summaries}
+    finalized = {d: c for d, c in (finalized or {}).items() if d in dirs}
     if finalized:
         _clear_staging(staged)
         _link_ahead(staged, finalized)
