@@ -46,12 +46,17 @@ class StagedRun:
     keep_sources: set[str] = field(default_factory=set)
     held_back: dict[str, str] = field(default_factory=dict)  # articles the gate held back -> why
 
+    @property
+    def final_dir(self) -> Path:
+        """The folder of the staged files, one subfolder per table."""
+        return self.staging / "final"
+
     def table_dir(self, table: str) -> Path:
-        return self.staging / "final" / table
+        return self.final_dir / table
 
     def staged_tables(self) -> list[str]:
         """The tables with a folder of staged files."""
-        root = self.staging / "final"
+        root = self.final_dir
         return sorted(p.name for p in root.iterdir() if p.is_dir()) if root.exists() else []
 
     def staged_files(self, table: str) -> list[str]:
