@@ -5,9 +5,11 @@ token stream, see :mod:`newsetl.dedup.text`). The signatures remember whether th
 shingle of each permutation holds a digit, so verification can reject two templated reports that differ
 only in their numbers while a copy with typos, added chrome or a dropped paragraph is unaffected.
 
-Everything is batch-at-once numpy:
+The functions here are batch-at-once numpy; :func:`compute_signatures` runs the same computation compiled,
+one pass per document (:mod:`newsetl.dedup.jit`, tested value for value against these functions):
 
-* tokens are hashed once (xxh3-64), shingle hashes are a mix of ``k`` shifted token-hash arrays;
+* tokens are hashed once (a byte-position sum, avalanched), shingle hashes are a mix of ``k`` shifted
+  token-hash arrays;
 * distinct (document, shingle) pairs come from one ``np.unique`` over ``doc << 32 | hash``;
 * bit 0 of every shingle hash and of every signature value flags "holds a digit" (see
   :func:`minhash_from_shingles`);
@@ -252,6 +254,19 @@ def compute_signatures(bodies: list[str], cfg: DedupConfig,
                        normalized: list[bytes] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(MinHash uint32 [n, cfg.num_perm], number of distinct (weighted) shingles int32 [n]) of ``bodies``
     (``normalized``: their ``normalize_bytes``, when already computed)."""
+    if NUMBER_WEIGHT == 1:  # compiled, one pass per document (same values: newsetl.dedup.jit)
+        from newsetl.dedup import jit
+
+        parts = normalized if normalized is not None else [normalize_bytes(b) for b in bodies]
+        a, b = permutations(cfg)
+        return jit.signatures(parts, cfg.shingle_size, _POS, _BYTE_POS, a, b)
+    return compute_signatures_numpy(bodies, cfg, normalized)
+
+
+def compute_signatures_numpy(bodies: list[str], cfg: DedupConfig,
+                             normalized: list[bytes] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`compute_signatures` with the batch-at-once numpy functions above (the reference the compiled
+    kernel is tested against, and the path for ``NUMBER_WEIGHT > 1``)."""
     n = len(bodies)
     sig = np.empty((n, cfg.num_perm), dtype=np.uint32)
     n_sh = np.zeros(n, dtype=np.int32)

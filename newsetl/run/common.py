@@ -79,8 +79,9 @@ def suites(settings: Settings) -> dict[str, Any]:
 def warm_resources(settings: Settings) -> None:
     """Build, in this process, what every batch needs once per process: the matchers (taxonomy, gazetteer,
     Russian forms), the GX suites, context and batch definitions, the language model, the source
-    knowledge and the fold tables (sectors' and dedup's). Workers forked afterwards inherit them instead
+    knowledge, the fold tables (sectors' and dedup's) and the compiled signatures. Workers forked afterwards inherit them instead
     of each building its own (~1.5 s CPU per worker on this project's configs)."""
+    from newsetl.dedup import jit as dedup_jit
     from newsetl.dedup import text as dedup_text
     from newsetl.enrich._phrases import _fold_table, _invisible_table
     from newsetl.extract.language import _get as language_model
@@ -96,6 +97,7 @@ def warm_resources(settings: Settings) -> None:
     _invisible_table()
     dedup_text._fold_table()
     dedup_text._casefold_table()
+    dedup_jit.warm()  # the compiled signatures: loaded from numba's cache (~0.3 s), or compiled once
     # the collector never scans what exists now again: a forked worker's full collections would otherwise
     # write to every object's header and so copy every page it shares with this process
     # (unfrozen at exit, so that the interpreter's last collection frees them as before: DuckDB's bindings
