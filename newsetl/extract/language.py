@@ -193,14 +193,15 @@ def model_tables() -> tuple[Any, ...]:
 
     The wheel ships them xz-compressed: unpacking takes ~0.4 s of the ~0.8 s the model costs each process
     that starts a run (measured), before ``newsetl run`` can fork its workers. So they are kept unpacked,
-    the same values, in the user's cache directory (``newsetl.cachedir``), keyed by the model file's size
-    and modification time and py3langid's version; a missing or unreadable cache file is ignored (the
-    model is unpacked and the file written again), an unwritable directory is not an error."""
+    the same values, in the user's cache directory (``newsetl.cachedir``), keyed by the model file's
+    content (4.5 MB, hashed in ~1 ms), so a reinstall of the same py3langid reuses the file; writing one
+    removes the files of other models (each is 69 MB: keyed by the file's modification time, every reinstall
+    used to leave one more). A missing or unreadable cache file is ignored (the model is unpacked and the
+    file written again), an unwritable directory is not an error."""
     import array
-    import hashlib
-    from importlib import metadata
 
     import numpy as np
+    import xxhash
     from py3langid.langid import MODEL_DIR, MODEL_FILE, _load_model_file
 
     from newsetl.cachedir import cache_dir, write_atomically
@@ -208,9 +209,8 @@ def model_tables() -> tuple[Any, ...]:
     source = MODEL_DIR / MODEL_FILE
     path = None
     try:
-        st = source.stat()
-        key = hashlib.sha256(f"{metadata.version('py3langid')}|{st.st_size}|{st.st_mtime_ns}|1".encode())
-        path = cache_dir() / f"langid-model-{key.hexdigest()[:20]}.npz"
+        key = xxhash.xxh3_128_hexdigest(source.read_bytes())
+        path = cache_dir() / f"langid-model-{key[:20]}.npz"
         with np.load(path, allow_pickle=False) as z:
             codes = str(z["typecodes"])
             return (z["ptc"], z["pc"], [str(c) for c in z["classes"]], array.array(codes[0], z["nextmove"].tobytes()),
@@ -218,11 +218,13 @@ def model_tables() -> tuple[Any, ...]:
     except Exception:  # no file, a partial or foreign one (BadZipFile, EOFError, KeyError...): unpack again
         pass
     ptc, pc, classes, nextmove, row, output = tables = _load_model_file(source)
-    if path is not None:
-        write_atomically(path, lambda fh: np.savez(
+    if path is not None and write_atomically(path, lambda fh: np.savez(
             fh, ptc=ptc, pc=pc, classes=np.array(classes), typecodes=np.array(nextmove.typecode + row.typecode),
             nextmove=np.frombuffer(nextmove, dtype=nextmove.typecode), row=np.frombuffer(row, dtype=row.typecode),
-            output=np.array(output, dtype=np.int64)))
+            output=np.array(output, dtype=np.int64))):
+        for stale in path.parent.glob("langid-model-*.npz"):
+            if stale != path:
+                stale.unlink(missing_ok=True)
     return tables
 
 

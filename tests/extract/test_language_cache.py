@@ -58,3 +58,25 @@ def test_an_unwritable_cache_is_no_error(reference: tuple[Any, ...], tmp_path: P
     monkeypatch.setenv("NEWSETL_CACHE_DIR", str(blocker / "cache"))
     assert _same(language.model_tables(), reference)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
+
+
+def test_one_file_per_model_and_the_stale_ones_removed(reference: tuple[Any, ...], tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The file is keyed by the model's content, not its install time: a reinstall of the same model reuses
+    it, and writing one removes the files of other models (each is ~69 MB)."""
+    monkeypatch.setenv("NEWSETL_CACHE_DIR", str(tmp_path))
+    stale = tmp_path / "langid-model-0123456789abcdef0123.npz"
+    stale.write_bytes(b"an older model's tables")
+    other = tmp_path / "forms-ru-something.pickle"
+    other.write_bytes(b"another cache")
+    assert _same(language.model_tables(), reference)
+    (kept,) = tmp_path.glob("langid-model-*.npz")
+    assert kept != stale and other.exists()
+    model = langid.MODEL_DIR / langid.MODEL_FILE
+    monkeypatch.setattr(langid, "MODEL_DIR", tmp_path / "reinstalled")
+    copy = tmp_path / "reinstalled" / langid.MODEL_FILE
+    copy.parent.mkdir(parents=True)
+    copy.write_bytes(model.read_bytes())  # the same model, installed again (a new modification time)
+    monkeypatch.setattr(langid, "_load_model_file", lambda *_: pytest.fail("the model was unpacked again"))
+    assert _same(language.model_tables(), reference)
+    assert list(tmp_path.glob("langid-model-*.npz")) == [kept]
