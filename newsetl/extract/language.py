@@ -199,6 +199,7 @@ def model_tables() -> tuple[Any, ...]:
     used to leave one more). A missing or unreadable cache file is ignored (the model is unpacked and the
     file written again), an unwritable directory is not an error."""
     import array
+    import contextlib
 
     import numpy as np
     import xxhash
@@ -224,7 +225,8 @@ def model_tables() -> tuple[Any, ...]:
             output=np.array(output, dtype=np.int64))):
         for stale in path.parent.glob("langid-model-*.npz"):
             if stale != path:
-                stale.unlink(missing_ok=True)
+                with contextlib.suppress(OSError):  # another user's file, say: left, never an error
+                    stale.unlink()
     return tables
 
 
