@@ -86,10 +86,21 @@ def plan(sources: list[str], settings: Settings, wh: Warehouse, run_id: str | No
             if not retry:
                 known[f.uri] = h
         todo.append(FileRef(f.uri, f.size, f.mtime, f.root))
-    # at least one batch per worker (balanced), at most batch_size files each
-    per_batch = max(1, min(settings.batch_size, -(-len(todo) // settings.workers)))
-    batches = list(_cut_batches(todo, per_batch, BATCH_MAX_BYTES))
+    batches = list(_cut_batches(todo, files_per_batch(len(todo), settings.batch_size, settings.workers),
+                                BATCH_MAX_BYTES))
     return Plan(run_id or new_run_id(), batches, len(found) + len(rejections), skipped, rejections, known)
+
+
+def files_per_batch(n_files: int, batch_size: int, workers: int) -> int:
+    """Files per batch: at most ``batch_size``, in a number of batches that is a multiple of ``workers`` (at
+    least one each), all of about the same size, so the workers finish together. 41,928 files at 2,000 on
+    2 workers were 21 batches, the last one alone on one worker while the other waited a batch's time
+    (~2 s); now 22 batches of 1,906."""
+    if n_files <= 0:
+        return 1
+    n_batches = -(-n_files // max(1, batch_size))
+    n_batches = -(-n_batches // max(1, workers)) * max(1, workers)
+    return max(1, -(-n_files // n_batches))
 
 
 def _cut_batches(files: list[FileRef], max_files: int, max_bytes: int) -> Iterator[list[FileRef]]:
