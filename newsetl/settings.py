@@ -84,7 +84,7 @@ class Settings(_Model):
     """Everything a run needs to know besides its sources."""
 
     warehouse: str = DEFAULT_WAREHOUSE
-    batch_size: int = Field(2000, ge=1, description="files per batch (also capped at 16 MB of input)")
+    batch_size: int = Field(4000, ge=1, description="files per batch (also capped at 16 MB of input)")
     workers: int = Field(default_factory=default_workers, ge=1, description="processes for the CPU-bound steps")
     ingest: IngestConfig = IngestConfig()
     dedup: DedupConfig = DedupConfig()

@@ -86,20 +86,24 @@ def plan(sources: list[str], settings: Settings, wh: Warehouse, run_id: str | No
             if not retry:
                 known[f.uri] = h
         todo.append(FileRef(f.uri, f.size, f.mtime, f.root))
-    batches = list(_cut_batches(todo, files_per_batch(len(todo), settings.batch_size, settings.workers),
-                                BATCH_MAX_BYTES))
+    per_batch = files_per_batch(len(todo), sum(f.size for f in todo), settings.batch_size, settings.workers)
+    batches = list(_cut_batches(todo, per_batch, BATCH_MAX_BYTES))
     return Plan(run_id or new_run_id(), batches, len(found) + len(rejections), skipped, rejections, known)
 
 
-def files_per_batch(n_files: int, batch_size: int, workers: int) -> int:
-    """Files per batch: at most ``batch_size``, in a number of batches that is a multiple of ``workers`` (at
-    least one each), all of about the same size, so the workers finish together. 41,928 files at 2,000 on
-    2 workers were 21 batches, the last one alone on one worker while the other waited a batch's time
-    (~2 s); now 22 batches of 1,906."""
+def files_per_batch(n_files: int, n_bytes: int, batch_size: int, workers: int,
+                    max_bytes: int = BATCH_MAX_BYTES) -> int:
+    """Files per batch: as many batches as ``batch_size`` files and ``max_bytes`` of input each need,
+    rounded up to a multiple of ``workers`` (at least one each), all with the same number of files, so
+    the workers finish together (``_cut_batches`` still cuts a batch that holds more than ``max_bytes``).
+    41,928 files at 2,000 on 2 workers were 21 batches, the last one alone on one worker while the other
+    waited a batch's time (~2 s); now 22 batches of 1,906."""
     if n_files <= 0:
         return 1
-    n_batches = -(-n_files // max(1, batch_size))
-    n_batches = -(-n_batches // max(1, workers)) * max(1, workers)
+    # the bytes with a tenth to spare: batches of the same number of files differ a little in bytes, and
+    # one cut in two by max_bytes would make the number of batches uneven again
+    need = max(-(-n_files // max(1, batch_size)), -(-n_bytes * 10 // (max(1, max_bytes) * 9)), 1)
+    n_batches = -(-need // max(1, workers)) * max(1, workers)
     return max(1, -(-n_files // n_batches))
 
 

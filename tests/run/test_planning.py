@@ -7,40 +7,51 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsetl.run.planning import files_per_batch, plan
+from newsetl.run.planning import BATCH_MAX_BYTES, files_per_batch, plan
 from newsetl.settings import load_settings
 from newsetl.store import Warehouse
 
+MB = 1024 * 1024
 
-def _sizes(n_files: int, batch_size: int, workers: int) -> list[int]:
-    per = files_per_batch(n_files, batch_size, workers)
+
+def _sizes(n_files: int, n_bytes: int, batch_size: int, workers: int) -> list[int]:
+    per = files_per_batch(n_files, n_bytes, batch_size, workers)
     full, rest = divmod(n_files, per)
     return [per] * full + ([rest] if rest else [])
 
 
 def test_an_odd_number_of_full_batches_becomes_an_even_number_of_equal_ones() -> None:
     # 21 batches of 2,000 (the last 1,928) left one worker idle for a batch's time
-    assert files_per_batch(41_928, 2000, 2) == 1906
-    assert _sizes(41_928, 2000, 2) == [1906] * 21 + [1902]
+    assert files_per_batch(41_928, 41_928 * 1000, 2000, 2) == 1906
+    assert _sizes(41_928, 41_928 * 1000, 2000, 2) == [1906] * 21 + [1902]
+
+
+def test_the_input_bytes_decide_when_they_need_more_batches() -> None:
+    # 228 MB in 40,000 files: 16 MiB a batch (with a tenth to spare) needs 16 batches, not 10 of 4,000
+    assert files_per_batch(40_000, 228 * MB, 4000, 2, 16 * MB) == 2500
+    assert files_per_batch(40_000, 228 * MB, 4000, 2, 16 * MB) * 228 * MB // 40_000 <= 16 * MB
 
 
 def test_sizes_that_already_divide_evenly_are_kept() -> None:
-    assert files_per_batch(40_000, 2000, 2) == 2000
-    assert files_per_batch(5, 2000, 2) == 3  # fewer files than a batch: one batch per worker
-    assert files_per_batch(5, 2, 2) == 2
-    assert files_per_batch(0, 2000, 2) == 1
+    assert files_per_batch(40_000, 40_000 * 1000, 2000, 2) == 2000
+    assert files_per_batch(5, 5000, 2000, 2) == 3  # fewer files than a batch: one batch per worker
+    assert files_per_batch(5, 5000, 2, 2) == 2
+    assert files_per_batch(0, 0, 2000, 2) == 1
 
 
-@given(n_files=st.integers(1, 200_000), batch_size=st.integers(1, 5000), workers=st.integers(1, 8))
-def test_batches_are_full_sized_at_most_and_shared_evenly(n_files: int, batch_size: int, workers: int) -> None:
-    sizes = _sizes(n_files, batch_size, workers)
+@given(n_files=st.integers(1, 200_000), avg=st.integers(0, 50_000), batch_size=st.integers(1, 5000),
+       workers=st.integers(1, 8))
+def test_batches_are_full_sized_at_most_and_shared_evenly(n_files: int, avg: int, batch_size: int,
+                                                          workers: int) -> None:
+    n_bytes = n_files * avg
+    sizes = _sizes(n_files, n_bytes, batch_size, workers)
     assert sum(sizes) == n_files
     assert max(sizes) <= batch_size
-    # as many batches as a multiple of the workers would hold, and none larger than needed for that
-    n_min = -(-n_files // batch_size)
-    n_target = -(-n_min // workers) * workers
-    assert len(sizes) <= n_target
-    assert max(sizes) == -(-n_files // min(n_target, n_files))
+    # files of the same size: no batch over the byte budget, so _cut_batches cuts none in two
+    assert max(sizes) * avg <= BATCH_MAX_BYTES or max(sizes) == 1
+    need = max(-(-n_files // batch_size), -(-n_bytes * 10 // (BATCH_MAX_BYTES * 9)), 1)
+    n_target = -(-need // workers) * workers
+    assert max(sizes) == -(-n_files // min(n_target, n_files))  # as few files each as that many batches allow
 
 
 def test_plan_cuts_the_folder_into_balanced_batches(tmp_path: Path) -> None:
