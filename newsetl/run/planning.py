@@ -102,9 +102,9 @@ def files_per_batch(n_files: int, n_bytes: int, batch_size: int, workers: int,
         return 1
     # the bytes with a tenth to spare: batches of the same number of files differ a little in bytes, and
     # one cut in two by max_bytes would make the number of batches uneven again
-    need = max(-(-n_files // max(1, batch_size)), -(-n_bytes * 10 // (max(1, max_bytes) * 9)), 1)
-    n_batches = -(-need // max(1, workers)) * max(1, workers)
-    return max(1, -(-n_files // n_batches))
+    need = max(-(-n_files // batch_size), -(-n_bytes * 10 // (max_bytes * 9)), 1)
+    n_batches = -(-need // workers) * workers
+    return -(-n_files // n_batches)
 
 
 def _cut_batches(files: list[FileRef], max_files: int, max_bytes: int) -> Iterator[list[FileRef]]:
