@@ -7,6 +7,7 @@ settings, so a run that failed late re-uses the batches it already processed.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import time
 from dataclasses import asdict, dataclass
@@ -96,7 +97,25 @@ def _hash_file(uri: str, settings: Settings) -> str | None:
 
 def process_batch(batch_no: int, files: list[FileRef], settings: Settings, work_root: str,
                   known_hashes: dict[str, str] | None = None) -> BatchSummary:
-    """Read, clean, extract, sign, enrich and validate one batch; write its tables to its work folder."""
+    """Read, clean, extract, sign, enrich and validate one batch; write its tables to its work folder.
+
+    The cyclic garbage collector is off while the batch runs and back as it was after (also on an error): a
+    batch allocates millions of short-lived, acyclic objects (strings, tuples, hits) that reference counting
+    frees, and each generation-0 pass over them found nothing to collect. Measured on real folders: worker CPU
+    -0.6 to -3.8%, the workers' peak RSS the same within 3% with and without on JSON (620 MB) and on HTML,
+    whose lxml/trafilatura garbage might be cyclic (html-pk-news-sites 452-484 MB, wcxb 531-582 MB).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _process_batch(batch_no, files, settings, work_root, known_hashes)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _process_batch(batch_no: int, files: list[FileRef], settings: Settings, work_root: str,
+                   known_hashes: dict[str, str] | None = None) -> BatchSummary:
     from newsetl.clean_extract import clean_extract_batch
     from newsetl.dedup import fingerprints
     from newsetl.enrich import enrich_articles

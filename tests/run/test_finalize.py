@@ -51,3 +51,42 @@ def test_a_row_of_an_article_the_batch_lacks_is_a_bug_named_not_a_wrong_partitio
     pq.write_table(pa.concat_tables([t, orphan]), path)
     with pytest.raises(ValidationFailed, match="article_sectors has rows of an article the batch does not hold"):
         finalize_batch(batch_dir, StagedRun("run-1", tmp_path / "staging"))
+
+
+def test_process_batch_turns_the_cyclic_gc_off_while_it_runs_and_back_on_after(sample_dir: Path, tmp_path: Path,
+                                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    import newsetl.run.batch as batch
+
+    seen: list[bool] = []
+    real = batch._process_batch
+
+    def spy(*args: object, **kwargs: object) -> object:
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    def failing(*args: object, **kwargs: object) -> object:
+        seen.append(gc.isenabled())
+        raise ValidationFailed("boom")
+
+    settings = load_settings(None, warehouse=str(tmp_path / "wh"), workers=1)
+    p = plan([str(sample_dir)], settings, Warehouse.of(settings), "run-1", False)
+    files = [f for b in p.batches for f in b]
+    assert gc.isenabled() is True
+    monkeypatch.setattr(batch, "_process_batch", spy)
+    summary = process_batch(0, files, settings, str(tmp_path / "work"), p.known_hashes)
+    assert summary.articles == 5
+    assert gc.isenabled() is True
+    monkeypatch.setattr(batch, "_process_batch", failing)
+    with pytest.raises(ValidationFailed):
+        process_batch(1, files, settings, str(tmp_path / "work2"), p.known_hashes)
+    assert gc.isenabled() is True
+    gc.disable()
+    try:  # a caller that had it off keeps it off
+        with pytest.raises(ValidationFailed):
+            process_batch(2, files, settings, str(tmp_path / "work3"), p.known_hashes)
+        assert gc.isenabled() is False
+    finally:
+        gc.enable()
+    assert seen == [False, False, False]
