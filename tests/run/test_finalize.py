@@ -2,29 +2,37 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+import newsetl.run.batch as batch
 from newsetl.errors import ValidationFailed
 from newsetl.load import StagedRun
 from newsetl.run.batch import process_batch
 from newsetl.run.dedupe import dedup_batches
 from newsetl.run.finalize import finalize_batch
-from newsetl.run.planning import plan
-from newsetl.settings import load_settings
+from newsetl.run.planning import FileRef, plan
+from newsetl.settings import Settings, load_settings
 from newsetl.store import Warehouse
 from schemas import PARTITION_COLUMN
 
 
-@pytest.fixture()
-def batch_dir(sample_dir: Path, tmp_path: Path) -> str:
+def _planned(sample_dir: Path, tmp_path: Path) -> tuple[Settings, Warehouse, list[FileRef], dict[str, str]]:
+    """The sample's files as one batch of a fresh warehouse: settings, warehouse, files, known hashes."""
     settings = load_settings(None, warehouse=str(tmp_path / "wh"), workers=1)
     wh = Warehouse.of(settings)
     p = plan([str(sample_dir)], settings, wh, "run-1", False)
-    s = process_batch(0, [f for b in p.batches for f in b], settings, str(tmp_path / "work"), p.known_hashes)
+    return settings, wh, [f for b in p.batches for f in b], p.known_hashes
+
+
+@pytest.fixture()
+def batch_dir(sample_dir: Path, tmp_path: Path) -> str:
+    settings, wh, files, known = _planned(sample_dir, tmp_path)
+    s = process_batch(0, files, settings, str(tmp_path / "work"), known)
     dedup_batches([s.dir], wh, settings)
     return s.dir
 
@@ -55,10 +63,6 @@ def test_a_row_of_an_article_the_batch_lacks_is_a_bug_named_not_a_wrong_partitio
 
 def test_process_batch_turns_the_cyclic_gc_off_while_it_runs_and_back_on_after(sample_dir: Path, tmp_path: Path,
                                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    import gc
-
-    import newsetl.run.batch as batch
-
     seen: list[bool] = []
     real = batch._process_batch
 
@@ -70,22 +74,20 @@ def test_process_batch_turns_the_cyclic_gc_off_while_it_runs_and_back_on_after(s
         seen.append(gc.isenabled())
         raise ValidationFailed("boom")
 
-    settings = load_settings(None, warehouse=str(tmp_path / "wh"), workers=1)
-    p = plan([str(sample_dir)], settings, Warehouse.of(settings), "run-1", False)
-    files = [f for b in p.batches for f in b]
+    settings, _, files, known = _planned(sample_dir, tmp_path)
     assert gc.isenabled() is True
     monkeypatch.setattr(batch, "_process_batch", spy)
-    summary = process_batch(0, files, settings, str(tmp_path / "work"), p.known_hashes)
+    summary = process_batch(0, files, settings, str(tmp_path / "work"), known)
     assert summary.articles == 5
     assert gc.isenabled() is True
     monkeypatch.setattr(batch, "_process_batch", failing)
     with pytest.raises(ValidationFailed):
-        process_batch(1, files, settings, str(tmp_path / "work2"), p.known_hashes)
+        process_batch(1, files, settings, str(tmp_path / "work2"), known)
     assert gc.isenabled() is True
     gc.disable()
     try:  # a caller that had it off keeps it off
         with pytest.raises(ValidationFailed):
-            process_batch(2, files, settings, str(tmp_path / "work3"), p.known_hashes)
+            process_batch(2, files, settings, str(tmp_path / "work3"), known)
         assert gc.isenabled() is False
     finally:
         gc.enable()
